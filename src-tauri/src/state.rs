@@ -1,0 +1,72 @@
+//! App state: the library the window reads, opened once at start.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use tidings::store::Library;
+
+use crate::commands::CommandError;
+
+/// Shared by every command. A library that fails to open is kept as its error, so the window
+/// still starts and says what is wrong instead of vanishing.
+pub struct AppState {
+    pub library_path: PathBuf,
+    library: Result<Arc<Mutex<Library>>, CommandError>,
+}
+
+impl AppState {
+    pub fn open(library_path: PathBuf) -> AppState {
+        let library = Library::open(&library_path)
+            .map(|lib| Arc::new(Mutex::new(lib)))
+            .map_err(CommandError::from);
+        AppState {
+            library_path,
+            library,
+        }
+    }
+
+    /// Runs blocking library work off the thread that serves the webview.
+    pub async fn with_library<T, F>(&self, work: F) -> Result<T, CommandError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Library) -> Result<T, tidings::store::StoreError> + Send + 'static,
+    {
+        let library = self.library.as_ref().map_err(Clone::clone)?.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = library
+                .lock()
+                .map_err(|_| CommandError::internal("the library lock was poisoned"))?;
+            work(&mut guard).map_err(CommandError::from)
+        })
+        .await
+        .map_err(|e| CommandError::internal(format!("library task failed: {e}")))?
+    }
+}
+
+/// `--library PATH` (or `--library=PATH`) on the command line, else the shared default rule.
+pub fn library_path_from_args(args: impl IntoIterator<Item = OsString>) -> PathBuf {
+    let mut explicit = None;
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--library" {
+            explicit = args.next().map(PathBuf::from);
+        } else if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--library=")) {
+            explicit = Some(PathBuf::from(value));
+        }
+    }
+    tidings::paths::library_path(explicit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_library_flag_in_both_forms() {
+        let p = library_path_from_args(["app", "--library", "/a.sqlite"].map(OsString::from));
+        assert_eq!(p, PathBuf::from("/a.sqlite"));
+        let p = library_path_from_args(["app", "--library=/b.sqlite"].map(OsString::from));
+        assert_eq!(p, PathBuf::from("/b.sqlite"));
+    }
+}

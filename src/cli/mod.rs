@@ -1,0 +1,91 @@
+//! The headless `tidings` command over the library file: for scripting, tests and benchmarks.
+//!
+//! Argument parsing and printing only; every action is one call into the library. Errors end
+//! the process with one line on stderr and a non-zero status, never a panic or a backtrace.
+
+mod feeds;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::store::Library;
+
+/// Tidings: an offline news reader.
+#[derive(Debug, Parser)]
+#[command(name = "tidings", version = crate::VERSION, about, long_about = None)]
+pub struct Cli {
+    /// The library file (default: $TIDINGS_LIBRARY, else ~/.local/share/tidings/library.sqlite).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub library: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List subscriptions with their status and last error.
+    Feeds(feeds::FeedsArgs),
+    /// Show the library's counts.
+    Summary {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs the command line and returns the process exit status.
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("tidings: internal error: {info}");
+    }));
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("tidings: {}", one_line(&err));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
+
+fn open_library(cli: &Cli) -> anyhow::Result<Library> {
+    let path = crate::paths::library_path(cli.library.clone());
+    Ok(Library::open(&path)?)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Feeds(args) => feeds::run(&open_library(&cli)?, args),
+        Command::Summary { json } => {
+            let summary = open_library(&cli)?.summary()?;
+            if *json {
+                println!("{}", serde_json::to_string(&summary)?);
+            } else {
+                println!(
+                    "{} feeds in {} folders, {} articles ({} unread, {} bookmarked)",
+                    summary.feeds,
+                    summary.folders,
+                    summary.articles,
+                    summary.unread,
+                    summary.bookmarked
+                );
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Fetching over HTTP: the one polite client every feed, page and image request goes through.

@@ -1,0 +1,22 @@
+//! Tidings: an offline news reader's library.
+//!
+//! Modules by job (a leaf never imports another leaf's internals; `sync` composes them):
+//! - [`feeds`]: fetching feeds over HTTP and parsing them into [`feeds::ParsedFeed`]s.
+//! - [`extract`]: pure article extraction, (HTML bytes, page URL) in, [`extract::Article`] out.
+//! - [`sanitize`]: the one allowlist every stored piece of HTML passes through.
+//! - [`store`]: the library file: schema, migrations and every SQL query.
+//! - [`opml`]: reading and writing subscription lists.
+//! - [`sync`]: the orchestrator that fetches, parses, extracts and stores.
+//! - [`cli`]: the headless `tidings` command over the same library file.
+
+pub mod cli;
+pub mod extract;
+pub mod feeds;
+pub mod opml;
+pub mod paths;
+pub mod sanitize;
+pub mod store;
+pub mod sync;
+
+/// The version of this build, as shown by `tidings --version` and the app.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,1 @@
+//! OPML: reading and writing subscription lists (folders kept).

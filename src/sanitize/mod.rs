@@ -1,0 +1,249 @@
+//! The allowlist every stored piece of HTML passes through.
+//!
+//! Feed content and extracted pages are written by strangers: before anything is stored it goes
+//! through [`sanitize_html`], which keeps the tags and attributes a story needs and nothing else
+//! (no scripts, styles, frames, forms or event handlers; http, https and mailto links only;
+//! `rel="noopener noreferrer"` on links; `utm_*` tracking parameters dropped; relative URLs
+//! resolved against the page or feed URL). Titles and other plain strings never go through
+//! here: they are text and are shown with `textContent`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use url::Url;
+
+/// Tags a story needs.
+const TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+];
+
+/// Elements removed together with everything inside them.
+const DROP_WITH_CONTENT: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+    "textarea", "select", "button", "form", "frameset", "frame", "applet", "head", "title",
+];
+
+/// The scheme of the app's offline image protocol, the one non-web scheme allowed in `src`.
+pub const IMAGE_SCHEME: &str = "tidings-img";
+
+fn cleaner(base: Option<&Url>) -> ammonia::Builder<'static> {
+    let mut tag_attributes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
+    let mut put = |tag: &'static str, attrs: &[&'static str]| {
+        tag_attributes.insert(tag, attrs.iter().copied().collect());
+    };
+    put("a", &["href", "title"]);
+    put("img", &["src", "srcset", "alt", "title", "width", "height"]);
+    put("source", &["srcset", "type", "media", "sizes"]);
+    put("td", &["colspan", "rowspan", "headers"]);
+    put("th", &["colspan", "rowspan", "headers", "scope"]);
+    put("col", &["span"]);
+    put("colgroup", &["span"]);
+    put("time", &["datetime"]);
+    put("blockquote", &["cite"]);
+    put("q", &["cite"]);
+    put("del", &["cite", "datetime"]);
+    put("ins", &["cite", "datetime"]);
+    put("ol", &["start", "reversed", "type"]);
+    put("details", &["open"]);
+    put("abbr", &["title"]);
+
+    let filter_base = base.cloned();
+    let mut builder = ammonia::Builder::default();
+    builder
+        .tags(TAGS.iter().copied().collect())
+        .clean_content_tags(DROP_WITH_CONTENT.iter().copied().collect())
+        .tag_attributes(tag_attributes)
+        .generic_attributes(["lang", "dir", "title"].into_iter().collect())
+        .url_schemes(
+            ["http", "https", "mailto", IMAGE_SCHEME]
+                .into_iter()
+                .collect(),
+        )
+        .link_rel(Some("noopener noreferrer"))
+        .strip_comments(true)
+        .attribute_filter(move |_element, attribute, value| match attribute {
+            // Resolved here (ammonia resolves after filtering) so tracking parameters of
+            // relative links go too.
+            "href" | "src" | "cite" => {
+                let absolute = filter_base
+                    .as_ref()
+                    .and_then(|b| b.join(value.trim()).ok())
+                    .map(String::from);
+                Some(strip_tracking_params(absolute.as_deref().unwrap_or(value)).into())
+            }
+            _ => Some(value.into()),
+        });
+    match base {
+        Some(base) => {
+            builder.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
+        }
+        None => {
+            builder.url_relative(ammonia::UrlRelative::Deny);
+        }
+    }
+    builder
+}
+
+/// Cleans untrusted HTML for storage, resolving relative URLs against `base`.
+pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
+    // The builder without a base is the common case in loops; build it once.
+    static NO_BASE: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    match base {
+        None => NO_BASE
+            .get_or_init(|| cleaner(None))
+            .clean(html)
+            .to_string(),
+        Some(base) => cleaner(Some(base)).clean(html).to_string(),
+    }
+}
+
+/// Escapes plain text for inclusion in HTML (a text-only feed field shown as a body).
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Drops `utm_*` (and similar campaign) query parameters from an absolute URL; anything that
+/// does not parse is returned as it was (the scheme allowlist handles it).
+pub fn strip_tracking_params(value: &str) -> String {
+    let Ok(mut url) = Url::parse(value) else {
+        return value.to_string();
+    };
+    if url.query().is_none() {
+        return value.to_string();
+    }
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !is_tracking_param(k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    url.to_string()
+}
+
+fn is_tracking_param(key: &str) -> bool {
+    key.starts_with("utm_") || matches!(key, "fbclid" | "gclid" | "mc_cid" | "mc_eid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_scripts_handlers_and_javascript_links() {
+        let dirty = r#"<p onclick="x()">Hi<script>alert(1)</script><img src=x onerror=alert(1)>
+            <a href="javascript:alert(1)">j</a><iframe src="https://e.com"></iframe></p>"#;
+        let clean = sanitize_html(dirty, None);
+        for bad in [
+            "script",
+            "onclick",
+            "onerror",
+            "javascript",
+            "iframe",
+            "alert",
+        ] {
+            assert!(!clean.contains(bad), "{bad} survived in {clean}");
+        }
+        assert!(clean.contains("Hi"));
+    }
+
+    #[test]
+    fn resolves_relative_urls_and_marks_links() {
+        let base = Url::parse("https://news.example/a/story.html").unwrap();
+        let clean = sanitize_html(
+            r#"<a href="../b?utm_source=x&id=2">b</a><img src="i.png">"#,
+            Some(&base),
+        );
+        assert!(
+            clean.contains(r#"href="https://news.example/b?id=2""#),
+            "{clean}"
+        );
+        assert!(clean.contains(r#"rel="noopener noreferrer""#), "{clean}");
+        assert!(
+            clean.contains(r#"src="https://news.example/a/i.png""#),
+            "{clean}"
+        );
+    }
+
+    #[test]
+    fn escape_text_makes_markup_inert() {
+        assert_eq!(escape_text("<blink>&"), "&lt;blink&gt;&amp;");
+    }
+}

@@ -1,0 +1,332 @@
+//! The library file: the only module that knows SQL.
+//!
+//! Owns the schema and its migrations ([`schema`]), the pragmas every connection gets, and every
+//! query. Callers get models ([`Feed`], [`ArticleSummary`], [`LibrarySummary`] …), never a
+//! `Connection` or a `Row`. Every write runs in a transaction; a library file that is not ours,
+//! is unreadable, or was written by a newer Tidings is refused with a clear error and never
+//! modified.
+
+pub mod schema;
+
+mod articles;
+mod feeds;
+
+pub use articles::*;
+pub use feeds::*;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use serde::Serialize;
+
+/// What can go wrong with the library file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the folder for the library {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open the library {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path} is not a Tidings library (it is not a SQLite database, or belongs to another program)")]
+    NotALibrary { path: PathBuf },
+    #[error("{path} was written by a newer Tidings (library version {found}, this build knows up to {known}); it was left untouched")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("upgrading the library {path} to version {version} failed: {source}")]
+    Migration {
+        path: PathBuf,
+        version: i64,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: i64 },
+    #[error("library query failed: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// A result with [`StoreError`].
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Counts shown by the app's frame and `tidings` status lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LibrarySummary {
+    pub folders: i64,
+    pub feeds: i64,
+    pub articles: i64,
+    pub unread: i64,
+    pub bookmarked: i64,
+    pub schema_version: i64,
+}
+
+/// An open library file.
+pub struct Library {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Library").field("path", &self.path).finish()
+    }
+}
+
+/// Seconds since the Unix epoch, the one time unit stored in the library.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl Library {
+    /// Opens the library at `path`, creating it (and its folder) if missing, and upgrades an
+    /// older file in place.
+    pub fn open(path: &Path) -> Result<Library> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut lib = Library {
+            conn,
+            path: path.to_path_buf(),
+        };
+        lib.prepare()?;
+        Ok(lib)
+    }
+
+    /// The file this library reads and writes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Pragmas (outside any transaction), identity checks, then migrations.
+    fn prepare(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let not_a_library = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => {
+                StoreError::NotALibrary { path: path.clone() }
+            }
+            _ => StoreError::Open {
+                path: path.clone(),
+                source: e,
+            },
+        };
+        self.conn
+            .busy_timeout(Duration::from_secs(10))
+            .map_err(&not_a_library)?;
+        // Reading the header first tells "not a database" apart before anything is written.
+        let app_id: i32 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(&not_a_library)?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(&not_a_library)?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(&not_a_library)?;
+        if app_id != schema::APPLICATION_ID && (app_id != 0 || tables > 0) {
+            return Err(StoreError::NotALibrary { path });
+        }
+        let known = schema::current_version();
+        if version > known {
+            return Err(StoreError::TooNew {
+                path,
+                found: version,
+                known,
+            });
+        }
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(&not_a_library)?;
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(&not_a_library)?;
+        self.conn
+            .pragma_update(None, "foreign_keys", "ON")
+            .map_err(&not_a_library)?;
+        self.migrate(version)
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        for (index, step) in schema::MIGRATIONS.iter().enumerate().skip(from as usize) {
+            let version = index as i64 + 1;
+            let path = self.path.clone();
+            let wrap = |source| StoreError::Migration {
+                path: path.clone(),
+                version,
+                source,
+            };
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(wrap)?;
+            tx.execute_batch(step).map_err(wrap)?;
+            tx.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                .map_err(wrap)?;
+            tx.pragma_update(None, "user_version", version)
+                .map_err(wrap)?;
+            tx.commit().map_err(wrap)?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`: `"ok"` for a sound file.
+    pub fn integrity_check(&self) -> Result<String> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let lines = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(lines.join("\n"))
+    }
+
+    /// The journal mode in force (`"wal"` for every library this build opens).
+    pub fn journal_mode(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+    }
+
+    /// Counts for the app's frame and status lines.
+    pub fn summary(&self) -> Result<LibrarySummary> {
+        let mut s = self.conn.query_row(
+            "SELECT
+                (SELECT count(*) FROM folders),
+                (SELECT count(*) FROM feeds WHERE status != 'unsubscribed'),
+                (SELECT count(*) FROM articles),
+                (SELECT count(*) FROM articles WHERE read = 0),
+                (SELECT count(*) FROM articles WHERE bookmarked = 1)",
+            [],
+            |r| {
+                Ok(LibrarySummary {
+                    folders: r.get(0)?,
+                    feeds: r.get(1)?,
+                    articles: r.get(2)?,
+                    unread: r.get(3)?,
+                    bookmarked: r.get(4)?,
+                    schema_version: 0,
+                })
+            },
+        )?;
+        s.schema_version = self.schema_version()?;
+        Ok(s)
+    }
+
+    /// A setting's value, if set.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Sets a setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_path(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "tidings-store-{}-{}-{}",
+            name,
+            std::process::id(),
+            now()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir.join("library.sqlite")
+    }
+
+    #[test]
+    fn creates_a_wal_library_with_current_schema() {
+        let path = temp_path("create");
+        let lib = Library::open(&path).unwrap();
+        assert_eq!(lib.journal_mode().unwrap(), "wal");
+        assert_eq!(lib.integrity_check().unwrap(), "ok");
+        assert_eq!(lib.schema_version().unwrap(), schema::current_version());
+        let s = lib.summary().unwrap();
+        assert_eq!((s.feeds, s.articles), (0, 0));
+    }
+
+    #[test]
+    fn refuses_a_file_that_is_not_a_database_and_leaves_it_alone() {
+        let path = temp_path("garbage");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let junk = b"this is a text file, not a library\n".repeat(200);
+        std::fs::write(&path, &junk).unwrap();
+        let err = Library::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::NotALibrary { .. }), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), junk);
+    }
+
+    #[test]
+    fn refuses_a_newer_library_and_leaves_it_alone() {
+        let path = temp_path("newer");
+        drop(Library::open(&path).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", 999).unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Library::open(&path).unwrap_err();
+        assert!(
+            matches!(err, StoreError::TooNew { found: 999, .. }),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn refuses_another_programs_database() {
+        let path = temp_path("other");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE rss_item(id INTEGER);")
+                .unwrap();
+        }
+        let err = Library::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::NotALibrary { .. }), "{err}");
+    }
+}

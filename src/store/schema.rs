@@ -1,0 +1,117 @@
+//! The library file's schema as a list of migration steps.
+//!
+//! Each step is applied once, in its own transaction together with the `user_version` bump, so
+//! a crash mid-upgrade leaves the previous version intact. Released steps are never edited: to
+//! change the schema, append a step. `tests/fixtures/schema/` keeps a library file made by each
+//! released version; the upgrade test opens each one and checks its data survived.
+
+/// Marks a SQLite file as a Tidings library (`PRAGMA application_id`, "TIDG").
+pub const APPLICATION_ID: i32 = 0x5449_4447;
+
+/// Migration steps; step `i` upgrades a file from `user_version = i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: folders, feeds, articles, revisions, tombstones, settings.
+    r#"
+CREATE TABLE folders (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    position    INTEGER NOT NULL DEFAULT 0
+);
+
+-- A feed has a surrogate id; its URL is an attribute that may change (301/308).
+CREATE TABLE feeds (
+    id                INTEGER PRIMARY KEY,
+    url               TEXT NOT NULL UNIQUE,
+    site_url          TEXT,
+    title             TEXT NOT NULL DEFAULT '',
+    custom_title      TEXT,
+    folder_id         INTEGER REFERENCES folders(id) ON DELETE SET NULL,
+    -- 'active', 'gone' (410) or 'unsubscribed' (kept only for its bookmarked articles)
+    status            TEXT NOT NULL DEFAULT 'active',
+    -- the user subscribed to this URL directly, so its host may be private or loopback
+    trusted_host      INTEGER NOT NULL DEFAULT 0,
+    etag              TEXT,
+    last_modified     TEXT,
+    format            TEXT,
+    parse_report      TEXT,
+    last_fetched_at   INTEGER,
+    last_success_at   INTEGER,
+    last_error        TEXT,
+    error_count       INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at   INTEGER,
+    created_at        INTEGER NOT NULL
+);
+CREATE INDEX feeds_folder ON feeds(folder_id);
+
+-- Sync writes content columns only; read/bookmark state is the user's and sync never touches it.
+CREATE TABLE articles (
+    id               INTEGER PRIMARY KEY,
+    feed_id          INTEGER NOT NULL REFERENCES feeds(id),
+    -- guid, else link, else a hash of title and date: the identity of the item in its feed
+    item_key         TEXT NOT NULL,
+    url              TEXT,
+    title            TEXT NOT NULL DEFAULT '',
+    author           TEXT,
+    published_at     INTEGER,
+    updated_at       INTEGER,
+    fetched_at       INTEGER NOT NULL,
+    teaser_html      TEXT,
+    content_html     TEXT,
+    content_text     TEXT,
+    lead_image       TEXT,
+    lang             TEXT,
+    dir              TEXT,
+    word_count       INTEGER,
+    -- 'pending' (page not fetched yet), 'full' (extracted page), 'feed' (the feed's own text
+    -- is the full story) or 'teaser' (only the teaser; extraction_note says why)
+    extraction       TEXT NOT NULL DEFAULT 'pending',
+    extraction_note  TEXT,
+    content_hash     TEXT NOT NULL DEFAULT '',
+    read             INTEGER NOT NULL DEFAULT 0,
+    read_at          INTEGER,
+    bookmarked       INTEGER NOT NULL DEFAULT 0,
+    bookmarked_at    INTEGER,
+    note             TEXT,
+    UNIQUE (feed_id, item_key)
+);
+CREATE INDEX articles_feed_date ON articles(feed_id, published_at DESC);
+CREATE INDEX articles_unread_date ON articles(read, published_at DESC);
+CREATE INDEX articles_bookmarked ON articles(bookmarked_at DESC) WHERE bookmarked = 1;
+CREATE INDEX articles_pending ON articles(extraction) WHERE extraction = 'pending';
+
+-- The last line of defence for "bookmarks are kept forever": no code path can delete one.
+CREATE TRIGGER articles_keep_bookmarks BEFORE DELETE ON articles
+WHEN OLD.bookmarked = 1
+BEGIN
+    SELECT RAISE(ABORT, 'bookmarked articles are never deleted');
+END;
+
+CREATE TABLE article_revisions (
+    id            INTEGER PRIMARY KEY,
+    article_id    INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    title         TEXT NOT NULL,
+    content_html  TEXT,
+    content_text  TEXT,
+    seen_at       INTEGER NOT NULL
+);
+CREATE INDEX article_revisions_article ON article_revisions(article_id);
+
+-- Deleted articles leave a tombstone so a later sync does not bring them back unread.
+CREATE TABLE tombstones (
+    feed_id     INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    item_key    TEXT NOT NULL,
+    deleted_at  INTEGER NOT NULL,
+    PRIMARY KEY (feed_id, item_key)
+) WITHOUT ROWID;
+
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
+];
+
+/// The schema version this build writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}

@@ -1,0 +1,3 @@
+//! Integration tests: one binary (one link step on two cores), one module per area.
+
+mod cli;
