@@ -11,7 +11,6 @@ use crate::commands::CommandError;
 /// Shared by every command. A library that fails to open is kept as its error, so the window
 /// still starts and says what is wrong instead of vanishing.
 pub struct AppState {
-    pub library_path: PathBuf,
     library: Result<Arc<Mutex<Library>>, CommandError>,
 }
 
@@ -20,10 +19,7 @@ impl AppState {
         let library = Library::open(&library_path)
             .map(|lib| Arc::new(Mutex::new(lib)))
             .map_err(CommandError::from);
-        AppState {
-            library_path,
-            library,
-        }
+        AppState { library }
     }
 
     /// Runs blocking library work off the thread that serves the webview.

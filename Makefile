@@ -1,0 +1,39 @@
+# Tidings: `make run` launches the app, `make test` runs every check and test.
+# Both first install what a fresh Debian 12 machine lacks (scripts/install-deps).
+
+SHELL := /bin/bash
+# One shared target dir, kept between clones (CI clones afresh each run).
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/tidings/target
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+CARGO ?= cargo
+
+.PHONY: run test deps-run deps-test fmt-check clippy unit e2e build
+
+run: deps-run
+	$(CARGO) build -p tidings-app -p tidings
+	$(CARGO_TARGET_DIR)/debug/tidings-app
+
+test: deps-test fmt-check clippy unit
+
+deps-run:
+	@scripts/install-deps run
+
+deps-test:
+	@scripts/install-deps test
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+# Every test: the library's unit and integration tests and the app's end-to-end tests (real
+# app under Xvfb via tauri-driver; screenshots in target/e2e-screenshots/).
+unit:
+	$(CARGO) nextest run --workspace --locked --no-fail-fast
+
+e2e:
+	$(CARGO) nextest run -p tidings-app --locked --test e2e
+
+build:
+	$(CARGO) build --workspace --locked

@@ -1,0 +1,166 @@
+//! Starts what an end-to-end test needs: its own Xvfb display and its own tauri-driver (in its
+//! own process group, killed as a group so no WebKitWebDriver child survives the test).
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::webdriver::Session;
+
+/// A running display + driver pair; dropping it stops both.
+pub struct Harness {
+    xvfb: Child,
+    driver: Child,
+    pub port: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn tool(name: &str) -> PathBuf {
+    let home_bin = std::env::var_os("HOME")
+        .map(|h| Path::new(&h).join(".cargo/bin").join(name))
+        .filter(|p| p.exists());
+    home_bin.unwrap_or_else(|| PathBuf::from(name))
+}
+
+impl Harness {
+    /// Starts Xvfb and tauri-driver with `env` added to the driver's (and so the app's)
+    /// environment.
+    pub fn start(env: &[(&str, &Path)]) -> Harness {
+        let (mut reader, writer) = std::io::pipe().expect("a pipe for Xvfb's display number");
+        let xvfb = unsafe {
+            Command::new("Xvfb")
+                .args([
+                    "-displayfd",
+                    "3",
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .pre_exec({
+                    use std::os::fd::AsRawFd;
+                    let fd = writer.as_raw_fd();
+                    move || {
+                        if fd != 3 && libc_dup2(fd, 3) < 0 {
+                            return Err(std::io::Error::last_os_error());
+                        }
+                        Ok(())
+                    }
+                })
+                .spawn()
+                .expect("Xvfb must be installed (make test installs it)")
+        };
+        drop(writer);
+        let mut number = String::new();
+        let mut byte = [0u8; 1];
+        while reader.read(&mut byte).map(|n| n == 1).unwrap_or(false) {
+            if byte[0] == b'\n' {
+                break;
+            }
+            number.push(byte[0] as char);
+        }
+        assert!(!number.trim().is_empty(), "Xvfb did not report a display");
+        let display = format!(":{}", number.trim());
+
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tool("tauri-driver"));
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", &display)
+        .env("NO_AT_BRIDGE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let driver = cmd
+            .spawn()
+            .expect("tauri-driver must be installed (make test installs it)");
+        let harness = Harness { xvfb, driver, port };
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "tauri-driver did not listen"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        harness
+    }
+
+    /// Launches the app binary in a new WebDriver session.
+    pub fn launch(&self, app: &str) -> Session {
+        Session::start(self.port, app).unwrap_or_else(|e| panic!("app did not start: {e}"))
+    }
+}
+
+extern "C" {
+    #[link_name = "dup2"]
+    fn c_dup2(old: i32, new: i32) -> i32;
+}
+
+fn libc_dup2(old: i32, new: i32) -> i32 {
+    // SAFETY: dup2 on descriptors this process owns, between fork and exec.
+    unsafe { c_dup2(old, new) }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        // The whole driver group: tauri-driver, WebKitWebDriver and any app it left behind.
+        // tauri-driver may ignore SIGTERM while it has a session, so SIGKILL follows.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill")
+            .args(["-s", "TERM", "--", &group])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.driver.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &group])
+            .status();
+        let _ = self.driver.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+/// Where every run saves its screenshots: `target/e2e-screenshots/` at the workspace root.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("target")
+        .join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+/// A fresh temporary folder for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tidings-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}

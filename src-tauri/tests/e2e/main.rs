@@ -1,0 +1,107 @@
+//! End-to-end tests: the real app binary under Xvfb, driven through tauri-driver and
+//! WebKitWebDriver, against temporary library files. `make test` installs what they need.
+
+mod harness;
+mod webdriver;
+
+use std::time::Duration;
+
+use harness::{screenshot_dir, temp_dir, Harness};
+use tidings::store::{Library, NewFeed};
+
+const APP: &str = env!("CARGO_BIN_EXE_tidings-app");
+
+/// Waits for the UI to finish its first load and returns its state (`empty`, `ready`, `error`).
+fn loaded_state(session: &webdriver::Session) -> String {
+    session
+        .wait_for(
+            "return document.body && document.body.dataset.state || ''",
+            Duration::from_secs(30),
+        )
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .unwrap_or_else(|e| panic!("the UI never finished loading: {e}"))
+}
+
+#[test]
+fn skeleton_journeys() {
+    // One test function, journeys in sequence: one driver session at a time on two cores.
+    empty_library_shows_the_empty_state();
+    counts_come_from_the_library_file();
+    an_unreadable_library_is_reported_in_the_window();
+}
+
+fn empty_library_shows_the_empty_state() {
+    let dir = temp_dir("empty");
+    let lib = dir.join("library.sqlite");
+    let h = Harness::start(&[("TIDINGS_LIBRARY", &lib)]);
+    let s = h.launch(APP);
+    assert_eq!(s.title().unwrap(), "Tidings");
+    assert_eq!(loaded_state(&s), "empty");
+    let empty = s.text("#empty-state .empty-title").unwrap();
+    assert_eq!(empty, "No subscriptions yet — add a feed or import OPML");
+    for pane in ["#sources", "#stories", "#reader"] {
+        s.find(pane)
+            .unwrap_or_else(|e| panic!("pane {pane} missing: {e}"));
+    }
+    let png = s.screenshot_png().unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");
+    std::fs::write(screenshot_dir().join("skeleton-empty.png"), png).unwrap();
+    s.quit().unwrap();
+    // The app created a real library file where it was told to.
+    let opened = Library::open(&lib).unwrap();
+    assert_eq!(opened.integrity_check().unwrap(), "ok");
+}
+
+fn counts_come_from_the_library_file() {
+    let dir = temp_dir("counts");
+    let lib_path = dir.join("library.sqlite");
+    {
+        let mut lib = Library::open(&lib_path).unwrap();
+        for (i, folder) in ["News", "Tech", "News"].iter().enumerate() {
+            lib.add_feed(&NewFeed {
+                url: format!("https://example.org/feed{i}.xml"),
+                folder: Some(folder.to_string()),
+                ..NewFeed::default()
+            })
+            .unwrap();
+        }
+    }
+    let h = Harness::start(&[("TIDINGS_LIBRARY", &lib_path)]);
+    let s = h.launch(APP);
+    assert_eq!(loaded_state(&s), "ready");
+    let feeds = s
+        .execute(
+            "return document.getElementById('library-counts').dataset.feeds",
+            serde_json::json!([]),
+        )
+        .unwrap();
+    assert_eq!(feeds, "3", "the UI must show the library's real feed count");
+    let empty_hidden = s
+        .execute(
+            "return document.getElementById('empty-state').hidden",
+            serde_json::json!([]),
+        )
+        .unwrap();
+    assert_eq!(empty_hidden, true);
+    let png = s.screenshot_png().unwrap();
+    std::fs::write(screenshot_dir().join("skeleton-counts.png"), png).unwrap();
+    s.quit().unwrap();
+}
+
+fn an_unreadable_library_is_reported_in_the_window() {
+    let dir = temp_dir("bad");
+    let lib_path = dir.join("library.sqlite");
+    let junk = b"definitely not sqlite ".repeat(100);
+    std::fs::write(&lib_path, &junk).unwrap();
+    let h = Harness::start(&[("TIDINGS_LIBRARY", &lib_path)]);
+    let s = h.launch(APP);
+    assert_eq!(loaded_state(&s), "error");
+    let detail = s.text("#error-detail").unwrap();
+    assert!(detail.contains("not a Tidings library"), "{detail}");
+    s.quit().unwrap();
+    assert_eq!(
+        std::fs::read(&lib_path).unwrap(),
+        junk,
+        "the file must be left alone"
+    );
+}
