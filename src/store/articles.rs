@@ -56,7 +56,7 @@ impl Library {
              WHERE (?1 IS NULL OR a.feed_id = ?1)
                AND (?2 = 0 OR a.read = 0)
                AND (?3 = 0 OR a.bookmarked = 1)
-             ORDER BY a.published_at DESC, a.id DESC
+             ORDER BY a.sort_at DESC, a.id DESC
              LIMIT ?4 OFFSET ?5",
         )?;
         let rows = stmt.query_map(

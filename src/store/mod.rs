@@ -10,9 +10,11 @@ pub mod schema;
 
 mod articles;
 mod feeds;
+mod ingest;
 
 pub use articles::*;
 pub use feeds::*;
+pub use ingest::*;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -52,9 +52,12 @@ CREATE TABLE articles (
     url              TEXT,
     title            TEXT NOT NULL DEFAULT '',
     author           TEXT,
+    -- NULL when the feed gave no readable date: shown as unknown, never as the fetch time
     published_at     INTEGER,
     updated_at       INTEGER,
     fetched_at       INTEGER NOT NULL,
+    -- the order of story lists: published_at when known, else when Tidings first saw it
+    sort_at          INTEGER NOT NULL,
     teaser_html      TEXT,
     content_html     TEXT,
     content_text     TEXT,
@@ -74,8 +77,8 @@ CREATE TABLE articles (
     note             TEXT,
     UNIQUE (feed_id, item_key)
 );
-CREATE INDEX articles_feed_date ON articles(feed_id, published_at DESC);
-CREATE INDEX articles_unread_date ON articles(read, published_at DESC);
+CREATE INDEX articles_feed_date ON articles(feed_id, sort_at DESC);
+CREATE INDEX articles_unread_date ON articles(read, sort_at DESC);
 CREATE INDEX articles_bookmarked ON articles(bookmarked_at DESC) WHERE bookmarked = 1;
 CREATE INDEX articles_pending ON articles(extraction) WHERE extraction = 'pending';
 

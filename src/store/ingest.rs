@@ -1,0 +1,411 @@
+//! What sync writes: each feed's result in one transaction, fetch state and backoff, and the
+//! extracted pages of new stories. Sync writes content columns only; read, bookmark and note
+//! belong to the user and no statement here touches them.
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{now, Library, Result};
+
+/// A feed due for a fetch, with what a conditional GET needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedToSync {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub trusted_host: bool,
+}
+
+/// What a successful fetch and parse says about the feed itself.
+#[derive(Debug, Clone, Default)]
+pub struct FeedUpdate {
+    pub title: Option<String>,
+    pub site_url: Option<String>,
+    pub format: Option<String>,
+    /// Problems the parser repaired or skipped; `None` for a clean document.
+    pub parse_report: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// The feed moved for good (every redirect hop 301/308): its new URL.
+    pub moved_to: Option<String>,
+}
+
+/// An item as sync hands it to the library.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncomingArticle {
+    /// guid, else link, else a hash of title and date (see [`item_key`]).
+    pub item_key: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub author: Option<String>,
+    pub published_at: Option<i64>,
+    pub updated_at: Option<i64>,
+    /// Sanitized HTML: the feed's summary.
+    pub teaser_html: Option<String>,
+    /// Sanitized HTML: the feed's full content, when it has one.
+    pub content_html: Option<String>,
+    pub content_text: Option<String>,
+    pub lead_image: Option<String>,
+    pub lang: Option<String>,
+    /// `pending` when the page is still to be fetched, `feed` when the feed's text is the story.
+    pub extraction: &'static str,
+}
+
+/// How a feed's items changed the library.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct IngestCounts {
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// A story page to fetch and extract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingPage {
+    pub article_id: i64,
+    pub url: String,
+    pub feed_url: String,
+    pub feed_trusted_host: bool,
+}
+
+/// The outcome of fetching and extracting a story page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageResult {
+    /// `full` (the extracted page is stored) or `teaser` (only the feed's text; `note` says why).
+    pub extraction: &'static str,
+    pub note: Option<String>,
+    pub content_html: Option<String>,
+    pub content_text: Option<String>,
+    pub author: Option<String>,
+    pub lead_image: Option<String>,
+    pub lang: Option<String>,
+    pub dir: Option<String>,
+    pub word_count: Option<i64>,
+}
+
+/// The identity of an item within its feed: its guid, else its link, else a hash of its title
+/// and date (so an item with neither is still seen once).
+pub fn item_key(
+    guid: Option<&str>,
+    link: Option<&str>,
+    title: &str,
+    published_at: Option<i64>,
+) -> String {
+    let clean = |s: Option<&str>| {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    clean(guid).or_else(|| clean(link)).unwrap_or_else(|| {
+        let digest = short_hash(&[title, &published_at.unwrap_or(0).to_string()]);
+        format!("hash:{digest}")
+    })
+}
+
+fn short_hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn content_hash(a: &IncomingArticle) -> String {
+    short_hash(&[
+        &a.title,
+        a.url.as_deref().unwrap_or(""),
+        a.teaser_html.as_deref().unwrap_or(""),
+        a.content_html.as_deref().unwrap_or(""),
+    ])
+}
+
+/// Waiting time after `failures` consecutive failures: 5 minutes doubling, at most a day.
+pub fn backoff_seconds(failures: i64) -> i64 {
+    let exp = failures.clamp(1, 20) - 1;
+    (300i64 << exp.min(9)).min(86_400)
+}
+
+impl Library {
+    /// Active feeds due for a fetch (all active feeds when `ignore_backoff`).
+    pub fn feeds_to_sync(&self, ignore_backoff: bool) -> Result<Vec<FeedToSync>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, url, coalesce(custom_title, nullif(title, ''), url), etag, last_modified, trusted_host
+             FROM feeds
+             WHERE status = 'active' AND (?1 OR next_attempt_at IS NULL OR next_attempt_at <= ?2)
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![ignore_backoff, now()], |r| {
+            Ok(FeedToSync {
+                id: r.get(0)?,
+                url: r.get(1)?,
+                title: r.get(2)?,
+                etag: r.get(3)?,
+                last_modified: r.get(4)?,
+                trusted_host: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Stores a fetched feed and its items in one transaction: new items are added, changed
+    /// items updated with their previous version kept as a revision, tombstoned items skipped.
+    pub fn store_feed_result(
+        &mut self,
+        feed_id: i64,
+        update: &FeedUpdate,
+        items: &[IncomingArticle],
+    ) -> Result<IngestCounts> {
+        let tx = self.conn.transaction()?;
+        let at = now();
+        if let Some(new_url) = &update.moved_to {
+            // Another subscription may already have the new URL: then keep ours as it was.
+            let taken: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM feeds WHERE url = ?1 AND id != ?2",
+                    params![new_url, feed_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if taken.is_none() {
+                tx.execute(
+                    "UPDATE feeds SET url = ?2 WHERE id = ?1",
+                    params![feed_id, new_url],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE feeds SET
+                title = coalesce(nullif(?2, ''), title),
+                site_url = coalesce(?3, site_url),
+                format = ?4, parse_report = ?5, etag = ?6, last_modified = ?7,
+                last_fetched_at = ?8, last_success_at = ?8,
+                last_error = NULL, error_count = 0, next_attempt_at = NULL
+             WHERE id = ?1",
+            params![
+                feed_id,
+                update.title,
+                update.site_url,
+                update.format,
+                update.parse_report,
+                update.etag,
+                update.last_modified,
+                at
+            ],
+        )?;
+        let mut counts = IngestCounts::default();
+        {
+            let mut tombstoned =
+                tx.prepare_cached("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND item_key = ?2")?;
+            let mut existing = tx.prepare_cached(
+                "SELECT id, content_hash, title, content_html, content_text
+                 FROM articles WHERE feed_id = ?1 AND item_key = ?2",
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO articles(feed_id, item_key, url, title, author, published_at,
+                    updated_at, fetched_at, sort_at, teaser_html, content_html, content_text,
+                    lead_image, lang, extraction, content_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?6, ?8), ?9, ?10, ?11, ?12, ?13,
+                    ?14, ?15)",
+            )?;
+            let mut revise = tx.prepare_cached(
+                "INSERT INTO article_revisions(article_id, title, content_html, content_text, seen_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut update_article = tx.prepare_cached(
+                "UPDATE articles SET url = ?2, title = ?3, author = ?4, published_at = ?5,
+                    updated_at = ?6, teaser_html = ?7, content_html = ?8, content_text = ?9,
+                    lead_image = coalesce(?10, lead_image), lang = coalesce(?11, lang),
+                    extraction = ?12, extraction_note = NULL, content_hash = ?13
+                 WHERE id = ?1",
+            )?;
+            let mut seen_in_batch = std::collections::HashMap::<String, String>::new();
+            for item in items {
+                let hash = content_hash(item);
+                // The same key twice in one document: identical copies collapse; different
+                // items that share a guid are both kept, told apart by their content.
+                let key = match seen_in_batch.get(&item.item_key) {
+                    Some(h) if *h == hash => continue,
+                    Some(_) => format!("{}#{}", item.item_key, &hash[..8]),
+                    None => item.item_key.clone(),
+                };
+                seen_in_batch.insert(key.clone(), hash.clone());
+                if tombstoned.exists(params![feed_id, key])? {
+                    continue;
+                }
+                let found: Option<(i64, String, String, Option<String>, Option<String>)> = existing
+                    .query_row(params![feed_id, key], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    })
+                    .optional()?;
+                match found {
+                    None => {
+                        insert.execute(params![
+                            feed_id,
+                            key,
+                            item.url,
+                            item.title,
+                            item.author,
+                            item.published_at,
+                            item.updated_at,
+                            at,
+                            item.teaser_html,
+                            item.content_html,
+                            item.content_text,
+                            item.lead_image,
+                            item.lang,
+                            item.extraction,
+                            hash
+                        ])?;
+                        counts.new += 1;
+                    }
+                    Some((_, old_hash, ..)) if old_hash == hash => counts.unchanged += 1,
+                    Some((id, _, old_title, old_html, old_text)) => {
+                        revise.execute(params![id, old_title, old_html, old_text, at])?;
+                        update_article.execute(params![
+                            id,
+                            item.url,
+                            item.title,
+                            item.author,
+                            item.published_at,
+                            item.updated_at,
+                            item.teaser_html,
+                            item.content_html,
+                            item.content_text,
+                            item.lead_image,
+                            item.lang,
+                            item.extraction,
+                            hash
+                        ])?;
+                        counts.updated += 1;
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// A conditional GET answered 304: nothing to parse, the feed is healthy.
+    pub fn record_not_modified(
+        &mut self,
+        feed_id: i64,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE feeds SET etag = coalesce(?2, etag), last_modified = coalesce(?3, last_modified),
+                last_fetched_at = ?4, last_success_at = ?4, last_error = NULL, error_count = 0,
+                next_attempt_at = NULL
+             WHERE id = ?1",
+            params![feed_id, etag, last_modified, now()],
+        )?;
+        Ok(())
+    }
+
+    /// A failed fetch or parse: the error is kept, and the next attempt waits (exponential
+    /// backoff, or the server's Retry-After when longer). `gone` (HTTP 410) stops fetching.
+    pub fn record_feed_failure(
+        &mut self,
+        feed_id: i64,
+        error: &str,
+        retry_after: Option<i64>,
+        gone: bool,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let failures: i64 = tx
+            .query_row(
+                "SELECT error_count + 1 FROM feeds WHERE id = ?1",
+                [feed_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(1);
+        let wait = backoff_seconds(failures).max(retry_after.unwrap_or(0));
+        let at = now();
+        tx.execute(
+            "UPDATE feeds SET last_error = ?2, error_count = ?3, last_fetched_at = ?4,
+                next_attempt_at = ?5, status = CASE WHEN ?6 THEN 'gone' ELSE status END
+             WHERE id = ?1",
+            params![feed_id, error, failures, at, at + wait, gone],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Story pages still to fetch, oldest first.
+    pub fn pending_pages(&self, limit: i64) -> Result<Vec<PendingPage>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.url, f.url, f.trusted_host FROM articles a JOIN feeds f ON f.id = a.feed_id
+             WHERE a.extraction = 'pending' AND a.url IS NOT NULL AND f.status != 'unsubscribed'
+             ORDER BY a.id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok(PendingPage {
+                article_id: r.get(0)?,
+                url: r.get(1)?,
+                feed_url: r.get(2)?,
+                feed_trusted_host: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Stores what a story page gave. A `teaser` result keeps the feed's own text.
+    pub fn store_page_result(&mut self, article_id: i64, page: &PageResult) -> Result<()> {
+        if page.extraction == "full" {
+            self.conn.execute(
+                "UPDATE articles SET extraction = 'full', extraction_note = NULL,
+                    content_html = ?2, content_text = ?3, author = coalesce(author, ?4),
+                    lead_image = coalesce(lead_image, ?5), lang = coalesce(?6, lang),
+                    dir = coalesce(?7, dir), word_count = ?8
+                 WHERE id = ?1",
+                params![
+                    article_id,
+                    page.content_html,
+                    page.content_text,
+                    page.author,
+                    page.lead_image,
+                    page.lang,
+                    page.dir,
+                    page.word_count
+                ],
+            )?;
+        } else {
+            self.conn.execute(
+                "UPDATE articles SET extraction = ?2, extraction_note = ?3 WHERE id = ?1",
+                params![article_id, page.extraction, page.note],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_key_prefers_guid_then_link_then_hash() {
+        assert_eq!(item_key(Some(" g "), Some("l"), "t", None), "g");
+        assert_eq!(item_key(Some(""), Some("l"), "t", None), "l");
+        let a = item_key(None, None, "t", Some(1));
+        assert!(a.starts_with("hash:"));
+        assert_ne!(a, item_key(None, None, "t", Some(2)));
+        assert_eq!(a, item_key(None, None, "t", Some(1)));
+    }
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff_seconds(1), 300);
+        assert_eq!(backoff_seconds(2), 600);
+        assert_eq!(backoff_seconds(3), 1200);
+        assert_eq!(backoff_seconds(50), 86_400);
+    }
+}
