@@ -1,4 +1,8 @@
 //! Integration tests: one binary (one link step on two cores), one module per area.
 
 mod cli;
+mod discover;
+mod fetch;
+mod opml;
 mod store;
+mod support;

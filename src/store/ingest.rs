@@ -126,6 +126,9 @@ fn content_hash(a: &IncomingArticle) -> String {
     ])
 }
 
+/// An article as stored before an update: id, content hash, title, HTML, text.
+type StoredVersion = (i64, String, String, Option<String>, Option<String>);
+
 /// Waiting time after `failures` consecutive failures: 5 minutes doubling, at most a day.
 pub fn backoff_seconds(failures: i64) -> i64 {
     let exp = failures.clamp(1, 20) - 1;
@@ -239,7 +242,7 @@ impl Library {
                 if tombstoned.exists(params![feed_id, key])? {
                     continue;
                 }
-                let found: Option<(i64, String, String, Option<String>, Option<String>)> = existing
+                let found: Option<StoredVersion> = existing
                     .query_row(params![feed_id, key], |r| {
                         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                     })

@@ -1,1 +1,0 @@
-//! Fetching over HTTP: the one polite client every feed, page and image request goes through.
