@@ -6,3 +6,4 @@ mod fetch;
 mod opml;
 mod store;
 mod support;
+mod sync;

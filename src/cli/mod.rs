@@ -3,7 +3,10 @@
 //! Argument parsing and printing only; every action is one call into the library. Errors end
 //! the process with one line on stderr and a non-zero status, never a panic or a backtrace.
 
+mod articles;
 mod feeds;
+mod subscriptions;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +31,18 @@ pub struct Cli {
 pub enum Command {
     /// List subscriptions with their status and last error.
     Feeds(feeds::FeedsArgs),
+    /// Subscribe to a feed URL or a site's address (its feed is discovered).
+    Add(subscriptions::AddArgs),
+    /// Import subscriptions from an OPML file or URL (folders kept).
+    Import(subscriptions::ImportArgs),
+    /// Export subscriptions as OPML.
+    ExportOpml(subscriptions::ExportArgs),
+    /// Fetch every feed, then the new stories' full articles.
+    Sync(sync::SyncArgs),
+    /// List articles, newest first.
+    Articles(articles::ArticlesArgs),
+    /// Print an article as plain text.
+    Read(articles::ReadArgs),
     /// Show the library's counts.
     Summary {
         /// Print JSON instead of text.
@@ -71,6 +86,18 @@ fn open_library(cli: &Cli) -> anyhow::Result<Library> {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Feeds(args) => feeds::run(&open_library(&cli)?, args),
+        Command::Add(args) => subscriptions::add(&mut open_library(&cli)?, args),
+        Command::Import(args) => subscriptions::import(&mut open_library(&cli)?, args),
+        Command::ExportOpml(args) => subscriptions::export(&open_library(&cli)?, args),
+        Command::Sync(args) => {
+            // Opened (and upgraded) here so a bad library fails before any network work.
+            let lib = open_library(&cli)?;
+            let path = lib.path().to_path_buf();
+            drop(lib);
+            sync::run(&path, args)
+        }
+        Command::Articles(args) => articles::list(&open_library(&cli)?, args),
+        Command::Read(args) => articles::read(&open_library(&cli)?, args),
         Command::Summary { json } => {
             let summary = open_library(&cli)?.summary()?;
             if *json {

@@ -72,3 +72,113 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
+
+/// One article, everything the reader shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Article {
+    pub id: i64,
+    pub feed_id: i64,
+    pub feed_title: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub published_at: Option<i64>,
+    pub updated_at: Option<i64>,
+    pub fetched_at: i64,
+    pub teaser_html: Option<String>,
+    pub content_html: Option<String>,
+    pub content_text: Option<String>,
+    pub lead_image: Option<String>,
+    pub lang: Option<String>,
+    pub dir: Option<String>,
+    pub word_count: Option<i64>,
+    pub extraction: String,
+    pub extraction_note: Option<String>,
+    pub read: bool,
+    pub bookmarked: bool,
+    pub note: Option<String>,
+    pub revisions: i64,
+}
+
+impl Library {
+    /// One article by id.
+    pub fn article(&self, id: i64) -> Result<Article> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row(
+                "SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
+                    a.url, a.author, a.published_at, a.updated_at, a.fetched_at, a.teaser_html,
+                    a.content_html, a.content_text, a.lead_image, a.lang, a.dir, a.word_count,
+                    a.extraction, a.extraction_note, a.read, a.bookmarked, a.note,
+                    (SELECT count(*) FROM article_revisions r WHERE r.article_id = a.id)
+                 FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1",
+                [id],
+                |r| {
+                    Ok(Article {
+                        id: r.get(0)?,
+                        feed_id: r.get(1)?,
+                        feed_title: r.get(2)?,
+                        title: r.get(3)?,
+                        url: r.get(4)?,
+                        author: r.get(5)?,
+                        published_at: r.get(6)?,
+                        updated_at: r.get(7)?,
+                        fetched_at: r.get(8)?,
+                        teaser_html: r.get(9)?,
+                        content_html: r.get(10)?,
+                        content_text: r.get(11)?,
+                        lead_image: r.get(12)?,
+                        lang: r.get(13)?,
+                        dir: r.get(14)?,
+                        word_count: r.get(15)?,
+                        extraction: r.get(16)?,
+                        extraction_note: r.get(17)?,
+                        read: r.get(18)?,
+                        bookmarked: r.get(19)?,
+                        note: r.get(20)?,
+                        revisions: r.get(21)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(super::StoreError::NotFound {
+                what: "article",
+                id,
+            })
+    }
+}
+
+impl Library {
+    /// Marks one article read or unread.
+    pub fn set_read(&mut self, id: i64, read: bool) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE articles SET read = ?2, read_at = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1",
+            rusqlite::params![id, read, super::now()],
+        )?;
+        if changed == 0 {
+            return Err(super::StoreError::NotFound {
+                what: "article",
+                id,
+            });
+        }
+        Ok(())
+    }
+
+    /// Bookmarks an article (kept forever) with an optional note, or removes the bookmark.
+    pub fn set_bookmarked(&mut self, id: i64, bookmarked: bool, note: Option<&str>) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE articles SET bookmarked = ?2,
+                bookmarked_at = CASE WHEN ?2 THEN coalesce(bookmarked_at, ?3) ELSE NULL END,
+                note = CASE WHEN ?2 THEN coalesce(?4, note) ELSE note END
+             WHERE id = ?1",
+            rusqlite::params![id, bookmarked, super::now(), note],
+        )?;
+        if changed == 0 {
+            return Err(super::StoreError::NotFound {
+                what: "article",
+                id,
+            });
+        }
+        Ok(())
+    }
+}

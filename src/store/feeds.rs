@@ -93,49 +93,43 @@ impl Library {
     /// and whether it is new.
     pub fn add_feed(&mut self, new: &NewFeed) -> Result<(i64, bool)> {
         let tx = self.conn.transaction()?;
-        let folder_id = match new
-            .folder
-            .as_deref()
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-        {
-            Some(name) => Some(folder_id_in(&tx, name)?),
-            None => None,
-        };
-        let existing: Option<i64> = tx
-            .query_row("SELECT id FROM feeds WHERE url = ?1", [&new.url], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let result = match existing {
-            Some(id) => {
-                tx.execute(
-                    "UPDATE feeds SET status = 'active',
-                        folder_id = coalesce(?2, folder_id),
-                        trusted_host = max(trusted_host, ?3)
-                     WHERE id = ?1",
-                    params![id, folder_id, new.trusted_host],
-                )?;
-                (id, false)
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO feeds(url, title, site_url, folder_id, trusted_host, created_at)
-                     VALUES (?1, coalesce(?2, ''), ?3, ?4, ?5, ?6)",
-                    params![
-                        new.url,
-                        new.title,
-                        new.site_url,
-                        folder_id,
-                        new.trusted_host,
-                        now()
-                    ],
-                )?;
-                (tx.last_insert_rowid(), true)
-            }
-        };
+        let result = add_feed_in(&tx, new)?;
         tx.commit()?;
         Ok(result)
+    }
+
+    /// Adds many subscriptions in one transaction (an OPML import): all or nothing. Returns
+    /// how many were new.
+    pub fn add_feeds(&mut self, feeds: &[NewFeed]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut added = 0;
+        for new in feeds {
+            if add_feed_in(&tx, new)?.1 {
+                added += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Subscriptions with their folder, for an OPML export.
+    pub fn feeds_for_export(&self) -> Result<Vec<NewFeed>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT f.url, coalesce(f.custom_title, nullif(f.title, '')), f.site_url, d.name
+             FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
+             WHERE f.status != 'unsubscribed'
+             ORDER BY d.position, d.name, f.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(NewFeed {
+                url: r.get(0)?,
+                title: r.get(1)?,
+                site_url: r.get(2)?,
+                folder: r.get(3)?,
+                trusted_host: false,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Folder names in display order.
@@ -146,6 +140,50 @@ impl Library {
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+fn add_feed_in(tx: &rusqlite::Transaction<'_>, new: &NewFeed) -> Result<(i64, bool)> {
+    let folder_id = match new
+        .folder
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
+        Some(name) => Some(folder_id_in(tx, name)?),
+        None => None,
+    };
+    let existing: Option<i64> = tx
+        .query_row("SELECT id FROM feeds WHERE url = ?1", [&new.url], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(match existing {
+        Some(id) => {
+            tx.execute(
+                "UPDATE feeds SET status = 'active',
+                    folder_id = coalesce(?2, folder_id),
+                    trusted_host = max(trusted_host, ?3)
+                 WHERE id = ?1",
+                params![id, folder_id, new.trusted_host],
+            )?;
+            (id, false)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO feeds(url, title, site_url, folder_id, trusted_host, created_at)
+                 VALUES (?1, coalesce(?2, ''), ?3, ?4, ?5, ?6)",
+                params![
+                    new.url,
+                    new.title,
+                    new.site_url,
+                    folder_id,
+                    new.trusted_host,
+                    now()
+                ],
+            )?;
+            (tx.last_insert_rowid(), true)
+        }
+    })
 }
 
 /// The id of the folder named `name`, created if missing.

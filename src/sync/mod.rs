@@ -6,9 +6,11 @@
 //! Blocking work (SQLite, parsing, extraction) runs on tokio's blocking pool, never on the
 //! threads that drive the network.
 
+pub mod subscribe;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
@@ -455,9 +457,4 @@ async fn sync_page(fetcher: &Fetcher, page: &PendingPage, options: &SyncOptions)
         Ok(Err(e)) => teaser(e.to_string()),
         Err(e) => teaser(format!("extraction failed: {e}")),
     }
-}
-
-/// A sync's wall time, for reports.
-pub fn seconds(d: Duration) -> f64 {
-    d.as_secs_f64()
 }

@@ -1,0 +1,397 @@
+//! Sync against a real local server: every feed format, every fault, conditional GET, updates
+//! with revisions, and the SSRF guard for story pages. Nothing here touches the internet.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tidings::feeds::fetch::{FetchConfig, Fetcher};
+use tidings::store::{ArticleFilter, Library, NewFeed};
+use tidings::sync::{sync_library, SyncOptions, SyncReport};
+
+use crate::support::{Request, Response, TestServer};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sync")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn temp_library(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tidings-sync-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("library.sqlite")
+}
+
+fn subscribe(path: &Path, urls: &[String]) {
+    let mut lib = Library::open(path).unwrap();
+    for url in urls {
+        lib.add_feed(&NewFeed {
+            url: url.clone(),
+            trusted_host: true,
+            ..NewFeed::default()
+        })
+        .unwrap();
+    }
+}
+
+fn fetcher() -> Fetcher {
+    Fetcher::new(FetchConfig {
+        request_timeout: Duration::from_secs(2),
+        connect_timeout: Duration::from_secs(2),
+        max_body_bytes: 2 * 1024 * 1024,
+        ..FetchConfig::default()
+    })
+    .unwrap()
+}
+
+fn run_sync(path: &Path, feeds_only: bool) -> SyncReport {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let options = SyncOptions {
+        feeds_only,
+        ignore_backoff: true,
+        ..SyncOptions::default()
+    };
+    let fetcher = fetcher();
+    runtime
+        .block_on(sync_library(path, &fetcher, &options, &|_| {}))
+        .unwrap()
+}
+
+/// Serves a fixture with an ETag, answering 304 when the client sends it back.
+fn with_etag(req: &Request, body: Vec<u8>, content_type: &str) -> Response {
+    let etag = format!("\"{}\"", body.len());
+    if req.header("if-none-match") == Some(etag.as_str()) {
+        return Response::status(304).header("ETag", &etag);
+    }
+    Response::ok(body)
+        .header("Content-Type", content_type)
+        .header("ETag", &etag)
+}
+
+fn farm() -> TestServer {
+    TestServer::start(|req: &Request| {
+        let xml = "application/rss+xml; charset=utf-8";
+        match req.path.as_str() {
+            "/rss.xml" | "/moved-here.xml" => with_etag(req, fixture("rss2.xml"), xml),
+            "/atom.xml" => with_etag(req, fixture("atom.xml"), "application/atom+xml"),
+            "/feed.json" => with_etag(req, fixture("feed.json"), "application/feed+json"),
+            "/hostile.xml" => Response::ok(fixture("hostile.xml")).header("Content-Type", xml),
+            "/dupes.xml" => Response::ok(fixture("dupes.xml")).header("Content-Type", xml),
+            "/dates.xml" => Response::ok(fixture("dates.xml")).header("Content-Type", xml),
+            "/cp1252.xml" => {
+                Response::ok(fixture("cp1252-labelled-utf8.xml")).header("Content-Type", xml)
+            }
+            "/page.html" => Response::ok(fixture("page.html")).header("Content-Type", "text/html"),
+            "/truncated.xml" => {
+                let full = String::from_utf8(fixture("rss2.xml")).unwrap();
+                let cut = full.find("<guid isPermaLink=\"false\">hg-2").unwrap();
+                Response::ok(full[..cut].to_string()).header("Content-Type", xml)
+            }
+            "/old.xml" => Response::redirect(301, "/moved-here.xml"),
+            "/loop.xml" => Response::redirect(302, "/loop.xml"),
+            "/500.xml" => Response::status(500),
+            "/404.xml" => Response::status(404),
+            "/410.xml" => Response::status(410),
+            "/429.xml" => Response::status(429).header("Retry-After", "7200"),
+            "/hang.xml" => Response::ok("late").delay(Duration::from_secs(30)),
+            "/huge.xml" => Response::ok("")
+                .generated(50 << 20)
+                .header("Content-Type", xml),
+            _ => Response::status(404),
+        }
+    })
+}
+
+const GOOD: &[&str] = &[
+    "/rss.xml",
+    "/atom.xml",
+    "/feed.json",
+    "/hostile.xml",
+    "/dupes.xml",
+    "/dates.xml",
+    "/cp1252.xml",
+    "/old.xml",
+];
+const BAD: &[&str] = &[
+    "/500.xml",
+    "/404.xml",
+    "/410.xml",
+    "/429.xml",
+    "/hang.xml",
+    "/huge.xml",
+    "/loop.xml",
+    "/page.html",
+];
+
+fn titles(lib: &Library, feed_id: i64) -> Vec<String> {
+    let filter = ArticleFilter {
+        feed_id: Some(feed_id),
+        ..Default::default()
+    };
+    let mut t: Vec<String> = lib
+        .articles(&filter, 100, 0)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.title)
+        .collect();
+    t.sort();
+    t
+}
+
+#[test]
+fn every_format_syncs_and_every_fault_is_a_clear_per_feed_error() {
+    let server = farm();
+    let path = temp_library("faults");
+    let urls: Vec<String> = GOOD
+        .iter()
+        .chain(BAD)
+        .map(|p| server.url(p).to_string())
+        .collect();
+    subscribe(&path, &urls);
+
+    let report = run_sync(&path, true);
+    assert_eq!(report.feeds_total, GOOD.len() + BAD.len());
+    assert_eq!(report.feeds_ok, GOOD.len(), "{report:#?}");
+    let failed: Vec<&str> = report.feeds_failed.iter().map(|f| f.url.as_str()).collect();
+    for bad in BAD {
+        assert!(
+            failed.iter().any(|u| u.ends_with(bad)),
+            "{bad} should fail: {report:#?}"
+        );
+    }
+    let reason = |path: &str| {
+        report
+            .feeds_failed
+            .iter()
+            .find(|f| f.url.ends_with(path))
+            .map(|f| f.error.clone())
+            .unwrap()
+    };
+    assert!(reason("/500.xml").contains("500"), "{}", reason("/500.xml"));
+    assert!(reason("/404.xml").contains("404"));
+    assert!(reason("/410.xml").contains("410"));
+    assert!(reason("/429.xml").contains("429"));
+    assert!(
+        reason("/hang.xml").contains("timed out"),
+        "{}",
+        reason("/hang.xml")
+    );
+    assert!(
+        reason("/huge.xml").contains("larger than"),
+        "{}",
+        reason("/huge.xml")
+    );
+    assert!(
+        reason("/loop.xml").contains("redirect"),
+        "{}",
+        reason("/loop.xml")
+    );
+    assert!(
+        reason("/page.html").contains("web page"),
+        "{}",
+        reason("/page.html")
+    );
+
+    let lib = Library::open(&path).unwrap();
+    assert_eq!(lib.integrity_check().unwrap(), "ok");
+    let feeds = lib.feeds().unwrap();
+    let feed = |suffix: &str| {
+        feeds
+            .iter()
+            .find(|f| f.url.ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix}"))
+    };
+
+    assert_eq!(feed("/rss.xml").title, "Harbour Gazette");
+    assert_eq!(
+        titles(&lib, feed("/rss.xml").id),
+        [
+            "Ferry timetable changes from Monday",
+            "Lighthouse reopens after repairs"
+        ]
+    );
+    assert_eq!(
+        titles(&lib, feed("/atom.xml").id),
+        ["Moss grows faster in cold springs"]
+    );
+    assert_eq!(
+        titles(&lib, feed("/feed.json").id),
+        ["Interview: the tram driver", "Songs for the late shift"]
+    );
+    // 301: the stored URL follows; its items are there.
+    let moved = feed("/moved-here.xml");
+    assert_eq!(moved.total, 2);
+    assert!(!feeds.iter().any(|f| f.url.ends_with("/old.xml")));
+    // 410: gone, no longer fetched. 429: backs off at least as long as Retry-After.
+    assert_eq!(feed("/410.xml").status, "gone");
+    let limited = feed("/429.xml");
+    assert!(
+        limited.next_attempt_at.unwrap() >= tidings::store::now() + 7000,
+        "{limited:?}"
+    );
+    assert_eq!(limited.error_count, 1);
+    // Two different items sharing a guid are both kept; the identical copy is not.
+    assert_eq!(
+        titles(&lib, feed("/dupes.xml").id),
+        ["First story", "Second story, same guid"]
+    );
+    // Unknown dates stay unknown; never the fetch time, never a wrapped year.
+    let dated = lib
+        .articles(
+            &ArticleFilter {
+                feed_id: Some(feed("/dates.xml").id),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
+    for a in &dated {
+        match a.title.as_str() {
+            "Good date" => assert_eq!(a.published_at, Some(1_795_597_200)),
+            _ => assert_eq!(a.published_at, None, "{}", a.title),
+        }
+    }
+    // windows-1252 bytes labelled UTF-8: decoded, no mojibake, no replacement characters.
+    let cafe = feed("/cp1252.xml");
+    assert_eq!(cafe.title, "Café Society");
+    assert_eq!(titles(&lib, cafe.id), ["Crème brûlée prices up 5 €"]);
+    // Hostile HTML: stored sanitized; the title is text.
+    let hostile = lib
+        .articles(
+            &ArticleFilter {
+                feed_id: Some(feed("/hostile.xml").id),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
+    let article = lib.article(hostile[0].id).unwrap();
+    let stored = format!("{:?}{:?}", article.teaser_html, article.content_html);
+    for bad in [
+        "<script",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "<iframe",
+        "<form",
+        "<input",
+    ] {
+        assert!(!stored.contains(bad), "{bad} stored: {stored}");
+    }
+    assert!(stored.contains("rose."), "{stored}");
+    // The title is plain text (shown with textContent), whatever markup it spells.
+    assert!(
+        article.title.ends_with("Market report"),
+        "{}",
+        article.title
+    );
+}
+
+#[test]
+fn a_resync_is_conditional_and_costs_no_new_articles() {
+    let server = farm();
+    let path = temp_library("conditional");
+    subscribe(
+        &path,
+        &[
+            server.url("/rss.xml").to_string(),
+            server.url("/atom.xml").to_string(),
+        ],
+    );
+    let first = run_sync(&path, true);
+    assert_eq!((first.feeds_ok, first.new_articles), (2, 3));
+    let second = run_sync(&path, true);
+    assert_eq!(
+        (second.feeds_not_modified, second.new_articles),
+        (2, 0),
+        "{second:#?}"
+    );
+    let sent = server.last_request("/rss.xml").unwrap();
+    assert!(
+        sent.header("if-none-match").is_some(),
+        "no validator sent: {sent:?}"
+    );
+    assert_eq!(server.hits("/rss.xml"), 2);
+}
+
+#[test]
+fn a_changed_item_is_updated_keeps_a_revision_and_the_users_state() {
+    let version = Arc::new(Mutex::new(1));
+    let v = version.clone();
+    let server = TestServer::start(move |_req: &Request| {
+        let n = *v.lock().unwrap();
+        let body = String::from_utf8(fixture("rss2.xml")).unwrap().replace(
+            "Lighthouse reopens after repairs",
+            &format!("Lighthouse reopens after repairs (v{n})"),
+        );
+        Response::ok(body).header("Content-Type", "application/rss+xml")
+    });
+    let path = temp_library("revisions");
+    subscribe(&path, &[server.url("/rss.xml").to_string()]);
+    run_sync(&path, true);
+    let id = {
+        let mut lib = Library::open(&path).unwrap();
+        let all = lib.articles(&ArticleFilter::default(), 10, 0).unwrap();
+        let id = all.iter().find(|a| a.title.contains("(v1)")).unwrap().id;
+        lib.set_read(id, true).unwrap();
+        lib.set_bookmarked(id, true, Some("keep")).unwrap();
+        id
+    };
+    *version.lock().unwrap() = 2;
+    let report = run_sync(&path, true);
+    assert_eq!(
+        (report.new_articles, report.updated_articles),
+        (0, 1),
+        "{report:#?}"
+    );
+    let lib = Library::open(&path).unwrap();
+    let article = lib.article(id).unwrap();
+    assert_eq!(article.title, "Lighthouse reopens after repairs (v2)");
+    assert_eq!(article.revisions, 1);
+    assert!(
+        article.read && article.bookmarked,
+        "sync must not touch the user's state"
+    );
+    assert_eq!(article.note.as_deref(), Some("keep"));
+}
+
+#[test]
+fn story_links_to_other_private_hosts_are_never_fetched() {
+    // A page server on another loopback port: a feed item pointing at it must not reach it.
+    let private_pages = TestServer::fixed(Response::ok("<html><body><p>secret</p></body></html>"));
+    let secret = private_pages.url("/admin");
+    let feed_body = format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Public</title><link>https://p.example/</link>
+        <item><guid>a</guid><title>Local</title><link>{secret}</link></item>
+        <item><guid>b</guid><title>Metadata</title><link>http://169.254.169.254/latest/meta-data/</link></item>
+        </channel></rss>"#
+    );
+    let server =
+        TestServer::fixed(Response::ok(feed_body).header("Content-Type", "application/rss+xml"));
+    let path = temp_library("ssrf");
+    subscribe(&path, &[server.url("/feed.xml").to_string()]);
+    let report = run_sync(&path, false);
+    assert_eq!(report.new_articles, 2);
+    assert_eq!(report.pages_extracted, 0);
+    assert_eq!(
+        private_pages.total_hits(),
+        0,
+        "a private host named in a feed was fetched"
+    );
+    let lib = Library::open(&path).unwrap();
+    for summary in lib.articles(&ArticleFilter::default(), 10, 0).unwrap() {
+        let a = lib.article(summary.id).unwrap();
+        assert_eq!(a.extraction, "teaser");
+        let note = a.extraction_note.unwrap_or_default();
+        assert!(note.contains("not a public address"), "{}: {note}", a.title);
+    }
+}
