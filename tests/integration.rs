@@ -3,6 +3,7 @@
 mod cli;
 mod discover;
 mod fetch;
+mod library;
 mod opml;
 mod store;
 mod support;

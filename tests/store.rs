@@ -80,6 +80,13 @@ fn every_released_schema_fixture_upgrades_with_its_data() {
         assert_eq!(bookmarked.len(), 1);
         assert_eq!(bookmarked[0].title, "Kept forever");
         assert_eq!(lib.setting("theme").unwrap().as_deref(), Some("dark"));
+        // Articles stored before search existed are indexed by the upgrade.
+        let found = lib.search("香港", 5).unwrap();
+        assert_eq!(found.len(), 1, "{name}");
+        assert_eq!(
+            lib.search("kept", 5).unwrap()[0].article.title,
+            "Kept forever"
+        );
         drop(lib);
 
         assert_eq!(

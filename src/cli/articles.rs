@@ -101,3 +101,123 @@ pub fn read(lib: &Library, args: &ReadArgs) -> anyhow::Result<()> {
     println!("{}", article.content_text.as_deref().unwrap_or(""));
     Ok(())
 }
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words (all must match), "quoted phrases", prefixes like econ*; Chinese, Japanese and
+    /// Korean text is matched as a substring.
+    pub query: String,
+    /// At most this many results.
+    #[arg(long, default_value_t = 20)]
+    pub limit: i64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BookmarkArgs {
+    /// The article's id.
+    pub id: i64,
+    /// A note kept with the bookmark.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// The article's id.
+    pub id: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct MarkReadArgs {
+    /// Articles to mark read.
+    pub ids: Vec<i64>,
+    /// Every unread article of this feed.
+    #[arg(long)]
+    pub feed: Option<i64>,
+    /// Every unread article of this folder.
+    #[arg(long)]
+    pub folder: Option<String>,
+    /// Every unread article in the library.
+    #[arg(long)]
+    pub all: bool,
+    /// Only articles older than this many days (with --feed, --folder or --all).
+    #[arg(long, value_name = "DAYS")]
+    pub older_than: Option<i64>,
+    /// Mark unread instead (only with article ids).
+    #[arg(long)]
+    pub unread: bool,
+}
+
+pub fn search(lib: &Library, args: &SearchArgs) -> anyhow::Result<()> {
+    let hits = lib.search(&args.query, args.limit)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&hits)?);
+        return Ok(());
+    }
+    if hits.is_empty() {
+        println!("No articles match {:?}.", args.query);
+    }
+    for hit in &hits {
+        let a = &hit.article;
+        println!(
+            "{:>7}  {}  {}  — {}",
+            a.id,
+            date(a.published_at),
+            a.title,
+            a.feed_title
+        );
+        let snippet: String = hit
+            .snippet
+            .iter()
+            .map(|p| {
+                if p.hit {
+                    format!("[{}]", p.text)
+                } else {
+                    p.text.clone()
+                }
+            })
+            .collect();
+        println!(
+            "         {}",
+            snippet.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
+    Ok(())
+}
+
+pub fn bookmark(lib: &mut Library, args: &BookmarkArgs) -> anyhow::Result<()> {
+    lib.set_bookmarked(args.id, true, args.note.as_deref())?;
+    println!("Bookmarked article {} (kept forever)", args.id);
+    Ok(())
+}
+
+pub fn unbookmark(lib: &mut Library, args: &IdArgs) -> anyhow::Result<()> {
+    lib.set_bookmarked(args.id, false, None)?;
+    println!("Removed the bookmark of article {}", args.id);
+    Ok(())
+}
+
+pub fn mark_read(lib: &mut Library, args: &MarkReadArgs) -> anyhow::Result<()> {
+    let scoped = args.feed.is_some() || args.folder.is_some() || args.all;
+    if args.ids.is_empty() && !scoped {
+        anyhow::bail!("name article ids, or --feed ID, --folder NAME or --all");
+    }
+    for id in &args.ids {
+        lib.set_read(*id, !args.unread)?;
+    }
+    let mut changed = args.ids.len();
+    if scoped {
+        let before = args
+            .older_than
+            .map(|days| crate::store::now() - days.max(0) * 86_400);
+        changed += lib.mark_read_matching(args.feed, args.folder.as_deref(), before)?;
+    }
+    println!(
+        "Marked {changed} articles {}",
+        if args.unread { "unread" } else { "read" }
+    );
+    Ok(())
+}

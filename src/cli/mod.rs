@@ -43,6 +43,20 @@ pub enum Command {
     Articles(articles::ArticlesArgs),
     /// Print an article as plain text.
     Read(articles::ReadArgs),
+    /// Search titles, authors and article text.
+    Search(articles::SearchArgs),
+    /// Bookmark an article (bookmarks are kept forever).
+    Bookmark(articles::BookmarkArgs),
+    /// Remove an article's bookmark.
+    Unbookmark(articles::IdArgs),
+    /// List bookmarked articles.
+    Bookmarks {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark articles (or a feed, a folder, everything) read.
+    MarkRead(articles::MarkReadArgs),
     /// Show the library's counts.
     Summary {
         /// Print JSON instead of text.
@@ -98,6 +112,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Articles(args) => articles::list(&open_library(&cli)?, args),
         Command::Read(args) => articles::read(&open_library(&cli)?, args),
+        Command::Search(args) => articles::search(&open_library(&cli)?, args),
+        Command::Bookmark(args) => articles::bookmark(&mut open_library(&cli)?, args),
+        Command::Unbookmark(args) => articles::unbookmark(&mut open_library(&cli)?, args),
+        Command::Bookmarks { json } => articles::list(
+            &open_library(&cli)?,
+            &articles::ArticlesArgs {
+                feed: None,
+                unread: false,
+                bookmarked: true,
+                limit: i64::MAX,
+                offset: 0,
+                json: *json,
+            },
+        ),
+        Command::MarkRead(args) => articles::mark_read(&mut open_library(&cli)?, args),
         Command::Summary { json } => {
             let summary = open_library(&cli)?.summary()?;
             if *json {

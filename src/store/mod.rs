@@ -11,10 +11,12 @@ pub mod schema;
 mod articles;
 mod feeds;
 mod ingest;
+mod search;
 
 pub use articles::*;
 pub use feeds::*;
 pub use ingest::*;
+pub use search::*;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -112,6 +112,50 @@ CREATE TABLE settings (
     value  TEXT NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 2: full-text search. Two external-content FTS5 indexes over plain text (never HTML):
+    // words (unicode61, diacritics folded; bm25 ranking, prefix and phrase queries) and
+    // trigrams (substring search for Chinese, Japanese and Korean, which have no spaces).
+    // The triggers fire only when indexed columns change, so marking read costs no reindex.
+    r#"
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, author, content_text,
+    content='articles', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2',
+    prefix='2 3'
+);
+CREATE VIRTUAL TABLE articles_trigram USING fts5(
+    title, content_text,
+    content='articles', content_rowid='id',
+    tokenize='trigram'
+);
+INSERT INTO articles_fts(rowid, title, author, content_text)
+    SELECT id, title, author, content_text FROM articles;
+INSERT INTO articles_trigram(rowid, title, content_text)
+    SELECT id, title, content_text FROM articles;
+
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, author, content_text)
+        VALUES (new.id, new.title, new.author, new.content_text);
+    INSERT INTO articles_trigram(rowid, title, content_text)
+        VALUES (new.id, new.title, new.content_text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, author, content_text)
+        VALUES ('delete', old.id, old.title, old.author, old.content_text);
+    INSERT INTO articles_trigram(articles_trigram, rowid, title, content_text)
+        VALUES ('delete', old.id, old.title, old.content_text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, content_text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, author, content_text)
+        VALUES ('delete', old.id, old.title, old.author, old.content_text);
+    INSERT INTO articles_fts(rowid, title, author, content_text)
+        VALUES (new.id, new.title, new.author, new.content_text);
+    INSERT INTO articles_trigram(articles_trigram, rowid, title, content_text)
+        VALUES ('delete', old.id, old.title, old.content_text);
+    INSERT INTO articles_trigram(rowid, title, content_text)
+        VALUES (new.id, new.title, new.content_text);
+END;
+"#,
 ];
 
 /// The schema version this build writes.

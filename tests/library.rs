@@ -1,0 +1,168 @@
+//! The offline library: search in English, Chinese and accented text; reading state.
+
+use std::path::PathBuf;
+
+use tidings::store::{ArticleFilter, FeedUpdate, IncomingArticle, Library, NewFeed};
+
+fn library(name: &str) -> (Library, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("tidings-lib-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("library.sqlite");
+    (Library::open(&path).unwrap(), path)
+}
+
+fn article(key: &str, title: &str, text: &str, published: i64) -> IncomingArticle {
+    IncomingArticle {
+        item_key: key.into(),
+        url: Some(format!("https://news.example/{key}")),
+        title: title.into(),
+        author: Some("Desk Writer".into()),
+        published_at: Some(published),
+        content_text: Some(text.into()),
+        content_html: Some(format!("<p>{text}</p>")),
+        extraction: "feed",
+        ..IncomingArticle::default()
+    }
+}
+
+fn seeded(name: &str) -> (Library, Vec<i64>) {
+    let (mut lib, _) = library(name);
+    let (feed, _) = lib
+        .add_feed(&NewFeed {
+            url: "https://news.example/feed".into(),
+            folder: Some("World".into()),
+            ..NewFeed::default()
+        })
+        .unwrap();
+    let items = vec![
+        article(
+            "1",
+            "Lighthouse reopens after repairs",
+            "Visitors can climb the 142 steps again, the harbour master said.",
+            1_700_000_000,
+        ),
+        article(
+            "2",
+            "香港天气",
+            "香港的天气今天很好，气温二十五度。",
+            1_700_000_100,
+        ),
+        article(
+            "3",
+            "Crème brûlée at the Café Nord",
+            "The café's pastry chef explains the caramel.",
+            1_700_000_200,
+        ),
+        article(
+            "4",
+            "Central bank holds rates",
+            "The central bank kept its rate at four percent; economists expected a cut.",
+            1_700_000_300,
+        ),
+    ];
+    lib.store_feed_result(feed, &FeedUpdate::default(), &items)
+        .unwrap();
+    let ids = lib
+        .articles(&ArticleFilter::default(), 10, 0)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    (lib, ids)
+}
+
+fn titles(hits: &[tidings::store::SearchHit]) -> Vec<&str> {
+    hits.iter().map(|h| h.article.title.as_str()).collect()
+}
+
+#[test]
+fn search_finds_words_prefixes_phrases_accents_and_chinese() {
+    let (lib, _) = seeded("search");
+    assert_eq!(
+        titles(&lib.search("lighthouse", 10).unwrap()),
+        ["Lighthouse reopens after repairs"]
+    );
+    assert_eq!(
+        titles(&lib.search("econom*", 10).unwrap()),
+        ["Central bank holds rates"]
+    );
+    assert_eq!(
+        titles(&lib.search("\"central bank\"", 10).unwrap()),
+        ["Central bank holds rates"]
+    );
+    assert!(
+        lib.search("\"bank central\"", 10).unwrap().is_empty(),
+        "a phrase keeps its order"
+    );
+    assert_eq!(
+        titles(&lib.search("cafe", 10).unwrap()),
+        ["Crème brûlée at the Café Nord"]
+    );
+    assert_eq!(titles(&lib.search("香港", 10).unwrap()), ["香港天气"]);
+    assert_eq!(titles(&lib.search("气温二十五", 10).unwrap()), ["香港天气"]);
+    assert!(lib.search("上海", 10).unwrap().is_empty());
+    // Hostile or odd input is never an FTS syntax error.
+    for q in ["\"", "*", "NEAR(", "a OR", "-", "^", "(((", "'"] {
+        lib.search(q, 10).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    }
+    let hit = &lib.search("harbour", 10).unwrap()[0];
+    assert!(
+        hit.snippet
+            .iter()
+            .any(|p| p.hit && p.text.eq_ignore_ascii_case("harbour")),
+        "{:?}",
+        hit.snippet
+    );
+}
+
+#[test]
+fn search_follows_updates_and_ranks_titles_first() {
+    let (mut lib, _) = seeded("rank");
+    let feed = lib.feeds().unwrap()[0].id;
+    let mut changed = article(
+        "1",
+        "Lighthouse keeper retires",
+        "After forty years the keeper hands over the key.",
+        1_700_000_000,
+    );
+    changed.author = Some("Desk Writer".into());
+    let extra = article(
+        "5",
+        "Harbour notes",
+        "A lighthouse is mentioned only in passing here.",
+        1_700_000_400,
+    );
+    lib.store_feed_result(feed, &FeedUpdate::default(), &[changed, extra])
+        .unwrap();
+    assert!(
+        lib.search("repairs", 10).unwrap().is_empty(),
+        "the old text left the index"
+    );
+    let hits = lib.search("lighthouse", 10).unwrap();
+    assert_eq!(
+        titles(&hits),
+        ["Lighthouse keeper retires", "Harbour notes"]
+    );
+}
+
+#[test]
+fn mark_read_by_feed_folder_and_age() {
+    let (mut lib, ids) = seeded("read");
+    assert_eq!(lib.summary().unwrap().unread, 4);
+    lib.set_read(ids[0], true).unwrap();
+    assert_eq!(lib.summary().unwrap().unread, 3);
+    assert_eq!(
+        lib.mark_read_matching(None, Some("World"), Some(1_700_000_150))
+            .unwrap(),
+        2
+    );
+    assert_eq!(lib.summary().unwrap().unread, 1);
+    assert_eq!(
+        lib.mark_read_matching(None, Some("Nowhere"), None).unwrap(),
+        0
+    );
+    assert_eq!(lib.mark_read_matching(None, None, None).unwrap(), 1);
+    assert_eq!(lib.summary().unwrap().unread, 0);
+    assert!(lib.set_read(999_999, true).is_err());
+}
