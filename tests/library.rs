@@ -166,3 +166,78 @@ fn mark_read_by_feed_folder_and_age() {
     assert_eq!(lib.summary().unwrap().unread, 0);
     assert!(lib.set_read(999_999, true).is_err());
 }
+
+#[test]
+fn bookmarks_survive_retention_unsubscribe_and_vacuum() {
+    let (mut lib, ids) = seeded("keep");
+    let feed = lib.feeds().unwrap()[0].id;
+    let kept = ids[1];
+    lib.set_bookmarked(kept, true, Some("for later")).unwrap();
+    lib.set_read(kept, true).unwrap();
+    lib.mark_read_matching(None, None, None).unwrap();
+
+    // Retention of read articles: everything read goes, except the bookmark.
+    lib.set_retention(tidings::store::Retention {
+        read_days: Some(1),
+        unread_days: None,
+    })
+    .unwrap();
+    // fetched_at is now; pretend a week passed by moving the clock of the rows back.
+    assert_eq!(
+        lib.apply_retention().unwrap(),
+        0,
+        "nothing is a day old yet"
+    );
+    drop(lib);
+    {
+        let conn = rusqlite::Connection::open(
+            std::env::temp_dir()
+                .join(format!("tidings-lib-keep-{}", std::process::id()))
+                .join("library.sqlite"),
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE articles SET fetched_at = fetched_at - 7 * 86400",
+            [],
+        )
+        .unwrap();
+    }
+    let path = std::env::temp_dir()
+        .join(format!("tidings-lib-keep-{}", std::process::id()))
+        .join("library.sqlite");
+    let mut lib = Library::open(&path).unwrap();
+    assert_eq!(lib.apply_retention().unwrap(), 3);
+    let left = lib.articles(&ArticleFilter::default(), 10, 0).unwrap();
+    assert_eq!(left.iter().map(|a| a.id).collect::<Vec<_>>(), [kept]);
+
+    // A resync does not bring the expired ones back (tombstones).
+    let again = vec![article(
+        "1",
+        "Lighthouse reopens after repairs",
+        "Visitors can climb the 142 steps again, the harbour master said.",
+        1_700_000_000,
+    )];
+    let counts = lib
+        .store_feed_result(feed, &FeedUpdate::default(), &again)
+        .unwrap();
+    assert_eq!(counts.new, 0);
+
+    // Unsubscribe keeps the bookmark readable; vacuum and backup keep it too.
+    assert_eq!(lib.unsubscribe(feed).unwrap(), 1);
+    assert!(lib.feeds().unwrap().is_empty());
+    lib.vacuum().unwrap();
+    let a = lib.article(kept).unwrap();
+    assert!(a.bookmarked);
+    assert_eq!(a.note.as_deref(), Some("for later"));
+    let backup = path.with_file_name("backup.sqlite");
+    lib.backup(&backup).unwrap();
+    assert!(lib.backup(&backup).is_err(), "a backup never overwrites");
+    let copy = Library::open(&backup).unwrap();
+    assert_eq!(copy.integrity_check().unwrap(), "ok");
+    assert_eq!(copy.article(kept).unwrap().title, a.title);
+    assert_eq!(
+        copy.search("cafe", 5).unwrap().len(),
+        1,
+        "the search index travels with the backup"
+    );
+}

@@ -5,6 +5,7 @@
 
 mod articles;
 mod feeds;
+mod manage;
 mod subscriptions;
 mod sync;
 
@@ -57,6 +58,18 @@ pub enum Command {
     },
     /// Mark articles (or a feed, a folder, everything) read.
     MarkRead(articles::MarkReadArgs),
+    /// Rename a feed.
+    Rename(manage::RenameArgs),
+    /// Move a feed to a folder.
+    Move(manage::MoveArgs),
+    /// Unsubscribe from a feed (its bookmarked articles are kept).
+    Unsubscribe(manage::UnsubscribeArgs),
+    /// Show or set how long articles are kept (bookmarks always are).
+    Retention(manage::RetentionArgs),
+    /// Compact the library file.
+    Vacuum,
+    /// Write a consistent copy of the library (safe while the app runs).
+    Backup(manage::BackupArgs),
     /// Show the library's counts.
     Summary {
         /// Print JSON instead of text.
@@ -127,6 +140,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             },
         ),
         Command::MarkRead(args) => articles::mark_read(&mut open_library(&cli)?, args),
+        Command::Rename(args) => manage::rename(&mut open_library(&cli)?, args),
+        Command::Move(args) => manage::move_feed(&mut open_library(&cli)?, args),
+        Command::Unsubscribe(args) => manage::unsubscribe(&mut open_library(&cli)?, args),
+        Command::Retention(args) => manage::retention(&mut open_library(&cli)?, args),
+        Command::Vacuum => manage::vacuum(&mut open_library(&cli)?),
+        Command::Backup(args) => manage::backup(&open_library(&cli)?, args),
         Command::Summary { json } => {
             let summary = open_library(&cli)?.summary()?;
             if *json {

@@ -11,11 +11,13 @@ pub mod schema;
 mod articles;
 mod feeds;
 mod ingest;
+mod maintenance;
 mod search;
 
 pub use articles::*;
 pub use feeds::*;
 pub use ingest::*;
+pub use maintenance::*;
 pub use search::*;
 
 use std::path::{Path, PathBuf};
@@ -54,6 +56,8 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("{path} already exists; a backup never overwrites a file")]
+    BackupExists { path: PathBuf },
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
     #[error("library query failed: {0}")]

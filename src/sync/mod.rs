@@ -112,6 +112,8 @@ pub struct SyncReport {
     pub updated_articles: usize,
     pub pages_extracted: usize,
     pub pages_failed: usize,
+    /// Articles deleted by the retention rules (never bookmarked ones).
+    pub articles_expired: usize,
     pub seconds: f64,
 }
 
@@ -248,6 +250,7 @@ pub async fn sync_library(
             });
         }
     }
+    report.articles_expired = lib.run(|l| l.apply_retention()).await?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -1,0 +1,180 @@
+//! Keeping the library tidy without losing anything the user kept: unsubscribing, retention,
+//! compaction and backups. No path here deletes a bookmarked article (and the schema's trigger
+//! would refuse it if one tried).
+
+use std::path::Path;
+
+use rusqlite::params;
+
+use super::{now, Library, Result, StoreError};
+
+/// How long articles are kept; `None` keeps them forever. Bookmarks are always kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retention {
+    pub read_days: Option<i64>,
+    pub unread_days: Option<i64>,
+}
+
+const READ_DAYS: &str = "retention.read_days";
+const UNREAD_DAYS: &str = "retention.unread_days";
+
+impl Library {
+    /// Renames a feed (`None` goes back to the feed's own title).
+    pub fn rename_feed(&mut self, id: i64, title: Option<&str>) -> Result<()> {
+        let title = title.map(str::trim).filter(|t| !t.is_empty());
+        let n = self.conn.execute(
+            "UPDATE feeds SET custom_title = ?2 WHERE id = ?1",
+            params![id, title],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound { what: "feed", id });
+        }
+        Ok(())
+    }
+
+    /// Moves a feed into a folder (created if missing), or out of any folder with `None`.
+    pub fn move_feed(&mut self, id: i64, folder: Option<&str>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let folder_id: Option<i64> = match folder.map(str::trim).filter(|f| !f.is_empty()) {
+            Some(name) => {
+                tx.execute(
+                    "INSERT INTO folders(name, position)
+                     VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM folders))
+                     ON CONFLICT(name) DO NOTHING",
+                    [name],
+                )?;
+                Some(
+                    tx.query_row("SELECT id FROM folders WHERE name = ?1", [name], |r| {
+                        r.get(0)
+                    })?,
+                )
+            }
+            None => None,
+        };
+        let n = tx.execute(
+            "UPDATE feeds SET folder_id = ?2 WHERE id = ?1",
+            params![id, folder_id],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound { what: "feed", id });
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Unsubscribes: the feed's articles go, except bookmarked ones, which stay readable
+    /// (the feed is then kept, hidden, as their source). Returns how many articles were kept.
+    pub fn unsubscribe(&mut self, id: i64) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let exists: i64 = tx.query_row("SELECT count(*) FROM feeds WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+        if exists == 0 {
+            return Err(StoreError::NotFound { what: "feed", id });
+        }
+        tx.execute(
+            "DELETE FROM articles WHERE feed_id = ?1 AND bookmarked = 0",
+            [id],
+        )?;
+        tx.execute("DELETE FROM tombstones WHERE feed_id = ?1", [id])?;
+        let kept: i64 = tx.query_row(
+            "SELECT count(*) FROM articles WHERE feed_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if kept == 0 {
+            tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
+        } else {
+            tx.execute(
+                "UPDATE feeds SET status = 'unsubscribed', etag = NULL, last_modified = NULL WHERE id = ?1",
+                [id],
+            )?;
+        }
+        tx.execute(
+            "DELETE FROM folders WHERE id NOT IN (SELECT folder_id FROM feeds WHERE folder_id IS NOT NULL)",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(kept as usize)
+    }
+
+    /// The retention rules in force.
+    pub fn retention(&self) -> Result<Retention> {
+        let days = |key| -> Result<Option<i64>> {
+            Ok(self
+                .setting(key)?
+                .and_then(|v| v.parse::<i64>().ok())
+                .filter(|d| *d > 0))
+        };
+        Ok(Retention {
+            read_days: days(READ_DAYS)?,
+            unread_days: days(UNREAD_DAYS)?,
+        })
+    }
+
+    /// Sets the retention rules.
+    pub fn set_retention(&mut self, retention: Retention) -> Result<()> {
+        for (key, value) in [
+            (READ_DAYS, retention.read_days),
+            (UNREAD_DAYS, retention.unread_days),
+        ] {
+            match value {
+                Some(days) if days > 0 => self.set_setting(key, &days.to_string())?,
+                _ => {
+                    self.conn
+                        .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes articles past the retention rules (never bookmarked ones), leaving tombstones so
+    /// a later sync does not bring them back. Returns how many were deleted.
+    pub fn apply_retention(&mut self) -> Result<usize> {
+        let rules = self.retention()?;
+        let at = now();
+        let tx = self.conn.transaction()?;
+        let mut deleted = 0;
+        for (read, days) in [(1, rules.read_days), (0, rules.unread_days)] {
+            let Some(days) = days else { continue };
+            let cutoff = at - days * 86_400;
+            tx.execute(
+                "INSERT OR IGNORE INTO tombstones(feed_id, item_key, deleted_at)
+                 SELECT feed_id, item_key, ?3 FROM articles
+                 WHERE bookmarked = 0 AND read = ?1 AND fetched_at < ?2",
+                params![read, cutoff, at],
+            )?;
+            deleted += tx.execute(
+                "DELETE FROM articles WHERE bookmarked = 0 AND read = ?1 AND fetched_at < ?2",
+                params![read, cutoff],
+            )?;
+        }
+        tx.commit()?;
+        Ok(deleted)
+    }
+
+    /// Compacts the file (and rebuilds the search indexes' internal structure).
+    pub fn vacuum(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "INSERT INTO articles_fts(articles_fts) VALUES ('optimize');
+             INSERT INTO articles_trigram(articles_trigram) VALUES ('optimize');
+             VACUUM;
+             PRAGMA wal_checkpoint(TRUNCATE);",
+        )?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of the library to `dest` while it stays in use (the app may be
+    /// running). Refuses to overwrite an existing file.
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::BackupExists {
+                path: dest.to_path_buf(),
+            });
+        }
+        let dest_text = dest.to_string_lossy().to_string();
+        self.conn.execute("VACUUM INTO ?1", [dest_text])?;
+        Ok(())
+    }
+}
