@@ -27,7 +27,12 @@ fn article(key: &str, title: &str, text: &str, published: i64) -> IncomingArticl
 }
 
 fn seeded(name: &str) -> (Library, Vec<i64>) {
-    let (mut lib, _) = library(name);
+    let (lib, ids, _) = seeded_at(name);
+    (lib, ids)
+}
+
+fn seeded_at(name: &str) -> (Library, Vec<i64>, PathBuf) {
+    let (mut lib, path) = library(name);
     let (feed, _) = lib
         .add_feed(&NewFeed {
             url: "https://news.example/feed".into(),
@@ -69,7 +74,7 @@ fn seeded(name: &str) -> (Library, Vec<i64>) {
         .into_iter()
         .map(|a| a.id)
         .collect();
-    (lib, ids)
+    (lib, ids, path)
 }
 
 fn titles(hits: &[tidings::store::SearchHit]) -> Vec<&str> {
@@ -169,7 +174,7 @@ fn mark_read_by_feed_folder_and_age() {
 
 #[test]
 fn bookmarks_survive_retention_unsubscribe_and_vacuum() {
-    let (mut lib, ids) = seeded("keep");
+    let (mut lib, ids, path) = seeded_at("keep");
     let feed = lib.feeds().unwrap()[0].id;
     let kept = ids[1];
     lib.set_bookmarked(kept, true, Some("for later")).unwrap();
@@ -190,21 +195,13 @@ fn bookmarks_survive_retention_unsubscribe_and_vacuum() {
     );
     drop(lib);
     {
-        let conn = rusqlite::Connection::open(
-            std::env::temp_dir()
-                .join(format!("tidings-lib-keep-{}", std::process::id()))
-                .join("library.sqlite"),
-        )
-        .unwrap();
+        let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute(
             "UPDATE articles SET fetched_at = fetched_at - 7 * 86400",
             [],
         )
         .unwrap();
     }
-    let path = std::env::temp_dir()
-        .join(format!("tidings-lib-keep-{}", std::process::id()))
-        .join("library.sqlite");
     let mut lib = Library::open(&path).unwrap();
     assert_eq!(lib.apply_retention().unwrap(), 3);
     let left = lib.articles(&ArticleFilter::default(), 10, 0).unwrap();
