@@ -1,6 +1,7 @@
 //! Integration tests: one binary (one link step on two cores), one module per area.
 
 mod cli;
+mod crash;
 mod discover;
 mod fetch;
 mod library;
