@@ -4,6 +4,7 @@
 //! - [`feeds`]: fetching feeds over HTTP and parsing them into [`feeds::ParsedFeed`]s.
 //! - [`extract`]: pure article extraction, (HTML bytes, page URL) in, [`extract::Article`] out.
 //! - [`sanitize`]: the one allowlist every stored piece of HTML passes through.
+//! - [`images`]: naming offline images and recognising downloaded ones.
 //! - [`store`]: the library file: schema, migrations and every SQL query.
 //! - [`opml`]: reading and writing subscription lists.
 //! - [`sync`]: the orchestrator that fetches, parses, extracts and stores.
@@ -12,6 +13,7 @@
 pub mod cli;
 pub mod extract;
 pub mod feeds;
+pub mod images;
 pub mod opml;
 pub mod paths;
 pub mod sanitize;

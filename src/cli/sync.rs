@@ -47,6 +47,8 @@ pub fn run(library: &Path, args: &SyncArgs) -> anyhow::Result<()> {
             SyncEvent::FeedDone { done, total, .. } => (*done, *total, "feeds"),
             SyncEvent::PagesStarted { total } => (0, *total, "stories"),
             SyncEvent::PageDone { done, total, .. } => (*done, *total, "stories"),
+            SyncEvent::ImagesStarted { total } => (0, *total, "images"),
+            SyncEvent::ImageDone { done, total } => (*done, *total, "images"),
         };
         if terminal {
             let Ok(mut bar) = bar.lock() else { return };
@@ -104,8 +106,8 @@ pub fn run(library: &Path, args: &SyncArgs) -> anyhow::Result<()> {
     );
     if !args.feeds_only {
         println!(
-            "Stories: {} full articles extracted, {} kept as teaser",
-            report.pages_extracted, report.pages_failed
+            "Stories: {} full articles extracted, {} kept as teaser; images: {} stored, {} failed",
+            report.pages_extracted, report.pages_failed, report.images_stored, report.images_failed
         );
     }
     for failure in &report.feeds_failed {

@@ -110,7 +110,6 @@ fn cleaner(base: Option<&Url>) -> ammonia::Builder<'static> {
     put("details", &["open"]);
     put("abbr", &["title"]);
 
-    let filter_base = base.cloned();
     let mut builder = ammonia::Builder::default();
     builder
         .tags(TAGS.iter().copied().collect())
@@ -123,19 +122,7 @@ fn cleaner(base: Option<&Url>) -> ammonia::Builder<'static> {
                 .collect(),
         )
         .link_rel(Some("noopener noreferrer"))
-        .strip_comments(true)
-        .attribute_filter(move |_element, attribute, value| match attribute {
-            // Resolved here (ammonia resolves after filtering) so tracking parameters of
-            // relative links go too.
-            "href" | "src" | "cite" => {
-                let absolute = filter_base
-                    .as_ref()
-                    .and_then(|b| b.join(value.trim()).ok())
-                    .map(String::from);
-                Some(strip_tracking_params(absolute.as_deref().unwrap_or(value)).into())
-            }
-            _ => Some(value.into()),
-        });
+        .strip_comments(true);
     match base {
         Some(base) => {
             builder.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
@@ -151,13 +138,68 @@ fn cleaner(base: Option<&Url>) -> ammonia::Builder<'static> {
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     // The builder without a base is the common case in loops; build it once.
     static NO_BASE: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    let with_links = |base: Option<&Url>| {
+        let mut builder = cleaner(base);
+        let filter_base = base.cloned();
+        builder.attribute_filter(move |_element, attribute, value| match attribute {
+            "href" | "src" | "cite" => {
+                Some(absolute_without_tracking(filter_base.as_ref(), value).into())
+            }
+            _ => Some(value.into()),
+        });
+        builder
+    };
     match base {
         None => NO_BASE
-            .get_or_init(|| cleaner(None))
+            .get_or_init(|| with_links(None))
             .clean(html)
             .to_string(),
-        Some(base) => cleaner(Some(base)).clean(html).to_string(),
+        Some(base) => with_links(Some(base)).clean(html).to_string(),
     }
+}
+
+/// Sanitizes `html` again and points every `<img>` at the app's offline image scheme, dropping
+/// `srcset`/`<source>` candidates (the stored page never reaches the network). Returns the HTML
+/// and the original absolute URLs of its images, in order, each once.
+pub fn rewrite_images(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
+    use std::sync::{Arc, Mutex};
+    let found: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+    let sink = found.clone();
+    let base_for_filter = base.cloned();
+    let mut builder = cleaner(base);
+    builder.rm_tags(["source"].into_iter()).attribute_filter(
+        move |element, attribute, value| match (element, attribute) {
+            ("img", "srcset") | ("source", _) => None,
+            ("img", "src") => {
+                if crate::images::key_from_src(value).is_some() {
+                    return Some(value.into());
+                }
+                let absolute = match &base_for_filter {
+                    Some(b) => b.join(value.trim()).ok(),
+                    None => Url::parse(value.trim()).ok(),
+                }?;
+                if !matches!(absolute.scheme(), "http" | "https") {
+                    return None;
+                }
+                let url = strip_tracking_params(absolute.as_str());
+                let src = crate::images::image_src(&url);
+                if let Ok(mut list) = sink.lock() {
+                    if !list.contains(&url) {
+                        list.push(url);
+                    }
+                }
+                Some(src.into())
+            }
+            (_, "href" | "cite") => {
+                Some(absolute_without_tracking(base_for_filter.as_ref(), value).into())
+            }
+            _ => Some(value.into()),
+        },
+    );
+    let cleaned = builder.clean(html).to_string();
+    drop(builder);
+    let urls = found.lock().map(|l| l.clone()).unwrap_or_default();
+    (cleaned, urls)
 }
 
 /// Escapes plain text for inclusion in HTML (a text-only feed field shown as a body).
@@ -174,6 +216,15 @@ pub fn escape_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// Resolves a link against `base` (ammonia resolves only after filtering) and drops its
+/// tracking parameters.
+fn absolute_without_tracking(base: Option<&Url>, value: &str) -> String {
+    let absolute = base
+        .and_then(|b| b.join(value.trim()).ok())
+        .map(String::from);
+    strip_tracking_params(absolute.as_deref().unwrap_or(value))
 }
 
 /// Drops `utm_*` (and similar campaign) query parameters from an absolute URL; anything that
@@ -240,6 +291,35 @@ mod tests {
             clean.contains(r#"src="https://news.example/a/i.png""#),
             "{clean}"
         );
+    }
+
+    #[test]
+    fn images_point_at_the_offline_scheme() {
+        let base = Url::parse("https://news.example/story/").unwrap();
+        let (html, urls) = rewrite_images(
+            r#"<p><img src="a.jpg?utm_source=x" srcset="a2.jpg 2x" onerror="x()"><picture><source srcset="b.webp"><img src="/b.jpg"></picture><img src="javascript:alert(1)"></p>"#,
+            Some(&base),
+        );
+        assert_eq!(
+            urls,
+            [
+                "https://news.example/story/a.jpg",
+                "https://news.example/b.jpg"
+            ]
+        );
+        assert!(
+            html.contains(&crate::images::image_src(
+                "https://news.example/story/a.jpg"
+            )),
+            "{html}"
+        );
+        for bad in ["srcset", "onerror", "javascript", "<source", "https://"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        // Idempotent: stored HTML rewritten again keeps its offline sources.
+        let (again, urls_again) = rewrite_images(&html, None);
+        assert_eq!(again, html);
+        assert!(urls_again.is_empty());
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct IncomingArticle {
     pub lang: Option<String>,
     /// `pending` when the page is still to be fetched, `feed` when the feed's text is the story.
     pub extraction: &'static str,
+    /// Original URLs of the images the stored HTML names (lead image included), to download.
+    pub image_urls: Vec<String>,
 }
 
 /// How a feed's items changed the library.
@@ -84,6 +86,8 @@ pub struct PageResult {
     pub lang: Option<String>,
     pub dir: Option<String>,
     pub word_count: Option<i64>,
+    /// Original URLs of the images the extracted HTML names (lead image included).
+    pub image_urls: Vec<String>,
 }
 
 /// The identity of an item within its feed: its guid, else its link, else a hash of its title
@@ -249,7 +253,7 @@ impl Library {
                     .optional()?;
                 match found {
                     None => {
-                        insert.execute(params![
+                        let inserted = insert.execute(params![
                             feed_id,
                             key,
                             item.url,
@@ -266,6 +270,13 @@ impl Library {
                             item.extraction,
                             hash
                         ])?;
+                        if inserted > 0 {
+                            super::images::link_images_in(
+                                &tx,
+                                tx.last_insert_rowid(),
+                                &item.image_urls,
+                            )?;
+                        }
                         counts.new += 1;
                     }
                     Some((_, old_hash, ..)) if old_hash == hash => counts.unchanged += 1,
@@ -286,6 +297,7 @@ impl Library {
                             item.extraction,
                             hash
                         ])?;
+                        super::images::link_images_in(&tx, id, &item.image_urls)?;
                         counts.updated += 1;
                     }
                 }
@@ -362,8 +374,9 @@ impl Library {
 
     /// Stores what a story page gave. A `teaser` result keeps the feed's own text.
     pub fn store_page_result(&mut self, article_id: i64, page: &PageResult) -> Result<()> {
+        let tx = self.conn.transaction()?;
         if page.extraction == "full" {
-            self.conn.execute(
+            tx.execute(
                 "UPDATE articles SET extraction = 'full', extraction_note = NULL,
                     content_html = ?2, content_text = ?3, author = coalesce(author, ?4),
                     lead_image = coalesce(lead_image, ?5), lang = coalesce(?6, lang),
@@ -380,12 +393,14 @@ impl Library {
                     page.word_count
                 ],
             )?;
+            super::images::link_images_in(&tx, article_id, &page.image_urls)?;
         } else {
-            self.conn.execute(
+            tx.execute(
                 "UPDATE articles SET extraction = ?2, extraction_note = ?3 WHERE id = ?1",
                 params![article_id, page.extraction, page.note],
             )?;
         }
+        tx.commit()?;
         Ok(())
     }
 }

@@ -95,6 +95,7 @@ impl Library {
             [],
         )?;
         tx.commit()?;
+        self.collect_unused_images()?;
         Ok(kept as usize)
     }
 
@@ -151,6 +152,9 @@ impl Library {
             )?;
         }
         tx.commit()?;
+        if deleted > 0 {
+            self.collect_unused_images()?;
+        }
         Ok(deleted)
     }
 

@@ -10,12 +10,14 @@ pub mod schema;
 
 mod articles;
 mod feeds;
+mod images;
 mod ingest;
 mod maintenance;
 mod search;
 
 pub use articles::*;
 pub use feeds::*;
+pub use images::*;
 pub use ingest::*;
 pub use maintenance::*;
 pub use search::*;

@@ -156,6 +156,34 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, content_text O
         VALUES (new.id, new.title, new.content_text);
 END;
 "#,
+    // 3: offline images. An image is known by the key of its URL (what stored HTML names);
+    // its bytes live once per content hash, in the library file itself so a backup or a copy
+    // of the file carries every picture. article_images says which articles use which images,
+    // so images only deleted articles used can go, and a bookmark's never do.
+    r#"
+CREATE TABLE image_blobs (
+    hash   TEXT PRIMARY KEY,
+    mime   TEXT NOT NULL,
+    size   INTEGER NOT NULL,
+    data   BLOB NOT NULL
+);
+CREATE TABLE images (
+    key         TEXT PRIMARY KEY,
+    url         TEXT NOT NULL,
+    -- 'pending', 'ok' (hash set) or 'failed' (error says why; shown as a placeholder)
+    status      TEXT NOT NULL DEFAULT 'pending',
+    hash        TEXT REFERENCES image_blobs(hash),
+    error       TEXT,
+    fetched_at  INTEGER
+);
+CREATE INDEX images_pending ON images(status) WHERE status = 'pending';
+CREATE TABLE article_images (
+    article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    PRIMARY KEY (article_id, key)
+) WITHOUT ROWID;
+CREATE INDEX article_images_key ON article_images(key);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -90,6 +90,13 @@ pub enum SyncEvent {
         article_id: i64,
         ok: bool,
     },
+    ImagesStarted {
+        total: usize,
+    },
+    ImageDone {
+        done: usize,
+        total: usize,
+    },
 }
 
 /// A failed feed, for the summary.
@@ -112,6 +119,8 @@ pub struct SyncReport {
     pub updated_articles: usize,
     pub pages_extracted: usize,
     pub pages_failed: usize,
+    pub images_stored: usize,
+    pub images_failed: usize,
     /// Articles deleted by the retention rules (never bookmarked ones).
     pub articles_expired: usize,
     pub seconds: f64,
@@ -250,6 +259,37 @@ pub async fn sync_library(
             });
         }
     }
+    if !options.feeds_only {
+        let images = lib.run(|l| l.pending_images(i64::MAX)).await?;
+        let total = images.len();
+        progress(SyncEvent::ImagesStarted { total });
+        let mut results = stream::iter(images)
+            .map(|image| {
+                let lib = lib.clone();
+                async move {
+                    let key = image.key.clone();
+                    let result = fetch_image(fetcher, &image).await;
+                    let ok = result.is_ok();
+                    lib.run(move |l| match &result {
+                        Ok((mime, bytes)) => l.store_image(&key, Ok((mime, bytes))),
+                        Err(e) => l.store_image(&key, Err(e)),
+                    })
+                    .await?;
+                    Ok::<_, SyncError>(ok)
+                }
+            })
+            .buffer_unordered(options.concurrency.max(1));
+        let mut done = 0;
+        while let Some(result) = results.next().await {
+            if result? {
+                report.images_stored += 1;
+            } else {
+                report.images_failed += 1;
+            }
+            done += 1;
+            progress(SyncEvent::ImageDone { done, total });
+        }
+    }
     report.articles_expired = lib.run(|l| l.apply_retention()).await?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -368,6 +408,25 @@ fn incoming_article(
     full_text_words: usize,
 ) -> IncomingArticle {
     let title = entry.title.clone().unwrap_or_default();
+    let mut image_urls = Vec::new();
+    let mut offline = |html: &Option<String>| {
+        html.as_deref().map(|h| {
+            let (rewritten, urls) = crate::sanitize::rewrite_images(h, None);
+            for url in urls {
+                if !image_urls.contains(&url) {
+                    image_urls.push(url);
+                }
+            }
+            rewritten
+        })
+    };
+    let teaser_html = offline(&entry.summary_html);
+    let content_html = offline(&entry.content_html);
+    if let Some(lead) = &entry.image {
+        if !image_urls.contains(lead) {
+            image_urls.push(lead.clone());
+        }
+    }
     let published_at = entry.published.or(entry.updated).map(|d| d.timestamp());
     let content_text = entry
         .content_html
@@ -397,8 +456,8 @@ fn incoming_article(
         author: entry.author.clone(),
         published_at,
         updated_at: entry.updated.map(|d| d.timestamp()),
-        teaser_html: entry.summary_html.clone(),
-        content_html: entry.content_html.clone(),
+        teaser_html,
+        content_html,
         content_text,
         lead_image: entry.image.clone(),
         lang: entry
@@ -406,6 +465,7 @@ fn incoming_article(
             .clone()
             .or_else(|| feed_language.map(str::to_string)),
         extraction,
+        image_urls,
     }
 }
 
@@ -446,18 +506,51 @@ async fn sync_page(fetcher: &Fetcher, page: &PendingPage, options: &SyncOptions)
     let body = fetched.body;
     let extracted = tokio::task::spawn_blocking(move || extract::extract(&body, &final_url)).await;
     match extracted {
-        Ok(Ok(article)) => PageResult {
-            extraction: "full",
-            note: None,
-            content_html: Some(article.content_html),
-            content_text: Some(article.text),
-            author: article.byline,
-            lead_image: article.lead_image,
-            lang: article.lang,
-            dir: article.dir,
-            word_count: Some(article.word_count as i64),
-        },
+        Ok(Ok(article)) => {
+            let (content_html, mut image_urls) =
+                crate::sanitize::rewrite_images(&article.content_html, None);
+            if let Some(lead) = &article.lead_image {
+                if !image_urls.contains(lead) {
+                    image_urls.insert(0, lead.clone());
+                }
+            }
+            PageResult {
+                extraction: "full",
+                note: None,
+                image_urls,
+                content_html: Some(content_html),
+                content_text: Some(article.text),
+                author: article.byline,
+                lead_image: article.lead_image,
+                lang: article.lang,
+                dir: article.dir,
+                word_count: Some(article.word_count as i64),
+            }
+        }
         Ok(Err(e)) => teaser(e.to_string()),
         Err(e) => teaser(format!("extraction failed: {e}")),
+    }
+}
+
+/// Downloads one image for offline reading: size-capped, and kept only when its bytes are a
+/// raster format (the server's Content-Type is not trusted).
+async fn fetch_image(
+    fetcher: &Fetcher,
+    image: &store::PendingImage,
+) -> Result<(&'static str, Vec<u8>), String> {
+    let url = Url::parse(&image.url).map_err(|e| format!("invalid image URL: {e}"))?;
+    let mut request = FetchRequest::image(url).max_bytes(crate::images::MAX_IMAGE_BYTES);
+    if image.feed_trusted_host {
+        if let Ok(feed_url) = Url::parse(&image.feed_url) {
+            request = request.trusted(origin_of(&feed_url));
+        }
+    }
+    match fetcher.fetch(request).await {
+        Ok(FetchResponse::Ok(f)) => match crate::images::sniff(&f.body) {
+            Some(mime) => Ok((mime, f.body)),
+            None => Err("not a raster image (png, jpeg, gif, webp, avif)".into()),
+        },
+        Ok(FetchResponse::NotModified { .. }) => Err("not modified".into()),
+        Err(e) => Err(e.to_string()),
     }
 }

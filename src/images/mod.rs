@@ -1,0 +1,103 @@
+//! Offline images: naming them in stored HTML, and recognising what was downloaded.
+//!
+//! Stored article HTML never points at the network: every `<img>` is rewritten (by
+//! [`crate::sanitize::rewrite_images`]) to the app's own scheme, `tidings-img://localhost/KEY`,
+//! where KEY is derived from the image's original URL. Sync downloads the images into the
+//! library; the app serves them from there, and a missing one is the [`PLACEHOLDER_PNG`], never a
+//! network request. Only raster formats whose bytes say what they are are kept: SVG can carry
+//! scripts and is not stored.
+
+use sha2::{Digest, Sha256};
+
+/// Shown where an image was not downloaded (offline, failed, refused).
+pub const PLACEHOLDER_PNG: &[u8] = include_bytes!("placeholder.png");
+
+/// Largest image stored.
+pub const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// The key an image URL is stored and served under.
+pub fn image_key(url: &str) -> String {
+    let digest = Sha256::digest(url.as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `src` stored HTML uses for an image URL.
+pub fn image_src(url: &str) -> String {
+    format!(
+        "{}://localhost/{}",
+        crate::sanitize::IMAGE_SCHEME,
+        image_key(url)
+    )
+}
+
+/// The key in an app-scheme URL (`tidings-img://localhost/KEY`), if it is one.
+pub fn key_from_src(src: &str) -> Option<&str> {
+    let rest = src
+        .strip_prefix(crate::sanitize::IMAGE_SCHEME)?
+        .strip_prefix("://")?;
+    let key = rest.rsplit('/').next()?;
+    (key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit())).then_some(key)
+}
+
+/// The content hash blobs are de-duplicated by.
+pub fn content_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The MIME type of a raster image, read from its first bytes (the server's header is not
+/// trusted). `None` for anything else, SVG included.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(&bytes[8..12], b"avif" | b"avis")
+    {
+        Some("image/avif")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_raster_formats_and_refuses_svg() {
+        assert_eq!(sniff(PLACEHOLDER_PNG), Some("image/png"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"GIF89a...."), Some("image/gif"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff(b"\0\0\0\x1cftypavif\0\0"), Some("image/avif"));
+        assert_eq!(
+            sniff(b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>"),
+            None
+        );
+        assert_eq!(sniff(b"<html>"), None);
+    }
+
+    #[test]
+    fn keys_round_trip_through_src() {
+        let src = image_src("https://news.example/a.jpg");
+        assert!(src.starts_with("tidings-img://localhost/"));
+        assert_eq!(
+            key_from_src(&src),
+            Some(image_key("https://news.example/a.jpg").as_str())
+        );
+        assert_eq!(key_from_src("https://news.example/a.jpg"), None);
+        assert_eq!(
+            key_from_src("tidings-img://localhost/../../etc/passwd"),
+            None
+        );
+    }
+}
