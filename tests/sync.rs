@@ -399,10 +399,12 @@ fn story_links_to_other_private_hosts_are_never_fetched() {
 #[test]
 fn images_are_stored_in_the_library_and_html_never_points_at_the_network() {
     let png = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("icons/32x32.png")).unwrap();
-    let other_host = TestServer::fixed(Response::ok(png.clone()).header("Content-Type", "image/png"));
+    let other_host =
+        TestServer::fixed(Response::ok(png.clone()).header("Content-Type", "image/png"));
     let foreign = other_host.url("/stolen.png");
     let png_for_server = png.clone();
-    let server = TestServer::start(move |req: &Request| match req.path.as_str() {
+    let server = TestServer::start(move |req: &Request| {
+        match req.path.as_str() {
         "/feed.xml" => Response::ok(format!(
             r#"<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
             <channel><title>Pictures</title><link>https://pics.example/</link>
@@ -416,21 +418,36 @@ fn images_are_stored_in_the_library_and_html_never_points_at_the_network() {
         "/img/evil.svg" => Response::ok(r#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#)
             .header("Content-Type", "image/svg+xml"),
         _ => Response::status(404),
+    }
     });
     let path = temp_library("images");
     subscribe(&path, &[server.url("/feed.xml").to_string()]);
     let report = run_sync(&path, false);
     assert_eq!(report.new_articles, 1);
-    assert_eq!((report.images_stored, report.images_failed), (2, 3), "{report:#?}");
-    assert_eq!(other_host.total_hits(), 0, "an image on another private host was fetched");
+    assert_eq!(
+        (report.images_stored, report.images_failed),
+        (2, 3),
+        "{report:#?}"
+    );
+    assert_eq!(
+        other_host.total_hits(),
+        0,
+        "an image on another private host was fetched"
+    );
     drop(server); // reading needs no network from here on
 
     let lib = Library::open(&path).unwrap();
     let id = lib.articles(&ArticleFilter::default(), 1, 0).unwrap()[0].id;
     let article = lib.article(id).unwrap();
-    assert_eq!(article.extraction, "feed", "a long feed body is the full story");
+    assert_eq!(
+        article.extraction, "feed",
+        "a long feed body is the full story"
+    );
     let html = article.content_html.unwrap();
-    assert!(!html.contains("src=\"http"), "stored HTML names the network: {html}");
+    assert!(
+        !html.contains("src=\"http"),
+        "stored HTML names the network: {html}"
+    );
     let a_url = html
         .split("src=\"")
         .skip(1)
@@ -439,9 +456,15 @@ fn images_are_stored_in_the_library_and_html_never_points_at_the_network() {
     assert_eq!(a_url.len(), 5, "{html}");
     let stored: Vec<Option<(String, Vec<u8>)>> = a_url
         .iter()
-        .map(|src| lib.image(tidings::images::key_from_src(src).unwrap()).unwrap())
+        .map(|src| {
+            lib.image(tidings::images::key_from_src(src).unwrap())
+                .unwrap()
+        })
         .collect();
-    assert_eq!(stored[0].as_ref().unwrap(), &("image/png".to_string(), png.clone()));
+    assert_eq!(
+        stored[0].as_ref().unwrap(),
+        &("image/png".to_string(), png.clone())
+    );
     assert_eq!(stored[1].as_ref().unwrap().1, png, "same bytes, second URL");
     assert!(stored[2].is_none(), "SVG is never stored");
     assert!(stored[3].is_none() && stored[4].is_none());

@@ -167,35 +167,37 @@ pub fn rewrite_images(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
     let sink = found.clone();
     let base_for_filter = base.cloned();
     let mut builder = cleaner(base);
-    builder.rm_tags(["source"].into_iter()).attribute_filter(
-        move |element, attribute, value| match (element, attribute) {
-            ("img", "srcset") | ("source", _) => None,
-            ("img", "src") => {
-                if crate::images::key_from_src(value).is_some() {
-                    return Some(value.into());
-                }
-                let absolute = match &base_for_filter {
-                    Some(b) => b.join(value.trim()).ok(),
-                    None => Url::parse(value.trim()).ok(),
-                }?;
-                if !matches!(absolute.scheme(), "http" | "https") {
-                    return None;
-                }
-                let url = strip_tracking_params(absolute.as_str());
-                let src = crate::images::image_src(&url);
-                if let Ok(mut list) = sink.lock() {
-                    if !list.contains(&url) {
-                        list.push(url);
+    builder
+        .rm_tags(["source"])
+        .attribute_filter(
+            move |element, attribute, value| match (element, attribute) {
+                ("img", "srcset") | ("source", _) => None,
+                ("img", "src") => {
+                    if crate::images::key_from_src(value).is_some() {
+                        return Some(value.into());
                     }
+                    let absolute = match &base_for_filter {
+                        Some(b) => b.join(value.trim()).ok(),
+                        None => Url::parse(value.trim()).ok(),
+                    }?;
+                    if !matches!(absolute.scheme(), "http" | "https") {
+                        return None;
+                    }
+                    let url = strip_tracking_params(absolute.as_str());
+                    let src = crate::images::image_src(&url);
+                    if let Ok(mut list) = sink.lock() {
+                        if !list.contains(&url) {
+                            list.push(url);
+                        }
+                    }
+                    Some(src.into())
                 }
-                Some(src.into())
-            }
-            (_, "href" | "cite") => {
-                Some(absolute_without_tracking(base_for_filter.as_ref(), value).into())
-            }
-            _ => Some(value.into()),
-        },
-    );
+                (_, "href" | "cite") => {
+                    Some(absolute_without_tracking(base_for_filter.as_ref(), value).into())
+                }
+                _ => Some(value.into()),
+            },
+        );
     let cleaned = builder.clean(html).to_string();
     drop(builder);
     let urls = found.lock().map(|l| l.clone()).unwrap_or_default();
