@@ -8,9 +8,11 @@
 //! - [`store`]: the library file: schema, migrations and every SQL query.
 //! - [`opml`]: reading and writing subscription lists.
 //! - [`sync`]: the orchestrator that fetches, parses, extracts and stores.
+//! - [`diff`]: word diffs between versions of a story.
 //! - [`cli`]: the headless `tidings` command over the same library file.
 
 pub mod cli;
+pub mod diff;
 pub mod extract;
 pub mod feeds;
 pub mod images;

@@ -357,6 +357,13 @@ fn a_changed_item_is_updated_keeps_a_revision_and_the_users_state() {
     let article = lib.article(id).unwrap();
     assert_eq!(article.title, "Lighthouse reopens after repairs (v2)");
     assert_eq!(article.revisions, 1);
+    let revisions = lib.revisions(id).unwrap();
+    assert_eq!(revisions[0].title, "Lighthouse reopens after repairs (v1)");
+    let diff = tidings::diff::render(&tidings::diff::word_diff(
+        &revisions[0].title,
+        &article.title,
+    ));
+    assert_eq!(diff, "Lighthouse reopens after repairs [-(v1)-] {+(v2)+}");
     assert!(
         article.read && article.bookmarked,
         "sync must not touch the user's state"

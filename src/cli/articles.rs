@@ -31,6 +31,9 @@ pub struct ArticlesArgs {
 pub struct ReadArgs {
     /// The article's id (see `tidings articles`).
     pub id: i64,
+    /// List the story's earlier versions, each with a word diff to the next.
+    #[arg(long)]
+    pub revisions: bool,
     /// Print JSON with the stored HTML too.
     #[arg(long)]
     pub json: bool,
@@ -99,6 +102,30 @@ pub fn read(lib: &Library, args: &ReadArgs) -> anyhow::Result<()> {
     }
     println!();
     println!("{}", article.content_text.as_deref().unwrap_or(""));
+    if args.revisions {
+        let revisions = lib.revisions(args.id)?;
+        if revisions.is_empty() {
+            println!("\n(no earlier versions)");
+        }
+        for (i, rev) in revisions.iter().enumerate() {
+            let (next_title, next_text) = match revisions.get(i + 1) {
+                Some(n) => (n.title.as_str(), n.content_text.as_deref().unwrap_or("")),
+                None => (
+                    article.title.as_str(),
+                    article.content_text.as_deref().unwrap_or(""),
+                ),
+            };
+            println!(
+                "\n--- version {} (replaced {}) ---",
+                i + 1,
+                date(Some(rev.replaced_at))
+            );
+            let title = crate::diff::word_diff(&rev.title, next_title);
+            println!("title: {}", crate::diff::render(&title));
+            let body = crate::diff::word_diff(rev.content_text.as_deref().unwrap_or(""), next_text);
+            println!("{}", crate::diff::render(&body));
+        }
+    }
     Ok(())
 }
 

@@ -42,7 +42,8 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// List articles, newest first.
     Articles(articles::ArticlesArgs),
-    /// Print an article as plain text.
+    /// Print an article as plain text (`--revisions`: its earlier versions, word-diffed).
+    #[command(alias = "show")]
     Read(articles::ReadArgs),
     /// Search titles, authors and article text.
     Search(articles::SearchArgs),

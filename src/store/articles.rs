@@ -42,33 +42,44 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
 }
 
 impl Library {
-    /// A page of articles, newest first.
+    /// A page of articles, newest first. Each filter gets its own statement shape, so SQLite
+    /// walks the matching index in order and stops after the page.
     pub fn articles(
         &self,
         filter: &ArticleFilter,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ArticleSummary>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut conditions = Vec::new();
+        if filter.feed_id.is_some() {
+            conditions.push("a.feed_id = ?3");
+        }
+        if filter.unread_only {
+            conditions.push("a.read = 0");
+        }
+        if filter.bookmarked_only {
+            conditions.push("a.bookmarked = 1");
+        }
+        let where_clause = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let sql = format!(
             "SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
                     a.url, a.author, a.published_at, a.read, a.bookmarked
              FROM articles a JOIN feeds f ON f.id = a.feed_id
-             WHERE (?1 IS NULL OR a.feed_id = ?1)
-               AND (?2 = 0 OR a.read = 0)
-               AND (?3 = 0 OR a.bookmarked = 1)
+             {where_clause}
              ORDER BY a.sort_at DESC, a.id DESC
-             LIMIT ?4 OFFSET ?5",
-        )?;
-        let rows = stmt.query_map(
-            rusqlite::params![
-                filter.feed_id,
-                filter.unread_only,
-                filter.bookmarked_only,
-                limit,
-                offset
-            ],
-            summary_from_row,
-        )?;
+             LIMIT ?1 OFFSET ?2"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = match filter.feed_id {
+            Some(feed) => {
+                stmt.query_map(rusqlite::params![limit, offset, feed], summary_from_row)?
+            }
+            None => stmt.query_map(rusqlite::params![limit, offset], summary_from_row)?,
+        };
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
@@ -201,5 +212,32 @@ impl Library {
             rusqlite::params![feed_id, folder, before, super::now()],
         )?;
         Ok(changed)
+    }
+}
+
+/// An earlier version of an article, as it was before a sync replaced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Revision {
+    pub title: String,
+    pub content_text: Option<String>,
+    /// When Tidings replaced this version (seconds).
+    pub replaced_at: i64,
+}
+
+impl Library {
+    /// An article's earlier versions, oldest first.
+    pub fn revisions(&self, article_id: i64) -> Result<Vec<Revision>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT title, content_text, seen_at FROM article_revisions
+             WHERE article_id = ?1 ORDER BY seen_at, id",
+        )?;
+        let rows = stmt.query_map([article_id], |r| {
+            Ok(Revision {
+                title: r.get(0)?,
+                content_text: r.get(1)?,
+                replaced_at: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

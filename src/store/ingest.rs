@@ -130,6 +130,11 @@ fn content_hash(a: &IncomingArticle) -> String {
     ])
 }
 
+/// What the search index's CJK column holds for an article.
+fn cjk_of(title: &str, text: Option<&str>) -> String {
+    super::search::cjk_bigrams(&format!("{title} {}", text.unwrap_or("")))
+}
+
 /// An article as stored before an update: id, content hash, title, HTML, text.
 type StoredVersion = (i64, String, String, Option<String>, Option<String>);
 
@@ -217,9 +222,9 @@ impl Library {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO articles(feed_id, item_key, url, title, author, published_at,
                     updated_at, fetched_at, sort_at, teaser_html, content_html, content_text,
-                    lead_image, lang, extraction, content_hash)
+                    lead_image, lang, extraction, content_hash, search_cjk)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?6, ?8), ?9, ?10, ?11, ?12, ?13,
-                    ?14, ?15)",
+                    ?14, ?15, ?16)",
             )?;
             let mut revise = tx.prepare_cached(
                 "INSERT INTO article_revisions(article_id, title, content_html, content_text, seen_at)
@@ -229,7 +234,7 @@ impl Library {
                 "UPDATE articles SET url = ?2, title = ?3, author = ?4, published_at = ?5,
                     updated_at = ?6, teaser_html = ?7, content_html = ?8, content_text = ?9,
                     lead_image = coalesce(?10, lead_image), lang = coalesce(?11, lang),
-                    extraction = ?12, extraction_note = NULL, content_hash = ?13
+                    extraction = ?12, extraction_note = NULL, content_hash = ?13, search_cjk = ?14
                  WHERE id = ?1",
             )?;
             let mut seen_in_batch = std::collections::HashMap::<String, String>::new();
@@ -268,7 +273,8 @@ impl Library {
                             item.lead_image,
                             item.lang,
                             item.extraction,
-                            hash
+                            hash,
+                            cjk_of(&item.title, item.content_text.as_deref())
                         ])?;
                         if inserted > 0 {
                             super::images::link_images_in(
@@ -295,7 +301,8 @@ impl Library {
                             item.lead_image,
                             item.lang,
                             item.extraction,
-                            hash
+                            hash,
+                            cjk_of(&item.title, item.content_text.as_deref())
                         ])?;
                         super::images::link_images_in(&tx, id, &item.image_urls)?;
                         counts.updated += 1;
@@ -376,11 +383,18 @@ impl Library {
     pub fn store_page_result(&mut self, article_id: i64, page: &PageResult) -> Result<()> {
         let tx = self.conn.transaction()?;
         if page.extraction == "full" {
+            let title: String = tx.query_row(
+                "SELECT title FROM articles WHERE id = ?1",
+                [article_id],
+                |r| r.get(0),
+            )?;
+            let title_cjk = super::search::cjk_bigrams(&title);
             tx.execute(
                 "UPDATE articles SET extraction = 'full', extraction_note = NULL,
                     content_html = ?2, content_text = ?3, author = coalesce(author, ?4),
                     lead_image = coalesce(lead_image, ?5), lang = coalesce(?6, lang),
-                    dir = coalesce(?7, dir), word_count = ?8
+                    dir = coalesce(?7, dir), word_count = ?8,
+                    search_cjk = ?9 || ' ' || ?10
                  WHERE id = ?1",
                 params![
                     article_id,
@@ -390,7 +404,9 @@ impl Library {
                     page.lead_image,
                     page.lang,
                     page.dir,
-                    page.word_count
+                    page.word_count,
+                    title_cjk,
+                    super::search::cjk_bigrams(page.content_text.as_deref().unwrap_or(""))
                 ],
             )?;
             super::images::link_images_in(&tx, article_id, &page.image_urls)?;

@@ -162,7 +162,6 @@ impl Library {
     pub fn vacuum(&mut self) -> Result<()> {
         self.conn.execute_batch(
             "INSERT INTO articles_fts(articles_fts) VALUES ('optimize');
-             INSERT INTO articles_trigram(articles_trigram) VALUES ('optimize');
              VACUUM;
              PRAGMA wal_checkpoint(TRUNCATE);",
         )?;

@@ -22,6 +22,10 @@ pub struct SearchHit {
     pub snippet: Vec<SnippetPart>,
 }
 
+/// How many of the newest matches bm25 ranks (news readers look for recent stories; this bounds
+/// a query that matches the whole library).
+const RANKED_MATCHES: usize = 1000;
+
 const HIT_START: char = '\u{E000}';
 const HIT_END: char = '\u{E001}';
 
@@ -120,7 +124,12 @@ fn snippet_parts(marked: &str) -> Vec<SnippetPart> {
 /// A snippet around the first occurrence of `needle` (for substring matches too short for the
 /// trigram index).
 fn manual_snippet(text: &str, needle: &str) -> Vec<SnippetPart> {
-    let Some(at) = text.find(needle) else {
+    let found = if needle.is_empty() {
+        None
+    } else {
+        text.find(needle)
+    };
+    let Some(at) = found else {
         let head: String = text.chars().take(60).collect();
         return vec![SnippetPart {
             text: head,
@@ -170,94 +179,123 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
     })
 }
 
+/// The overlapping character pairs of every CJK run in `text`, space-separated ("香港的" →
+/// "香港 港的"); a lone CJK character stands as itself. What the search index's `cjk` column
+/// holds, and how CJK query terms are turned into phrases over it.
+pub fn cjk_bigrams(text: &str) -> String {
+    let mut out = String::new();
+    let mut run: Vec<char> = Vec::new();
+    let flush = |run: &mut Vec<char>, out: &mut String| {
+        if run.len() == 1 {
+            out.push(run[0]);
+            out.push(' ');
+        }
+        for pair in run.windows(2) {
+            out.push(pair[0]);
+            out.push(pair[1]);
+            out.push(' ');
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if is_cjk(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            flush(&mut run, &mut out);
+        }
+    }
+    flush(&mut run, &mut out);
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// The FTS5 expression for the query's terms: words and phrases match title, author and text;
+/// CJK terms match their bigrams in the `cjk` column as a phrase.
+fn fts_expression(terms: &[Term]) -> String {
+    terms
+        .iter()
+        .map(|t| {
+            let text = match t {
+                Term::Word { text, .. } | Term::Phrase(text) => text,
+            };
+            if text.chars().any(is_cjk) {
+                let pairs = cjk_bigrams(text);
+                let single = pairs.chars().count() == 1;
+                let rest: String = text.chars().filter(|c| !is_cjk(*c)).collect();
+                let mut expr = format!(
+                    "search_cjk : {}{}",
+                    quoted(&pairs),
+                    if single { "*" } else { "" }
+                );
+                if !rest.trim().is_empty() {
+                    expr = format!("({expr} AND {})", quoted(rest.trim()));
+                }
+                return expr;
+            }
+            match t {
+                Term::Word { text, prefix: true } => {
+                    format!("{{title author content_text}} : {}*", quoted(text))
+                }
+                _ => format!("{{title author content_text}} : {}", quoted(text)),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
 impl Library {
-    /// Searches titles, authors and article text; best matches first.
+    /// Searches titles, authors and article text; best matches first (bm25, titles weigh most).
     pub fn search(&self, query: &str, limit: i64) -> Result<Vec<SearchHit>> {
         let terms = terms(query);
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        if query.chars().any(is_cjk) {
-            return self.search_substrings(&terms, limit);
-        }
-        let expr = terms
-            .iter()
-            .map(|t| match t {
-                Term::Word { text, prefix: true } => format!("{}*", quoted(text)),
-                Term::Word { text, .. } | Term::Phrase(text) => quoted(text),
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
+        let expr = fts_expression(&terms);
+        // FTS5 walks matches newest first and stops after RANKED_MATCHES; bm25 ranks those, and
+        // only the best few are joined and given snippets. A word in every story costs the
+        // same as a rare one.
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS},
-                snippet(articles_fts, -1, char(57344), char(57345), '…', 16)
-             FROM articles_fts
-             JOIN articles a ON a.id = articles_fts.rowid
-             JOIN feeds f ON f.id = a.feed_id
-             WHERE articles_fts MATCH ?1
-             ORDER BY bm25(articles_fts, 8.0, 2.0, 1.0), a.sort_at DESC
-             LIMIT ?2"
+            "WITH recent AS (
+                SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?1
+                ORDER BY rowid DESC LIMIT {RANKED_MATCHES}),
+             top AS (SELECT id, rank FROM recent ORDER BY rank LIMIT ?2)
+             SELECT {SUMMARY_COLUMNS}, a.content_text
+             FROM top JOIN articles a ON a.id = top.id JOIN feeds f ON f.id = a.feed_id
+             ORDER BY top.rank, a.sort_at DESC"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![expr, limit], |r| {
-            Ok(SearchHit {
-                article: summary(r)?,
-                snippet: snippet_parts(&r.get::<_, String>(9)?),
-            })
+            Ok((summary(r)?, r.get::<_, Option<String>>(9)?))
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// Substring search through the trigram index; terms under three characters (most Chinese
-    /// words are two) are matched with LIKE on the same index.
-    fn search_substrings(&self, terms: &[Term], limit: i64) -> Result<Vec<SearchHit>> {
-        let texts: Vec<String> = terms
-            .iter()
-            .map(|t| match t {
-                Term::Word { text, .. } | Term::Phrase(text) => text.clone(),
-            })
-            .collect();
-        let (long, short): (Vec<&String>, Vec<&String>) =
-            texts.iter().partition(|t| t.chars().count() >= 3);
-        let mut conditions = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        if !long.is_empty() {
-            values.push(long.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(" "));
-            conditions.push(format!("articles_trigram MATCH ?{}", values.len()));
+        let found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let cjk_needle = terms.iter().find_map(|t| match t {
+            Term::Word { text, .. } | Term::Phrase(text) if text.chars().any(is_cjk) => {
+                Some(text.chars().filter(|c| is_cjk(*c)).collect::<String>())
+            }
+            _ => None,
+        });
+        let mut snippet_stmt = self.conn.prepare_cached(
+            "SELECT snippet(articles_fts, 2, char(57344), char(57345), '…', 16)
+             FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2",
+        )?;
+        let mut hits = Vec::with_capacity(found.len());
+        for (article, text) in found {
+            let text = text.unwrap_or_default();
+            let snippet = match &cjk_needle {
+                Some(needle) => manual_snippet(&text, needle),
+                None => {
+                    let marked: Option<String> = snippet_stmt
+                        .query_row(params![expr, article.id], |r| r.get(0))
+                        .ok();
+                    match marked {
+                        Some(m) if m.contains(HIT_START) => snippet_parts(&m),
+                        _ => manual_snippet(&text, ""),
+                    }
+                }
+            };
+            hits.push(SearchHit { article, snippet });
         }
-        for t in &short {
-            let escaped = t
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            values.push(format!("%{escaped}%"));
-            let n = values.len();
-            conditions.push(format!(
-                "(articles_trigram.title LIKE ?{n} ESCAPE '\\' OR articles_trigram.content_text LIKE ?{n} ESCAPE '\\')"
-            ));
-        }
-        values.push(limit.to_string());
-        let limit_param = values.len();
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, coalesce(a.content_text, a.title)
-             FROM articles_trigram
-             JOIN articles a ON a.id = articles_trigram.rowid
-             JOIN feeds f ON f.id = a.feed_id
-             WHERE {}
-             ORDER BY a.sort_at DESC
-             LIMIT ?{limit_param}",
-            conditions.join(" AND ")
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let needle = texts.first().cloned().unwrap_or_default();
-        let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
-            let text: String = r.get(9)?;
-            Ok(SearchHit {
-                article: summary(r)?,
-                snippet: manual_snippet(&text, &needle),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(hits)
     }
 }
 
@@ -286,6 +324,15 @@ mod tests {
             terms("\"unclosed phrase"),
             vec![word("unclosed", false), word("phrase", false)]
         );
+    }
+
+    #[test]
+    fn cjk_runs_become_bigrams() {
+        assert_eq!(
+            cjk_bigrams("香港的天气 is fine 港"),
+            "香港 港的 的天 天气 港"
+        );
+        assert_eq!(cjk_bigrams("no cjk here"), "");
     }
 
     #[test]

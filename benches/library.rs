@@ -1,0 +1,296 @@
+//! The library at scale: builds a library of ARTICLES articles (default 100,000; 5–10 KB of
+//! text each, 100 per feed) and measures what the reader does with it. Run by
+//! `scripts/bench-library`; prints one table. Not a test: figures, not pass/fail (the targets
+//! are printed beside them).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use tidings::store::{ArticleFilter, FeedUpdate, IncomingArticle, Library, NewFeed};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "ri", "men", "tal", "vor", "san", "de", "qui", "pol", "ne", "ber", "sto", "ga",
+    "lin", "tor", "mi", "ra", "shen", "wu", "pa", "el", "on", "is", "ver", "cor", "bu", "fi",
+];
+const HAN: &[char] = &[
+    '香', '港', '天', '气', '经', '济', '新', '闻', '政', '府', '市', '场', '学', '校', '城', '人',
+];
+
+fn vocabulary(rng: &mut Rng, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let parts = 2 + rng.below(3);
+            (0..parts)
+                .map(|_| SYLLABLES[rng.below(SYLLABLES.len() as u64) as usize])
+                .collect()
+        })
+        .collect()
+}
+
+fn text(rng: &mut Rng, vocab: &[String], bytes: usize, chinese: bool) -> String {
+    let mut out = String::with_capacity(bytes + 64);
+    while out.len() < bytes {
+        if chinese {
+            for _ in 0..(8 + rng.below(20)) {
+                out.push(HAN[rng.below(HAN.len() as u64) as usize]);
+            }
+            out.push('。');
+        } else {
+            // Zipf-ish: common words far more often than rare ones.
+            let r = rng.below(1000) as f64 / 1000.0;
+            let i = ((r * r * r) * vocab.len() as f64) as usize;
+            out.push_str(&vocab[i.min(vocab.len() - 1)]);
+            out.push(if rng.below(12) == 0 { '.' } else { ' ' });
+            out.push(' ');
+        }
+    }
+    out
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i].as_secs_f64() * 1000.0
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let v = f();
+    (v, start.elapsed())
+}
+
+fn main() {
+    let articles: usize = std::env::var("ARTICLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let per_feed = 100;
+    let feeds = articles.div_ceil(per_feed);
+    let dir: PathBuf = std::env::var_os("BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("tidings-bench-library"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let path = dir.join("library.sqlite");
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let vocab = vocabulary(&mut rng, 20_000);
+
+    eprintln!(
+        "building {articles} articles in {feeds} feeds at {}",
+        path.display()
+    );
+    let build_start = Instant::now();
+    let mut lib = Library::open(&path).expect("open");
+    let mut feed_ids = Vec::new();
+    let mut text_bytes = 0usize;
+    for f in 0..feeds {
+        let folder = format!("Folder {}", f / 100);
+        let (id, _) = lib
+            .add_feed(&NewFeed {
+                url: format!("https://feed{f}.example/rss"),
+                title: Some(format!("Feed {f}")),
+                folder: Some(folder),
+                ..NewFeed::default()
+            })
+            .expect("add feed");
+        feed_ids.push(id);
+        let items: Vec<IncomingArticle> = (0..per_feed.min(articles - f * per_feed))
+            .map(|i| {
+                let chinese = (f * per_feed + i) % 20 == 0;
+                let size = 5_000 + rng.below(5_000) as usize;
+                let body = text(&mut rng, &vocab, size, chinese);
+                text_bytes += body.len();
+                let title = text(&mut rng, &vocab, 40, chinese);
+                IncomingArticle {
+                    item_key: format!("f{f}-{i}"),
+                    url: Some(format!("https://feed{f}.example/{i}")),
+                    title: title.trim().to_string(),
+                    author: Some(vocab[rng.below(500) as usize].clone()),
+                    published_at: Some(1_700_000_000 + (f * per_feed + i) as i64 * 60),
+                    content_html: Some(format!("<p>{body}</p>")),
+                    content_text: Some(body),
+                    extraction: "full",
+                    ..IncomingArticle::default()
+                }
+            })
+            .collect();
+        lib.store_feed_result(id, &FeedUpdate::default(), &items)
+            .expect("store");
+        if f % 100 == 99 {
+            eprintln!(
+                "  {} feeds, {:.0} s",
+                f + 1,
+                build_start.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let build = build_start.elapsed();
+    drop(lib);
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)
+        + std::fs::metadata(path.with_extension("sqlite-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+
+    let (lib, open) = time(|| {
+        let lib = Library::open(&path).expect("open");
+        lib.summary().expect("summary");
+        lib
+    });
+
+    // Search: 200 queries — common and rare words, prefixes, phrases, Chinese.
+    let mut queries = Vec::new();
+    for i in 0..200 {
+        let q = match i % 5 {
+            0 => vocab[rng.below(200) as usize].clone(),
+            1 => vocab[200 + rng.below(5_000) as usize].clone(),
+            2 => format!(
+                "{}*",
+                &vocab[rng.below(2_000) as usize][..3.min(vocab[0].len())]
+            ),
+            3 => format!(
+                "{} {}",
+                vocab[rng.below(300) as usize],
+                vocab[rng.below(300) as usize]
+            ),
+            _ => {
+                let a = HAN[rng.below(HAN.len() as u64) as usize];
+                let b = HAN[rng.below(HAN.len() as u64) as usize];
+                let c = HAN[rng.below(HAN.len() as u64) as usize];
+                if i % 2 == 0 {
+                    format!("{a}{b}")
+                } else {
+                    format!("{a}{b}{c}")
+                }
+            }
+        };
+        queries.push(q);
+    }
+    let mut search = Vec::new();
+    let mut search_cjk = Vec::new();
+    let mut hits = 0;
+    for q in &queries {
+        let (r, d) = time(|| lib.search(q, 50).expect("search"));
+        hits += r.len();
+        if q.chars().any(|c| HAN.contains(&c)) {
+            search_cjk.push(d)
+        } else {
+            search.push(d)
+        }
+    }
+
+    let mut feed_page = Vec::new();
+    let mut unread_page = Vec::new();
+    let mut open_article = Vec::new();
+    for _ in 0..200 {
+        let feed = feed_ids[rng.below(feed_ids.len() as u64) as usize];
+        let filter = ArticleFilter {
+            feed_id: Some(feed),
+            ..Default::default()
+        };
+        feed_page.push(time(|| lib.articles(&filter, 50, 0).expect("page")).1);
+        let filter = ArticleFilter {
+            unread_only: true,
+            ..Default::default()
+        };
+        let offset = rng.below(20) as i64 * 50;
+        unread_page.push(time(|| lib.articles(&filter, 50, offset).expect("page")).1);
+        let id = 1 + rng.below(articles as u64) as i64;
+        open_article.push(time(|| lib.article(id).expect("article")).1);
+    }
+    drop(lib);
+    let mut lib = Library::open(&path).expect("open");
+    let (marked, mark_all) = time(|| {
+        lib.mark_read_matching(None, Some("Folder 3"), None)
+            .expect("mark")
+    });
+
+    let row = |what: &str, value: String, target: &str| println!("| {what} | {value} | {target} |");
+    println!("\n| measure ({articles} articles, {feeds} feeds) | value | target |");
+    println!("|---|---|---|");
+    row(
+        "build (store_feed_result, one transaction per feed)",
+        format!("{:.1} s", build.as_secs_f64()),
+        "—",
+    );
+    row(
+        "library file size per article",
+        format!(
+            "{:.1} KB ({:.1} KB of text)",
+            size as f64 / articles as f64 / 1024.0,
+            text_bytes as f64 / articles as f64 / 1024.0
+        ),
+        "—",
+    );
+    row(
+        "cold open (open + first summary)",
+        format!("{:.1} ms", open.as_secs_f64() * 1000.0),
+        "< 100 ms",
+    );
+    row(
+        "search p50 / p95 (words, prefixes, phrases)",
+        format!(
+            "{:.2} / {:.2} ms",
+            percentile(&mut search, 0.5),
+            percentile(&mut search, 0.95)
+        ),
+        "p95 < 20 ms",
+    );
+    row(
+        "search p50 / p95 (Chinese substrings)",
+        format!(
+            "{:.2} / {:.2} ms",
+            percentile(&mut search_cjk, 0.5),
+            percentile(&mut search_cjk, 0.95)
+        ),
+        "p95 < 20 ms",
+    );
+    row(
+        "first page of a feed p50 / p95",
+        format!(
+            "{:.2} / {:.2} ms",
+            percentile(&mut feed_page, 0.5),
+            percentile(&mut feed_page, 0.95)
+        ),
+        "p95 < 5 ms",
+    );
+    row(
+        "a page of all unread p50 / p95",
+        format!(
+            "{:.2} / {:.2} ms",
+            percentile(&mut unread_page, 0.5),
+            percentile(&mut unread_page, 0.95)
+        ),
+        "p95 < 5 ms",
+    );
+    row(
+        "open article p50 / p95",
+        format!(
+            "{:.2} / {:.2} ms",
+            percentile(&mut open_article, 0.5),
+            percentile(&mut open_article, 0.95)
+        ),
+        "p95 < 5 ms",
+    );
+    row(
+        &format!("mark all read, folder of {marked}"),
+        format!("{:.0} ms", mark_all.as_secs_f64() * 1000.0),
+        "< 200 ms",
+    );
+    println!(
+        "(search results returned: {hits} over {} queries)",
+        queries.len()
+    );
+}
