@@ -9,10 +9,12 @@
 //! - [`opml`]: reading and writing subscription lists.
 //! - [`sync`]: the orchestrator that fetches, parses, extracts and stores.
 //! - [`diff`]: word diffs between versions of a story.
+//! - [`export`]: bookmarks as one HTML file or an EPUB book.
 //! - [`cli`]: the headless `tidings` command over the same library file.
 
 pub mod cli;
 pub mod diff;
+pub mod export;
 pub mod extract;
 pub mod feeds;
 pub mod images;

@@ -3,6 +3,7 @@
 mod cli;
 mod crash;
 mod discover;
+mod export;
 mod fetch;
 mod library;
 mod opml;

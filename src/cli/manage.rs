@@ -123,3 +123,30 @@ pub fn backup(lib: &Library, args: &BackupArgs) -> anyhow::Result<()> {
     println!("Backed up the library to {}", args.file.display());
     Ok(())
 }
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
+pub struct ExportBookmarksArgs {
+    /// Write one self-contained HTML file (images inlined).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write an EPUB 3 book for e-readers.
+    #[arg(long, value_name = "FILE")]
+    pub epub: Option<PathBuf>,
+}
+
+pub fn export_bookmarks(lib: &Library, args: &ExportBookmarksArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if let Some(path) = &args.html {
+        let html = crate::export::bookmarks_html(lib)?;
+        std::fs::write(path, html).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("Wrote {}", path.display());
+    }
+    if let Some(path) = &args.epub {
+        let file = std::fs::File::create(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let n = crate::export::bookmarks_epub(lib, std::io::BufWriter::new(file))?;
+        println!("Wrote {} ({n} stories)", path.display());
+    }
+    Ok(())
+}

@@ -71,6 +71,8 @@ pub enum Command {
     Vacuum,
     /// Write a consistent copy of the library (safe while the app runs).
     Backup(manage::BackupArgs),
+    /// Export bookmarked stories as one HTML file and/or an EPUB book.
+    ExportBookmarks(manage::ExportBookmarksArgs),
     /// Show the library's counts.
     Summary {
         /// Print JSON instead of text.
@@ -147,6 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retention(args) => manage::retention(&mut open_library(&cli)?, args),
         Command::Vacuum => manage::vacuum(&mut open_library(&cli)?),
         Command::Backup(args) => manage::backup(&open_library(&cli)?, args),
+        Command::ExportBookmarks(args) => manage::export_bookmarks(&open_library(&cli)?, args),
         Command::Summary { json } => {
             let summary = open_library(&cli)?.summary()?;
             if *json {

@@ -30,6 +30,11 @@ pub fn image_src(url: &str) -> String {
     )
 }
 
+/// The `src` for an already-known key.
+pub fn image_src_for_key(key: &str) -> String {
+    format!("{}://localhost/{key}", crate::sanitize::IMAGE_SCHEME)
+}
+
 /// The key in an app-scheme URL (`tidings-img://localhost/KEY`), if it is one.
 pub fn key_from_src(src: &str) -> Option<&str> {
     let rest = src
