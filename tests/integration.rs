@@ -7,6 +7,7 @@ mod export;
 mod fetch;
 mod library;
 mod opml;
+mod parse;
 mod store;
 mod support;
 mod sync;

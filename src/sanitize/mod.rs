@@ -7,6 +7,7 @@
 //! resolved against the page or feed URL). Titles and other plain strings never go through
 //! here: they are text and are shown with `textContent`.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -89,7 +90,47 @@ const DROP_WITH_CONTENT: &[&str] = &[
 /// The scheme of the app's offline image protocol, the one non-web scheme allowed in `src`.
 pub const IMAGE_SCHEME: &str = "tidings-img";
 
-fn cleaner(base: Option<&Url>) -> ammonia::Builder<'static> {
+thread_local! {
+    /// The URL relative links resolve against during one call on this thread. The allowlist
+    /// builders are built once per process (building one costs more than cleaning a typical
+    /// feed item) and read the base from here.
+    static BASE: RefCell<Option<Url>> = const { RefCell::new(None) };
+    /// The image URLs [`rewrite_images`] found during one call on this thread.
+    static FOUND_IMAGES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `work` with `base` as this thread's base URL.
+fn with_base<T>(base: Option<&Url>, work: impl FnOnce() -> T) -> T {
+    BASE.with(|b| *b.borrow_mut() = base.cloned());
+    let result = work();
+    BASE.with(|b| *b.borrow_mut() = None);
+    result
+}
+
+/// Ammonia's rule for URLs still relative after the filters: resolved against [`BASE`] when
+/// there is one (and http(s)), else removed.
+fn resolve_or_drop(value: &str) -> Option<std::borrow::Cow<'_, str>> {
+    BASE.with(|b| {
+        let joined = b.borrow().as_ref()?.join(value.trim()).ok()?;
+        matches!(joined.scheme(), "http" | "https").then(|| String::from(joined).into())
+    })
+}
+
+/// A link resolved against this thread's base URL, without tracking parameters.
+fn resolved_link(value: &str) -> String {
+    let absolute = BASE.with(|b| {
+        b.borrow()
+            .as_ref()
+            .and_then(|base| base.join(value.trim()).ok())
+            .map(String::from)
+    });
+    strip_tracking_params(absolute.as_deref().unwrap_or(value))
+}
+
+/// The allowlist itself. Relative URLs pass ammonia's scheme check, are resolved by the
+/// attribute filters against [`BASE`], and any still relative after that had no base: the
+/// final relative-URL rule removes them.
+fn cleaner() -> ammonia::Builder<'static> {
     let mut tag_attributes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
     let mut put = |tag: &'static str, attrs: &[&'static str]| {
         tag_attributes.insert(tag, attrs.iter().copied().collect());
@@ -122,86 +163,69 @@ fn cleaner(base: Option<&Url>) -> ammonia::Builder<'static> {
                 .collect(),
         )
         .link_rel(Some("noopener noreferrer"))
-        .strip_comments(true);
-    match base {
-        Some(base) => {
-            builder.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
-        }
-        None => {
-            builder.url_relative(ammonia::UrlRelative::Deny);
-        }
-    }
+        .strip_comments(true)
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(resolve_or_drop)));
     builder
 }
 
 /// Cleans untrusted HTML for storage, resolving relative URLs against `base`.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
-    // The builder without a base is the common case in loops; build it once.
-    static NO_BASE: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    let with_links = |base: Option<&Url>| {
-        let mut builder = cleaner(base);
-        let filter_base = base.cloned();
-        builder.attribute_filter(move |_element, attribute, value| match attribute {
-            "href" | "src" | "cite" => {
-                Some(absolute_without_tracking(filter_base.as_ref(), value).into())
-            }
+    static LINKS: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    let builder = LINKS.get_or_init(|| {
+        let mut builder = cleaner();
+        builder.attribute_filter(|_element, attribute, value| match attribute {
+            "href" | "src" | "cite" => Some(resolved_link(value).into()),
             _ => Some(value.into()),
         });
         builder
-    };
-    match base {
-        None => NO_BASE
-            .get_or_init(|| with_links(None))
-            .clean(html)
-            .to_string(),
-        Some(base) => with_links(Some(base)).clean(html).to_string(),
-    }
+    });
+    with_base(base, || builder.clean(html).to_string())
 }
 
 /// Sanitizes `html` again and points every `<img>` at the app's offline image scheme, dropping
 /// `srcset`/`<source>` candidates (the stored page never reaches the network). Returns the HTML
 /// and the original absolute URLs of its images, in order, each once.
 pub fn rewrite_images(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
-    use std::sync::{Arc, Mutex};
-    let found: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
-    let sink = found.clone();
-    let base_for_filter = base.cloned();
-    let mut builder = cleaner(base);
-    builder
-        .rm_tags(["source"])
-        .attribute_filter(
-            move |element, attribute, value| match (element, attribute) {
+    static OFFLINE: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    let builder = OFFLINE.get_or_init(|| {
+        let mut builder = cleaner();
+        builder
+            .rm_tags(["source"])
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
                 ("img", "srcset") | ("source", _) => None,
-                ("img", "src") => {
-                    if crate::images::key_from_src(value).is_some() {
-                        return Some(value.into());
-                    }
-                    let absolute = match &base_for_filter {
-                        Some(b) => b.join(value.trim()).ok(),
-                        None => Url::parse(value.trim()).ok(),
-                    }?;
-                    if !matches!(absolute.scheme(), "http" | "https") {
-                        return None;
-                    }
-                    let url = strip_tracking_params(absolute.as_str());
-                    let src = crate::images::image_src(&url);
-                    if let Ok(mut list) = sink.lock() {
-                        if !list.contains(&url) {
-                            list.push(url);
-                        }
-                    }
-                    Some(src.into())
-                }
-                (_, "href" | "cite") => {
-                    Some(absolute_without_tracking(base_for_filter.as_ref(), value).into())
-                }
+                ("img", "src") => offline_src(value).map(Into::into),
+                (_, "href" | "cite") => Some(resolved_link(value).into()),
                 _ => Some(value.into()),
-            },
-        );
-    let cleaned = builder.clean(html).to_string();
-    drop(builder);
-    let urls = found.lock().map(|l| l.clone()).unwrap_or_default();
+            });
+        builder
+    });
+    FOUND_IMAGES.with(|f| f.borrow_mut().clear());
+    let cleaned = with_base(base, || builder.clean(html).to_string());
+    let urls = FOUND_IMAGES.with(|f| std::mem::take(&mut *f.borrow_mut()));
     (cleaned, urls)
+}
+
+/// The offline `src` for an image URL (recorded in [`FOUND_IMAGES`]); `None` drops it.
+fn offline_src(value: &str) -> Option<String> {
+    if crate::images::key_from_src(value).is_some() {
+        return Some(value.to_string());
+    }
+    let absolute = BASE.with(|b| match b.borrow().as_ref() {
+        Some(base) => base.join(value.trim()).ok(),
+        None => Url::parse(value.trim()).ok(),
+    })?;
+    if !matches!(absolute.scheme(), "http" | "https") {
+        return None;
+    }
+    let url = strip_tracking_params(absolute.as_str());
+    let src = crate::images::image_src(&url);
+    FOUND_IMAGES.with(|f| {
+        let mut found = f.borrow_mut();
+        if !found.contains(&url) {
+            found.push(url);
+        }
+    });
+    Some(src)
 }
 
 /// Escapes plain text for inclusion in HTML (a text-only feed field shown as a body).
@@ -218,15 +242,6 @@ pub fn escape_text(text: &str) -> String {
         }
     }
     out
-}
-
-/// Resolves a link against `base` (ammonia resolves only after filtering) and drops its
-/// tracking parameters.
-fn absolute_without_tracking(base: Option<&Url>, value: &str) -> String {
-    let absolute = base
-        .and_then(|b| b.join(value.trim()).ok())
-        .map(String::from);
-    strip_tracking_params(absolute.as_deref().unwrap_or(value))
 }
 
 /// Drops `utm_*` (and similar campaign) query parameters from an absolute URL; anything that

@@ -1,0 +1,476 @@
+//! Liberal date parsing for feeds: RFC 822/1123 with the variants found in the wild (no
+//! weekday, two-digit years, named, numeric and military zones, `UT`, `Z`, a missing zone,
+//! non-English month names), RFC 3339 / ISO 8601 / W3C-DTF (reduced precision, no colon,
+//! space for `T`), and asctime. What cannot be read, or falls outside 1970..=2100, is `None`:
+//! never the fetch time, never a wrapped year.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+
+const MIN_YEAR: i32 = 1970;
+const MAX_YEAR: i32 = 2100;
+
+/// Parses a feed date; `None` when unknown.
+pub(crate) fn parse_date(input: &str) -> Option<DateTime<FixedOffset>> {
+    let s = input.trim();
+    if s.is_empty() || s.len() > 128 {
+        return None;
+    }
+    let dt = if s.as_bytes()[0].is_ascii_digit() && looks_iso(s) {
+        parse_iso(s).or_else(|| parse_rfc822(s))
+    } else {
+        parse_rfc822(s)
+    }?;
+    let year = dt.year();
+    (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(dt)
+}
+
+use chrono::{Datelike, Timelike};
+
+fn looks_iso(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 4
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && (b.len() == 4 || !b[4].is_ascii_whitespace())
+}
+
+fn digits(s: &str, n: usize) -> Option<(u32, &str)> {
+    if s.len() < n || !s.as_bytes()[..n].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some((s[..n].parse().ok()?, &s[n..]))
+}
+
+/// ISO 8601 / RFC 3339 / W3C-DTF: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYYMMDD`, then optional
+/// `T` or space, `hh:mm[:ss[.frac]]` (or `hhmmss`), then optional zone.
+fn parse_iso(s: &str) -> Option<DateTime<FixedOffset>> {
+    let (year, mut rest) = digits(s, 4)?;
+    let (mut month, mut day) = (1, 1);
+    let sep = rest.starts_with(['-', '/', '.']);
+    let named_month = rest
+        .strip_prefix('-')
+        .and_then(|r| r.split_once('-'))
+        .filter(|(m, _)| m.chars().next().is_some_and(char::is_alphabetic))
+        .and_then(|(m, r)| Some((month_number(m)?, r)));
+    if let Some((m, r)) = named_month {
+        // "2004-július-13T9:15-05:00"
+        let (d, r) = digits(r, 2).or_else(|| digits(r, 1))?;
+        month = m;
+        day = d;
+        rest = r;
+    } else if sep {
+        let (m, r) = digits(&rest[1..], 2).or_else(|| digits(&rest[1..], 1))?;
+        month = m;
+        rest = r;
+        if rest.starts_with(['-', '/', '.']) {
+            let (d, r) = digits(&rest[1..], 2).or_else(|| digits(&rest[1..], 1))?;
+            day = d;
+            rest = r;
+        }
+    } else if let Some((m, r)) = digits(rest, 2) {
+        let (d, r) = digits(r, 2)?;
+        month = m;
+        day = d;
+        rest = r;
+    }
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let rest = rest.trim_start_matches(['T', 't', ' ']);
+    if rest.is_empty() {
+        return date_time(date, NaiveTime::MIN, Some(0));
+    }
+    let (time, rest) = parse_clock(rest)?;
+    let rest = rest.trim();
+    let offset = if rest.is_empty() {
+        Some(0)
+    } else {
+        Some(parse_zone(rest)?)
+    };
+    date_time(date, time, offset)
+}
+
+/// `hh:mm[:ss[.frac]]` or `hhmm[ss]`; returns the time and what follows.
+fn parse_clock(s: &str) -> Option<(NaiveTime, &str)> {
+    let (h, mut rest) = digits(s, 2).or_else(|| digits(s, 1))?;
+    let colon = rest.starts_with(':');
+    let (m, r) = if colon {
+        digits(&rest[1..], 2)?
+    } else {
+        digits(rest, 2)?
+    };
+    rest = r;
+    let mut sec = 0;
+    if colon && rest.starts_with(':') {
+        let (v, r) = digits(&rest[1..], 2)?;
+        sec = v;
+        rest = r;
+    } else if !colon {
+        if let Some((v, r)) = digits(rest, 2) {
+            sec = v;
+            rest = r;
+        }
+    }
+    let mut nanos = 0;
+    if let Some(r) = rest.strip_prefix(['.', ',']) {
+        let frac_len = r.bytes().take_while(u8::is_ascii_digit).count();
+        let frac = &r[..frac_len];
+        for (i, d) in frac.bytes().take(9).enumerate() {
+            nanos += u32::from(d - b'0') * 10u32.pow(8 - i as u32);
+        }
+        rest = &r[frac_len..];
+    }
+    let sec = if sec == 60 { 59 } else { sec };
+    Some((NaiveTime::from_hms_nano_opt(h, m, sec, nanos)?, rest))
+}
+
+fn date_time(
+    date: NaiveDate,
+    time: NaiveTime,
+    offset_secs: Option<i32>,
+) -> Option<DateTime<FixedOffset>> {
+    let offset = FixedOffset::east_opt(offset_secs.unwrap_or(0))?;
+    offset
+        .from_local_datetime(&NaiveDateTime::new(date, time))
+        .single()
+}
+
+/// A zone: `Z`, `±hh:mm`, `±hhmm`, `±hh`, a name (`GMT`, `EST`, `UT`, …), `GMT+2`, or a
+/// military letter. Returns seconds east of UTC.
+fn parse_zone(z: &str) -> Option<i32> {
+    let z = z.trim().trim_start_matches('(').trim_end_matches(')');
+    if let Some(sign_pos) = z.find(['+', '-']) {
+        let (name, num) = z.split_at(sign_pos);
+        if !name.is_empty() && !matches!(name.to_ascii_uppercase().as_str(), "GMT" | "UTC" | "UT") {
+            return None;
+        }
+        let sign = if num.starts_with('-') { -1 } else { 1 };
+        let num = &num[1..];
+        let num = num.split_whitespace().next().unwrap_or("");
+        let (h, m) = if let Some((h, m)) = num.split_once(':') {
+            (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?)
+        } else {
+            match num.len() {
+                1 | 2 => (num.parse().ok()?, 0),
+                3 | 4 => {
+                    let v: i32 = num.parse().ok()?;
+                    (v / 100, v % 100)
+                }
+                _ => return None,
+            }
+        };
+        if h > 14 || m > 59 {
+            return None;
+        }
+        return Some(sign * (h * 3600 + m * 60));
+    }
+    let name = z
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    let hours = match name.as_str() {
+        "Z" | "UT" | "UTC" | "GMT" | "WET" | "Z0" => 0.0,
+        "EST" => -5.0,
+        "EDT" => -4.0,
+        "CST" => -6.0,
+        "CDT" => -5.0,
+        "MST" => -7.0,
+        "MDT" => -6.0,
+        "PST" => -8.0,
+        "PDT" => -7.0,
+        "AKST" => -9.0,
+        "AKDT" => -8.0,
+        "HST" => -10.0,
+        "AST" => -4.0,
+        "ADT" => -3.0,
+        "NST" => -3.5,
+        "NDT" => -2.5,
+        "BST" | "CET" | "MET" | "MEZ" | "WEST" => 1.0,
+        "CEST" | "MEST" | "MESZ" | "EET" | "SAST" => 2.0,
+        "EEST" | "MSK" => 3.0,
+        "IST" => 5.5,
+        "HKT" | "SGT" | "AWST" => 8.0,
+        "JST" | "KST" => 9.0,
+        "ACST" => 9.5,
+        "AEST" => 10.0,
+        "ACDT" => 10.5,
+        "AEDT" => 11.0,
+        "NZST" => 12.0,
+        "NZDT" => 13.0,
+        // RFC 2822: military zones other than Z carry no information.
+        n if n.len() == 1 && n.as_bytes()[0].is_ascii_alphabetic() && n != "J" => 0.0,
+        _ => return None,
+    };
+    Some((hours * 3600.0) as i32)
+}
+
+/// Month names and abbreviations: English, German, French, Spanish, Italian, Portuguese,
+/// Dutch, Hungarian.
+#[rustfmt::skip]
+const MONTHS: [&[&str]; 12] = [
+    &["jan", "january", "januar", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro", "januari", "jän", "jänner", "január"],
+    &["feb", "february", "februar", "février", "févr", "fév", "fevrier", "febrero", "febbraio", "fevereiro", "fev", "februari", "február"],
+    &["mar", "march", "märz", "mär", "mrz", "mars", "marzo", "março", "maart", "mrt", "március"],
+    &["apr", "april", "avril", "avr", "abril", "abr", "aprile", "április"],
+    &["may", "mai", "mayo", "maggio", "mag", "maio", "mei", "május"],
+    &["jun", "june", "juni", "juin", "junio", "giugno", "giu", "junho", "június"],
+    &["jul", "july", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "július"],
+    &["aug", "august", "août", "aout", "agosto", "ago", "augustus", "augusztus"],
+    &["sep", "sept", "september", "septembre", "septiembre", "set", "settembre", "setembro", "szeptember"],
+    &["oct", "october", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out", "október"],
+    &["nov", "november", "novembre", "noviembre", "novembro"],
+    &["dec", "december", "dezember", "dez", "décembre", "déc", "decembre", "diciembre", "dic", "dicembre", "dezembro"],
+];
+
+/// Greek month abbreviations (with and without accents), January first.
+const GREEK_MONTHS: [&[&str]; 12] = [
+    &["ιαν"],
+    &["φεβ"],
+    &["μάω", "μαρ", "μάρ"],
+    &["απρ"],
+    &["μάι", "μαϊ", "μαι", "μάϊ"],
+    &["ιούν", "ιον", "ιουν"],
+    &["ιούλ", "ιολ", "ιουλ"],
+    &["αύγ", "αυγ"],
+    &["σεπ"],
+    &["οκτ"],
+    &["νοέ", "νοε"],
+    &["δεκ"],
+];
+
+fn month_number(token: &str) -> Option<u32> {
+    let t = token.trim_end_matches(['.', ',']).to_lowercase();
+    if t.chars().count() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .chain(GREEK_MONTHS.iter())
+        .position(|names| names.contains(&t.as_str()))
+        .map(|p| (p % 12) as u32 + 1)
+}
+
+/// RFC 822 and relatives: tokens in any common order (`[Wkd,] DD Mon YYYY hh:mm[:ss] [zone]`,
+/// `Mon DD hh:mm:ss YYYY`, `DD Mon YYYY`, …).
+fn parse_rfc822(s: &str) -> Option<DateTime<FixedOffset>> {
+    let mut tokens: Vec<&str> = s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.len() > 12 {
+        return None;
+    }
+    // "04-Mar-2025" style dates.
+    let mut split_owned: Vec<&str> = Vec::new();
+    for t in &tokens {
+        if t.contains('-') && t.split('-').nth(1).and_then(month_number).is_some() {
+            split_owned.extend(t.split('-'));
+        } else {
+            split_owned.push(t);
+        }
+    }
+    tokens = split_owned;
+    let mut month = None;
+    let mut numbers: Vec<&str> = Vec::new();
+    let mut time = None;
+    let mut offset = None;
+    for (idx, t) in tokens.iter().enumerate() {
+        if (offset.is_some() && !t.as_bytes()[0].is_ascii_digit()) || t.starts_with('(') {
+            // A comment or a second spelling of the zone: "+0000 (UTC)", "+0000 GMT".
+            continue;
+        }
+        if t.contains(':') && time.is_none() && t.as_bytes()[0].is_ascii_digit() {
+            let (clock, rest) = parse_clock(t)?;
+            time = Some(clock);
+            if !rest.is_empty() {
+                offset = Some(parse_zone(rest)?);
+            }
+        } else if t.as_bytes()[0].is_ascii_digit() {
+            if time.is_some() && numbers.len() >= 2 {
+                return None;
+            }
+            numbers.push(t);
+        } else if (t.starts_with('+') || t.starts_with('-')) && time.is_some() {
+            offset = Some(parse_zone(t)?);
+        } else if let Some(m) = month_number(t) {
+            if month.is_some() {
+                // A weekday that reads like a month ("mar" = martes); keep the later one.
+                if idx == 0 {
+                    return None;
+                }
+            }
+            month = Some(m);
+        } else if let (Some(clock), true) = (time, is_am_pm(t)) {
+            // 12-hour clock: "12:00 PM", "1:05 am".
+            let h = clock.hour() % 12
+                + if t.to_ascii_lowercase().starts_with('p') {
+                    12
+                } else {
+                    0
+                };
+            time = clock.with_hour(h);
+        } else if time.is_some() && offset.is_none() {
+            if let Some(z) = parse_zone(t) {
+                offset = Some(z);
+            } else if !is_weekday(t) {
+                return None;
+            }
+        } else if !is_weekday(t) && idx != 0 {
+            return None;
+        }
+    }
+    let month = month?;
+    let (day, year) = match numbers.as_slice() {
+        [a, b] if a.len() >= 3 => (b, a),
+        [a, b] => (a, b),
+        _ => return None,
+    };
+    let day: u32 = day.parse().ok()?;
+    let year_num: i32 = year.parse().ok()?;
+    let year = match year.len() {
+        2 if year_num < 50 => 2000 + year_num,
+        2 => 1900 + year_num,
+        4 => year_num,
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    date_time(date, time.unwrap_or(NaiveTime::MIN), offset)
+}
+
+fn is_am_pm(t: &str) -> bool {
+    matches!(
+        t.to_ascii_lowercase().as_str(),
+        "am" | "pm" | "a.m." | "p.m."
+    )
+}
+
+fn is_weekday(t: &str) -> bool {
+    let t = t.trim_end_matches(['.', ',']).to_lowercase();
+    const DAYS: &[&str] = &[
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mo",
+        "di",
+        "mi",
+        "do",
+        "fr",
+        "sa",
+        "so",
+        "lun",
+        "mar",
+        "mer",
+        "jeu",
+        "ven",
+        "sam",
+        "dim",
+        "mié",
+        "jue",
+        "vie",
+        "sáb",
+        "dom",
+        "κυρ",
+        "δευ",
+        "τρι",
+        "τετ",
+        "πεμ",
+        "παρ",
+        "σαβ",
+    ];
+    DAYS.contains(&t.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(s: &str) -> Option<String> {
+        parse_date(s).map(|d| d.to_rfc3339())
+    }
+
+    #[test]
+    fn rfc822_variants() {
+        let cases = [
+            ("Tue, 04 Mar 2025 21:06:00 GMT", "2025-03-04T21:06:00+00:00"),
+            ("04 Mar 2025 21:06:00 +0100", "2025-03-04T21:06:00+01:00"),
+            ("Tue, 4 Mar 25 21:06 EST", "2025-03-04T21:06:00-05:00"),
+            ("Tue, 04 Mar 2025 21:06:00 UT", "2025-03-04T21:06:00+00:00"),
+            ("Tue, 04 Mar 2025 21:06:00 Z", "2025-03-04T21:06:00+00:00"),
+            ("Tue, 04 Mar 2025 21:06:00", "2025-03-04T21:06:00+00:00"),
+            (
+                "Tue, 04 Mar 2025 21:06:00 +05:30",
+                "2025-03-04T21:06:00+05:30",
+            ),
+            ("Thu, 01 Jan 04 19:48:21 GMT", "2004-01-01T19:48:21+00:00"),
+            (
+                "Di, 04 März 2025 21:06:00 +0100",
+                "2025-03-04T21:06:00+01:00",
+            ),
+            ("4 juillet 2025 10:00", "2025-07-04T10:00:00+00:00"),
+            ("Tue Mar  4 21:06:00 2025", "2025-03-04T21:06:00+00:00"),
+            ("Tue Mar  4 21:06:00 UTC 2025", "2025-03-04T21:06:00+00:00"),
+            ("Mar 4, 2025 9:06 PM", "2025-03-04T21:06:00+00:00"),
+            ("Mar 4, 2025 12:06 am EST", "2025-03-04T00:06:00-05:00"),
+            ("04 Mar 2025", "2025-03-04T00:00:00+00:00"),
+            (
+                "Sun, 02 Mar 2025 23:59:59 +0000 (UTC)",
+                "2025-03-02T23:59:59+00:00",
+            ),
+            (
+                "Κυρ, 11 Ιούλ 2004 12:00:00 EST",
+                "2004-07-11T12:00:00-05:00",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(iso(input).as_deref(), Some(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn iso_variants() {
+        let cases = [
+            ("2025-03-04T21:06:00Z", "2025-03-04T21:06:00+00:00"),
+            (
+                "2025-03-04T21:06:00.123+02:00",
+                "2025-03-04T21:06:00.123+02:00",
+            ),
+            ("2025-03-04T21:06+0200", "2025-03-04T21:06:00+02:00"),
+            ("2025-03-04 21:06:00", "2025-03-04T21:06:00+00:00"),
+            ("2025-03-04", "2025-03-04T00:00:00+00:00"),
+            ("2025-03", "2025-03-01T00:00:00+00:00"),
+            ("20250304T210600Z", "2025-03-04T21:06:00+00:00"),
+            ("2004-július-13T9:15-05:00", "2004-07-13T09:15:00-05:00"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(iso(input).as_deref(), Some(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn unknown_dates_are_none() {
+        for input in [
+            "",
+            "   ",
+            "Mon, 32 Foo 2025 25:61:00 XYZ",
+            "2025-13-45T99:99:99Z",
+            "31 Dec 9999 00:00:00 GMT",
+            "01 Jan 1900 00:00:00 GMT",
+            "yesterday",
+            "Tue, 30 Feb 2025 10:00:00 GMT",
+        ] {
+            assert_eq!(iso(input), None, "{input}");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Bytes-level repairs before any parsing: picking the character encoding (byte-order mark,
+//! then the HTTP `charset`, then the XML declaration, then UTF-8) and decoding to valid UTF-8.
+//!
+//! A document that claims UTF-8 but is not (windows-1252 bytes, a common server mistake) is
+//! read run by run: valid UTF-8 stays UTF-8 and each invalid byte is read as windows-1252, so
+//! there is neither mojibake nor U+FFFD. Nothing returned here is invalid UTF-8.
+
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+
+/// The document as text, and what had to be repaired to get it.
+pub(crate) struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub problems: Vec<String>,
+}
+
+/// The `charset` parameter of a Content-Type header.
+fn header_charset(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches(['"', '\'']))
+    })
+}
+
+/// The `encoding` pseudo-attribute of an XML declaration near the start.
+fn declared_encoding(bytes: &[u8]) -> Option<&str> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let start = memchr::memmem::find(head, b"<?xml")?;
+    let end = memchr::memmem::find(&head[start..], b"?>")? + start;
+    let decl = std::str::from_utf8(&head[start..end]).ok()?;
+    let at = decl.find("encoding")?;
+    let rest = decl[at + 8..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    Some(&value[..value.find(quote)?])
+}
+
+/// Decodes `bytes` to UTF-8 text.
+pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
+    let mut problems = Vec::new();
+    if let Some((enc, bom)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        if had_errors {
+            problems.push(format!("invalid {} sequences replaced", enc.name()));
+        }
+        return Decoded { text, problems };
+    }
+    // UTF-16 without a byte-order mark.
+    if bytes.len() >= 4 {
+        let guess = match &bytes[..4] {
+            [b'<', 0, b'?', 0] | [b'<', 0, _, 0] => Some(UTF_16LE),
+            [0, b'<', 0, b'?'] | [0, b'<', 0, _] => Some(UTF_16BE),
+            _ => None,
+        };
+        if let Some(enc) = guess {
+            let (text, _) = enc.decode_without_bom_handling(bytes);
+            return Decoded { text, problems };
+        }
+    }
+    let from_header = content_type
+        .and_then(header_charset)
+        .and_then(|l| Encoding::for_label(l.as_bytes()));
+    let from_decl = declared_encoding(bytes).and_then(|l| Encoding::for_label(l.as_bytes()));
+    let mut enc = from_header.or(from_decl).unwrap_or(UTF_8);
+    // UTF-16 labels on an ASCII-compatible document are wrong (the bytes say so).
+    if enc == UTF_16LE || enc == UTF_16BE {
+        enc = UTF_8;
+    }
+    // A header saying latin-1 over a document that declares, and is, UTF-8: trust the bytes.
+    if enc != UTF_8 && from_decl == Some(UTF_8) && std::str::from_utf8(bytes).is_ok() {
+        enc = UTF_8;
+    }
+    if enc == UTF_8 {
+        return match std::str::from_utf8(bytes) {
+            Ok(s) => Decoded {
+                text: Cow::Borrowed(s),
+                problems,
+            },
+            Err(_) => {
+                problems
+                    .push("bytes are not valid UTF-8; invalid bytes read as windows-1252".into());
+                Decoded {
+                    text: Cow::Owned(utf8_with_1252_fallback(bytes)),
+                    problems,
+                }
+            }
+        };
+    }
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors {
+        problems.push(format!("invalid {} sequences replaced", enc.name()));
+    }
+    Decoded { text, problems }
+}
+
+/// UTF-8 where it is valid, windows-1252 byte by byte where it is not.
+fn utf8_with_1252_fallback(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                // `valid` is valid UTF-8 by construction.
+                out.push_str(&String::from_utf8_lossy(valid));
+                let bad = e.error_len().unwrap_or(rest.len()).max(1).min(rest.len());
+                let (text, _) = WINDOWS_1252.decode_without_bom_handling(&rest[..bad]);
+                out.push_str(&text);
+                bytes = &rest[bad..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_labelled_utf8_is_read_without_replacement() {
+        let d = decode(
+            b"<t>Caf\xe9 \x93quoted\x94 \xe2\x82\xac</t>",
+            Some("text/xml; charset=utf-8"),
+        );
+        assert_eq!(d.text, "<t>Café \u{201c}quoted\u{201d} €</t>");
+        assert_eq!(d.problems.len(), 1);
+    }
+
+    #[test]
+    fn encoding_from_header_declaration_and_bom() {
+        let latin = b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><t>\xe9</t>";
+        assert!(decode(latin, None).text.ends_with("<t>é</t>"));
+        assert!(decode(
+            b"<t>\xe9</t>",
+            Some("application/xml; charset=\"ISO-8859-1\"")
+        )
+        .text
+        .ends_with("<t>é</t>"));
+        assert_eq!(decode(b"\xef\xbb\xbf<t/>", None).text, "<t/>");
+        assert_eq!(decode(b"\xff\xfe<\0t\0/\0>\0", None).text, "<t/>");
+    }
+}
