@@ -1,15 +1,106 @@
-// Every backend command the UI calls, by name, in one place. Tauri's global is looked up at
-// call time, not at module load, so this module can load before the bridge is ready.
+// Every backend command and event the UI uses, by name, in one place. Tauri's global is looked
+// up at call time, not at module load, so this module can load before the bridge is ready.
+// Errors arrive as { kind, message } (see src-tauri/src/commands/mod.rs for the kinds).
+
+function tauri() {
+  const t = window.__TAURI__;
+  if (!t || !t.core) {
+    throw { kind: "no-backend", message: "The Tidings backend is not available." };
+  }
+  return t;
+}
 
 function invoke(command, args) {
-  const tauri = window.__TAURI__;
-  if (!tauri || !tauri.core) {
-    return Promise.reject({ kind: "no-backend", message: "The Tidings backend is not available." });
+  try {
+    return tauri().core.invoke(command, args);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  return tauri.core.invoke(command, args);
 }
 
 /** Counts: { folders, feeds, articles, unread, bookmarked, schema_version }. */
 export function librarySummary() {
   return invoke("library_summary");
+}
+
+/**
+ * The sources pane: { counts: { unread, today, bookmarks, all }, feeds: [Feed] } where a Feed
+ * is { id, url, site_url, title, folder, status, last_error, error_count, unread, total, … }.
+ */
+export function sources(todaySince) {
+  return invoke("sources", { todaySince });
+}
+
+/**
+ * A page of a list. `list` is { kind: "unread" | "all" | "bookmarks" } or
+ * { kind: "today", since } | { kind: "feed", id } | { kind: "folder", name }; `after` is the
+ * previous page's `next` cursor or null. Returns { stories: [StoryRow], next, as_of } where a
+ * StoryRow is { id, feed_id, feed_title, title, author, published_at, sort_at, teaser, read,
+ * bookmarked }.
+ */
+export function storyPage(list, after, limit) {
+  return invoke("story_page", { list, after, limit });
+}
+
+/** Marks the story read and returns it whole (Article: content_html, teaser_html, lang, …). */
+export function openStory(id) {
+  return invoke("open_story", { id });
+}
+
+export function setRead(id, read) {
+  return invoke("set_read", { id, read });
+}
+
+export function setBookmarked(id, bookmarked) {
+  return invoke("set_bookmarked", { id, bookmarked });
+}
+
+/** Marks the list's unread stories up to story id `asOf` read; resolves to how many. */
+export function markListRead(list, asOf) {
+  return invoke("mark_list_read", { list, asOf });
+}
+
+/** Opens the story's original page in the system browser; resolves to the URL opened. */
+export function openOriginal(id) {
+  return invoke("open_original", { id });
+}
+
+/** { url, title, site_url, format, entries, discovered_from } for what the user typed. */
+export function findFeed(address) {
+  return invoke("find_feed", { address });
+}
+
+/** Subscribes; resolves to { id, is_new }. */
+export function addFeed(url, title, siteUrl, folder) {
+  return invoke("add_feed", { url, title, siteUrl, folder });
+}
+
+/** Starts a sync; resolves to { started } (false when one is already running). */
+export function syncNow() {
+  return invoke("sync_now");
+}
+
+// Events (emitted to the main window by src-tauri/src/commands/sync.rs).
+
+/**
+ * `sync-progress`: { event: "feeds-started", total } | { event: "feed-done", done, total,
+ * feed_id, title, outcome: { kind: "updated" | "not-modified" | "failed", … } } |
+ * { event: "pages-started", total } | { event: "page-done", done, total, article_id, ok }.
+ */
+export function onSyncProgress(handler) {
+  return tauri().event.listen("sync-progress", (e) => handler(e.payload));
+}
+
+/**
+ * `sync-finished`: { report: { feeds_total, feeds_ok, feeds_not_modified, feeds_failed:
+ * [{ feed_id, title, url, error }], new_articles, updated_articles, pages_extracted,
+ * pages_failed, seconds }, offline }.
+ */
+export function onSyncFinished(handler) {
+  return tauri().event.listen("sync-finished", (e) => handler(e.payload));
+}
+
+/** `sync-failed`: { kind, message } when the sync could not run at all. */
+export function onSyncFailed(handler) {
+  return tauri().event.listen("sync-failed", (e) => handler(e.payload));
 }

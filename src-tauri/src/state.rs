@@ -1,9 +1,12 @@
-//! App state: the library the window reads, opened once at start.
+//! App state: the library the window reads (opened once at start), its path for the sync task,
+//! the one HTTP client of the process and whether a sync is running.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use tidings::feeds::fetch::{FetchConfig, Fetcher};
 use tidings::store::Library;
 
 use crate::commands::CommandError;
@@ -12,6 +15,12 @@ use crate::commands::CommandError;
 /// still starts and says what is wrong instead of vanishing.
 pub struct AppState {
     library: Result<Arc<Mutex<Library>>, CommandError>,
+    /// The library file; a sync opens its own handle on it (WAL lets the window keep reading).
+    pub library_path: PathBuf,
+    /// Built on first use (inside the async runtime); clones share limits and pools.
+    fetcher: Mutex<Option<Fetcher>>,
+    /// Set while a sync task runs, so a second `sync_now` does not start another.
+    pub syncing: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -19,7 +28,17 @@ impl AppState {
         let library = Library::open(&library_path)
             .map(|lib| Arc::new(Mutex::new(lib)))
             .map_err(CommandError::from);
-        AppState { library }
+        AppState {
+            library,
+            library_path,
+            fetcher: Mutex::new(None),
+            syncing: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The library's open error, if it could not be opened (sync refuses to run then).
+    pub fn library_error(&self) -> Option<CommandError> {
+        self.library.as_ref().err().cloned()
     }
 
     /// Runs blocking library work off the thread that serves the webview.
@@ -37,6 +56,23 @@ impl AppState {
         })
         .await
         .map_err(|e| CommandError::internal(format!("library task failed: {e}")))?
+    }
+
+    /// The process's one HTTP client, built on first use.
+    pub fn fetcher(&self) -> Result<Fetcher, CommandError> {
+        let mut slot = self
+            .fetcher
+            .lock()
+            .map_err(|_| CommandError::internal("the fetcher lock was poisoned"))?;
+        if let Some(fetcher) = slot.as_ref() {
+            return Ok(fetcher.clone());
+        }
+        let fetcher = Fetcher::new(FetchConfig::default()).map_err(|e| CommandError {
+            kind: "internal",
+            message: e.to_string(),
+        })?;
+        *slot = Some(fetcher.clone());
+        Ok(fetcher)
     }
 }
 

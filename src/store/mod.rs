@@ -13,6 +13,7 @@ mod feeds;
 mod images;
 mod ingest;
 mod maintenance;
+mod reader;
 mod search;
 
 pub use articles::*;
@@ -20,6 +21,7 @@ pub use feeds::*;
 pub use images::*;
 pub use ingest::*;
 pub use maintenance::*;
+pub use reader::*;
 pub use search::*;
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
-//! Library-wide commands.
+//! Library-wide commands: the frame's counts and the sources pane.
 
 use tauri::State;
-use tidings::store::LibrarySummary;
+use tidings::store::{LibrarySummary, Sources};
 
 use super::CommandError;
 use crate::state::AppState;
@@ -10,4 +10,16 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn library_summary(state: State<'_, AppState>) -> Result<LibrarySummary, CommandError> {
     state.with_library(|lib| lib.summary()).await
+}
+
+/// The sources pane: smart-list counts and subscriptions with unread counts and last errors.
+/// `today_since`: the start of the user's day, in Unix seconds (the UI knows the time zone).
+#[tauri::command]
+pub async fn sources(
+    state: State<'_, AppState>,
+    today_since: i64,
+) -> Result<Sources, CommandError> {
+    state
+        .with_library(move |lib| lib.sources(today_since))
+        .await
 }

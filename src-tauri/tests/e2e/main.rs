@@ -2,6 +2,8 @@
 //! WebKitWebDriver, against temporary library files. `make test` installs what they need.
 
 mod harness;
+mod reader;
+mod server;
 mod webdriver;
 
 use std::time::Duration;
@@ -20,6 +22,12 @@ fn loaded_state(session: &webdriver::Session) -> String {
         )
         .map(|v| v.as_str().unwrap_or_default().to_string())
         .unwrap_or_else(|e| panic!("the UI never finished loading: {e}"))
+}
+
+#[test]
+fn reader_journeys() {
+    // Subscribe, sync, read, bookmark, mark all read, restart offline, hostile body, languages.
+    reader::reader_journeys();
 }
 
 #[test]

@@ -192,6 +192,38 @@ impl Session {
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 
+    /// Clicks the element matching `css`.
+    pub fn click(&self, css: &str) -> WdResult<()> {
+        let id = self.find(css)?;
+        self.call("POST", &format!("/element/{id}/click"), Some(&json!({})))
+            .map(|_| ())
+    }
+
+    /// Types `text` into the element matching `css` (focusing it first). WebDriver key codes
+    /// work too: `"\u{E007}"` is Enter, `"\u{E00C}"` Escape.
+    pub fn send_keys(&self, css: &str, text: &str) -> WdResult<()> {
+        let id = self.find(css)?;
+        self.call(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(&json!({ "text": text })),
+        )
+        .map(|_| ())
+    }
+
+    /// Presses and releases each character of `keys` on whatever has focus (W3C actions), as a
+    /// user typing without aiming at an element.
+    pub fn press(&self, keys: &str) -> WdResult<()> {
+        let mut actions = Vec::new();
+        for c in keys.chars() {
+            actions.push(json!({"type": "keyDown", "value": c.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
+        self.call("POST", "/actions", Some(&body))?;
+        self.call("DELETE", "/actions", None).map(|_| ())
+    }
+
     /// Polls `script` (which returns a value) until it returns something truthy, or times out.
     pub fn wait_for(&self, script: &str, timeout: Duration) -> WdResult<Value> {
         let start = Instant::now();

@@ -1,0 +1,119 @@
+//! Story lists and the reader: pages of a list, opening a story, read and bookmark state, and
+//! opening a story's original page in the system browser.
+
+use tauri::State;
+use tidings::store::{Article, StoryCursor, StoryList, StoryPage};
+
+use super::CommandError;
+use crate::state::AppState;
+
+/// One page (at most 500 rows) of a list, newest first, after `after` (`None`: the first page).
+#[tauri::command]
+pub async fn story_page(
+    state: State<'_, AppState>,
+    list: StoryList,
+    after: Option<StoryCursor>,
+    limit: i64,
+) -> Result<StoryPage, CommandError> {
+    state
+        .with_library(move |lib| lib.story_page(&list, after, limit))
+        .await
+}
+
+/// Opens a story: marks it read and returns it whole (its body is sanitized HTML).
+#[tauri::command]
+pub async fn open_story(state: State<'_, AppState>, id: i64) -> Result<Article, CommandError> {
+    state.with_library(move |lib| lib.open_story(id)).await
+}
+
+/// Marks one story read or unread.
+#[tauri::command]
+pub async fn set_read(state: State<'_, AppState>, id: i64, read: bool) -> Result<(), CommandError> {
+    state.with_library(move |lib| lib.set_read(id, read)).await
+}
+
+/// Bookmarks a story (kept forever) or removes its bookmark.
+#[tauri::command]
+pub async fn set_bookmarked(
+    state: State<'_, AppState>,
+    id: i64,
+    bookmarked: bool,
+) -> Result<(), CommandError> {
+    state
+        .with_library(move |lib| lib.set_bookmarked(id, bookmarked, None))
+        .await
+}
+
+/// Marks every unread story of `list` read, up to story id `as_of` (from the list's first
+/// page, so stories a sync added since stay unread). Returns how many were marked.
+#[tauri::command]
+pub async fn mark_list_read(
+    state: State<'_, AppState>,
+    list: StoryList,
+    as_of: i64,
+) -> Result<usize, CommandError> {
+    state
+        .with_library(move |lib| lib.mark_list_read(&list, as_of))
+        .await
+}
+
+/// Opens story `id`'s original page in the system browser. The URL comes from the library, not
+/// from the page, and must be http(s); it is passed to `xdg-open` as one argument, no shell.
+#[tauri::command]
+pub async fn open_original(state: State<'_, AppState>, id: i64) -> Result<String, CommandError> {
+    let url = state.with_library(move |lib| lib.story_url(id)).await?;
+    let url = web_url(url.as_deref())?;
+    let mut child = std::process::Command::new("xdg-open")
+        .arg(url.as_str())
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            CommandError::new(
+                "cannot-open-browser",
+                format!("could not start xdg-open to open {url}: {e}"),
+            )
+        })?;
+    // Reap it whenever it ends; a browser started by it may keep running long after.
+    std::thread::spawn(move || child.wait());
+    Ok(url.to_string())
+}
+
+/// The story's address if it is an absolute http(s) URL.
+fn web_url(url: Option<&str>) -> Result<tauri::Url, CommandError> {
+    let raw = url.ok_or_else(|| CommandError::new("no-link", "this story has no web address"))?;
+    let parsed = tauri::Url::parse(raw.trim())
+        .map_err(|e| CommandError::new("no-link", format!("not a web address ({e}): {raw}")))?;
+    match parsed.scheme() {
+        "http" | "https" if parsed.host_str().is_some() => Ok(parsed),
+        _ => Err(CommandError::new(
+            "no-link",
+            format!("only http and https addresses are opened: {raw}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::web_url;
+
+    #[test]
+    fn only_absolute_web_addresses_are_opened() {
+        assert_eq!(
+            web_url(Some("https://example.org/a?b=1")).unwrap().as_str(),
+            "https://example.org/a?b=1"
+        );
+        assert!(web_url(Some("http://127.0.0.1:8080/x")).is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "--help",
+            "/relative/path",
+            "data:text/html,hi",
+            "mailto:a@example.org",
+        ] {
+            let err = web_url(Some(bad)).unwrap_err();
+            assert_eq!(err.kind, "no-link", "{bad}");
+        }
+        assert_eq!(web_url(None).unwrap_err().kind, "no-link");
+    }
+}

@@ -1,0 +1,363 @@
+//! What the desktop reader asks of the library: the sources pane (smart lists and feeds with
+//! their counts), story lists paged by a keyset cursor, opening a story (which marks it read),
+//! marking a whole list read, and a story's original URL.
+//!
+//! Lists are paged with a `(sort_at, id)` cursor rather than an offset, so marking stories read
+//! while a list is open never shifts the next page. "Mark all read" is bounded by the newest
+//! story id the list had when it was loaded, so stories a sync adds meanwhile stay unread.
+
+use rusqlite::{OptionalExtension, Row, ToSql};
+use serde::{Deserialize, Serialize};
+
+use super::{Article, Feed, Library, Result, StoreError};
+
+/// Which stories a list shows. Stories of unsubscribed feeds appear only in `Bookmarks` (and
+/// in their own `Feed` list, which the sources pane no longer offers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum StoryList {
+    /// Every unread story.
+    Unread,
+    /// Every story.
+    All,
+    /// Stories dated (or first seen) at or after `since` (the start of the user's day).
+    Today { since: i64 },
+    /// Bookmarked stories, whatever their feed's status.
+    Bookmarks,
+    /// One feed's stories.
+    Feed { id: i64 },
+    /// The stories of the feeds in one folder.
+    Folder { name: String },
+}
+
+/// Where the next page of a list starts: just after this story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryCursor {
+    pub sort_at: i64,
+    pub id: i64,
+}
+
+/// One row of a story list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoryRow {
+    pub id: i64,
+    pub feed_id: i64,
+    pub feed_title: String,
+    pub title: String,
+    pub author: Option<String>,
+    /// When the feed dated the story; `None` when it gave no readable date.
+    pub published_at: Option<i64>,
+    /// The list order: `published_at` when known, else when Tidings first saw the story.
+    pub sort_at: i64,
+    /// The first words of the story's plain text (at most [`TEASER_CHARS`] characters).
+    pub teaser: String,
+    pub read: bool,
+    pub bookmarked: bool,
+}
+
+/// Characters of plain text a story row carries as its teaser line.
+pub const TEASER_CHARS: i64 = 220;
+
+/// A page of a story list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoryPage {
+    pub stories: Vec<StoryRow>,
+    /// Where the next page starts; `None` when this page is the last.
+    pub next: Option<StoryCursor>,
+    /// The newest story id in the library when the page was read: pass it to
+    /// [`Library::mark_list_read`] so stories added later are not marked.
+    pub as_of: i64,
+}
+
+/// The smart lists' counts for the sources pane.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SmartCounts {
+    pub unread: i64,
+    /// Unread stories of today.
+    pub today: i64,
+    pub bookmarks: i64,
+    pub all: i64,
+}
+
+/// Everything the sources pane shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sources {
+    pub counts: SmartCounts,
+    /// Subscriptions in [`Library::feeds`] order (folderless first, then by folder), with
+    /// unread counts and their last error.
+    pub feeds: Vec<Feed>,
+}
+
+/// The `WHERE` clause (on `articles a JOIN feeds f`) and its parameters for a list.
+fn list_filter(list: &StoryList) -> (String, Vec<Box<dyn ToSql>>) {
+    let subscribed = "f.status != 'unsubscribed'";
+    match list {
+        StoryList::Unread => (format!("{subscribed} AND a.read = 0"), vec![]),
+        StoryList::All => (subscribed.to_string(), vec![]),
+        StoryList::Today { since } => (
+            format!("{subscribed} AND a.sort_at >= ?"),
+            vec![Box::new(*since)],
+        ),
+        StoryList::Bookmarks => ("a.bookmarked = 1".to_string(), vec![]),
+        StoryList::Feed { id } => ("a.feed_id = ?".to_string(), vec![Box::new(*id)]),
+        StoryList::Folder { name } => (
+            format!("{subscribed} AND f.folder_id = (SELECT id FROM folders WHERE name = ?)"),
+            vec![Box::new(name.clone())],
+        ),
+    }
+}
+
+fn story_from_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
+    Ok(StoryRow {
+        id: r.get(0)?,
+        feed_id: r.get(1)?,
+        feed_title: r.get(2)?,
+        title: r.get(3)?,
+        author: r.get(4)?,
+        published_at: r.get(5)?,
+        sort_at: r.get(6)?,
+        teaser: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        read: r.get(8)?,
+        bookmarked: r.get(9)?,
+    })
+}
+
+impl Library {
+    /// The sources pane: smart-list counts (`today_since` is the start of the user's day) and
+    /// the subscriptions with their unread counts.
+    pub fn sources(&self, today_since: i64) -> Result<Sources> {
+        let counts = self.conn.query_row(
+            "SELECT
+                (SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
+                  WHERE a.read = 0 AND f.status != 'unsubscribed'),
+                (SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
+                  WHERE a.read = 0 AND a.sort_at >= ?1 AND f.status != 'unsubscribed'),
+                (SELECT count(*) FROM articles WHERE bookmarked = 1),
+                (SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
+                  WHERE f.status != 'unsubscribed')",
+            [today_since],
+            |r| {
+                Ok(SmartCounts {
+                    unread: r.get(0)?,
+                    today: r.get(1)?,
+                    bookmarks: r.get(2)?,
+                    all: r.get(3)?,
+                })
+            },
+        )?;
+        Ok(Sources {
+            counts,
+            feeds: self.feeds()?,
+        })
+    }
+
+    /// One page of a list, newest first, starting after `after` (the first page when `None`).
+    /// `limit` is clamped to 1..=500.
+    pub fn story_page(
+        &self,
+        list: &StoryList,
+        after: Option<StoryCursor>,
+        limit: i64,
+    ) -> Result<StoryPage> {
+        let limit = limit.clamp(1, 500);
+        let (filter, mut args) = list_filter(list);
+        let cursor = match after {
+            Some(c) => {
+                args.push(Box::new(c.sort_at));
+                args.push(Box::new(c.id));
+                " AND (a.sort_at, a.id) < (?, ?)"
+            }
+            None => "",
+        };
+        // One more than asked tells whether there is a next page.
+        args.push(Box::new(limit + 1));
+        let sql = format!(
+            "SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
+                    a.author, a.published_at, a.sort_at, substr(a.content_text, 1, {TEASER_CHARS}),
+                    a.read, a.bookmarked
+             FROM articles a JOIN feeds f ON f.id = a.feed_id
+             WHERE {filter}{cursor}
+             ORDER BY a.sort_at DESC, a.id DESC
+             LIMIT ?"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let mut stories = stmt
+            .query_map(params.as_slice(), story_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let next = if stories.len() as i64 > limit {
+            stories.truncate(limit as usize);
+            stories.last().map(|s| StoryCursor {
+                sort_at: s.sort_at,
+                id: s.id,
+            })
+        } else {
+            None
+        };
+        let as_of = self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| {
+                r.get(0)
+            })?;
+        Ok(StoryPage {
+            stories,
+            next,
+            as_of,
+        })
+    }
+
+    /// Opens a story for reading: marks it read and returns everything the reader shows.
+    pub fn open_story(&mut self, id: i64) -> Result<Article> {
+        self.set_read(id, true)?;
+        self.article(id)
+    }
+
+    /// Marks every unread story of `list` read, up to story id `as_of` (from the list's
+    /// [`StoryPage`]). Returns how many were marked.
+    pub fn mark_list_read(&mut self, list: &StoryList, as_of: i64) -> Result<usize> {
+        let (filter, filter_args) = list_filter(list);
+        let sql = format!(
+            "UPDATE articles SET read = 1, read_at = ?
+             WHERE read = 0 AND id <= ? AND id IN (
+                SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {filter})"
+        );
+        let now = super::now();
+        let mut params: Vec<&dyn ToSql> = vec![&now, &as_of];
+        params.extend(filter_args.iter().map(|b| b.as_ref()));
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(&sql, params.as_slice())?;
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// The original web address of a story, if the feed gave one.
+    pub fn story_url(&self, id: i64) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT url FROM articles WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                what: "article",
+                id,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{IncomingArticle, NewFeed};
+
+    fn library(name: &str) -> Library {
+        let dir = std::env::temp_dir().join(format!(
+            "tidings-reader-{name}-{}-{}",
+            std::process::id(),
+            super::super::now()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        Library::open(&dir.join("library.sqlite")).unwrap()
+    }
+
+    fn story(key: &str, at: i64) -> IncomingArticle {
+        IncomingArticle {
+            item_key: key.into(),
+            url: Some(format!("https://example.org/{key}")),
+            title: format!("Story {key}"),
+            published_at: Some(at),
+            content_text: Some(format!("text of {key} ").repeat(40)),
+            extraction: "feed",
+            ..IncomingArticle::default()
+        }
+    }
+
+    fn feed_with(lib: &mut Library, url: &str, folder: Option<&str>, n: i64) -> i64 {
+        let (id, _) = lib
+            .add_feed(&NewFeed {
+                url: url.into(),
+                folder: folder.map(str::to_string),
+                ..NewFeed::default()
+            })
+            .unwrap();
+        let items: Vec<_> = (0..n)
+            .map(|i| story(&format!("{url}#{i}"), 1_000_000 + i * 60))
+            .collect();
+        lib.store_feed_result(id, &Default::default(), &items)
+            .unwrap();
+        id
+    }
+
+    #[test]
+    fn pages_with_a_cursor_do_not_shift_when_stories_are_read() {
+        let mut lib = library("pages");
+        feed_with(&mut lib, "https://a.example/feed", Some("News"), 25);
+        let first = lib.story_page(&StoryList::Unread, None, 10).unwrap();
+        assert_eq!(first.stories.len(), 10);
+        assert_eq!(first.stories[0].title, "Story https://a.example/feed#24");
+        for s in &first.stories {
+            lib.open_story(s.id).unwrap();
+        }
+        let second = lib.story_page(&StoryList::Unread, first.next, 10).unwrap();
+        assert_eq!(second.stories[0].title, "Story https://a.example/feed#14");
+        let third = lib.story_page(&StoryList::Unread, second.next, 10).unwrap();
+        assert_eq!(third.stories.len(), 5);
+        assert_eq!(third.next, None);
+        assert!(third.stories[0].teaser.chars().count() as i64 <= TEASER_CHARS);
+        assert!(third.stories[0].teaser.starts_with("text of"));
+    }
+
+    #[test]
+    fn lists_filter_and_mark_read_stops_at_as_of() {
+        let mut lib = library("lists");
+        let a = feed_with(&mut lib, "https://a.example/feed", Some("News"), 3);
+        feed_with(&mut lib, "https://b.example/feed", Some("Tech"), 2);
+        let page = lib
+            .story_page(&StoryList::Feed { id: a }, None, 100)
+            .unwrap();
+        assert_eq!(page.stories.len(), 3);
+        let tech = StoryList::Folder {
+            name: "Tech".into(),
+        };
+        assert_eq!(lib.story_page(&tech, None, 100).unwrap().stories.len(), 2);
+        lib.set_bookmarked(page.stories[0].id, true, None).unwrap();
+        let marks = lib.story_page(&StoryList::Bookmarks, None, 100).unwrap();
+        assert_eq!(marks.stories.len(), 1);
+        assert!(marks.stories[0].bookmarked);
+
+        let unread = lib.story_page(&StoryList::Unread, None, 100).unwrap();
+        // A story arriving after the list was loaded stays unread.
+        lib.store_feed_result(a, &Default::default(), &[story("late", 2_000_000)])
+            .unwrap();
+        let marked = lib
+            .mark_list_read(&StoryList::Unread, unread.as_of)
+            .unwrap();
+        assert_eq!(marked, 5);
+        let s = lib.sources(1_500_000).unwrap();
+        assert_eq!(s.counts.unread, 1);
+        assert_eq!(s.counts.today, 1);
+        assert_eq!(s.counts.bookmarks, 1);
+        assert_eq!(s.counts.all, 6);
+        assert_eq!(s.feeds.len(), 2);
+        let today = StoryList::Today { since: 1_500_000 };
+        assert_eq!(lib.story_page(&today, None, 100).unwrap().stories.len(), 1);
+    }
+
+    #[test]
+    fn open_story_marks_it_read_and_unknown_ids_are_not_found() {
+        let mut lib = library("open");
+        feed_with(&mut lib, "https://a.example/feed", None, 1);
+        let id = lib.story_page(&StoryList::All, None, 1).unwrap().stories[0].id;
+        let article = lib.open_story(id).unwrap();
+        assert!(article.read);
+        assert_eq!(
+            lib.story_url(id).unwrap().as_deref(),
+            Some("https://example.org/https://a.example/feed#0")
+        );
+        assert!(matches!(
+            lib.open_story(9999),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            lib.story_url(9999),
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+}

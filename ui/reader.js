@@ -1,0 +1,74 @@
+// Builds the document a story is read in. The body (sanitized HTML from the library) is parsed
+// by DOMParser, which runs nothing and loads nothing; the headline, byline and source are added
+// as text nodes; the result is serialized into the srcdoc of a frame with sandbox="" (no
+// scripts, no same origin, no popups, no top navigation) under its own CSP.
+
+import { FRAME_CSS } from "./frame-css.js";
+
+const FRAME_CSP = "default-src 'none'; img-src tidings-img: data:; style-src 'unsafe-inline'";
+const RTL_LANGS = new Set(["ar", "arc", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"]);
+
+/** A BCP 47-looking language tag, or "". */
+export function cleanLang(lang) {
+  const tag = (lang || "").trim();
+  return /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(tag) ? tag : "";
+}
+
+/** "rtl" / "ltr" from the stored direction, else from the language, else "auto". */
+export function directionOf(dir, lang) {
+  if (dir === "rtl" || dir === "ltr") return dir;
+  const primary = cleanLang(lang).split("-")[0].toLowerCase();
+  if (!primary) return "auto";
+  return RTL_LANGS.has(primary) ? "rtl" : "ltr";
+}
+
+function el(doc, tag, className, text) {
+  const node = doc.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * The srcdoc for `article` (an Article from `open_story`). `byline` and `source` are plain
+ * strings; `theme` is "light", "dark" or "" (follow the system).
+ */
+export function storyDocument(article, { byline, source, theme }) {
+  const html = article.content_html || article.teaser_html || "";
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  const root = doc.documentElement;
+  const lang = cleanLang(article.lang);
+  if (lang) root.setAttribute("lang", lang);
+  root.setAttribute("dir", directionOf(article.dir, article.lang));
+  if (theme === "dark" || theme === "light") root.className = `theme-${theme}`;
+
+  // Defence in depth (the library's sanitizer already drops these): nothing that could run,
+  // navigate, load or restyle the frame survives into the srcdoc.
+  const inert = "script, noscript, meta, base, link, style, iframe, frame, frameset, object, embed, form";
+  for (const node of Array.from(doc.querySelectorAll(inert))) node.remove();
+
+  // Head: charset, the frame's own CSP, links open nowhere (popups are not allowed), style.
+  for (const old of Array.from(doc.head.childNodes)) old.remove();
+  const charset = doc.createElement("meta");
+  charset.setAttribute("charset", "utf-8");
+  const csp = doc.createElement("meta");
+  csp.setAttribute("http-equiv", "Content-Security-Policy");
+  csp.setAttribute("content", FRAME_CSP);
+  const referrer = doc.createElement("meta");
+  referrer.setAttribute("name", "referrer");
+  referrer.setAttribute("content", "no-referrer");
+  const base = doc.createElement("base");
+  base.setAttribute("target", "_blank");
+  const style = doc.createElement("style");
+  style.textContent = FRAME_CSS;
+  doc.head.append(charset, csp, referrer, base, style);
+
+  const header = el(doc, "header", "story-head");
+  header.append(el(doc, "p", "story-source", source));
+  header.append(el(doc, "h1", "story-title", article.title || "Untitled"));
+  if (byline) header.append(el(doc, "p", "story-byline", byline));
+  const body = doc.body;
+  body.prepend(header);
+  if (!html.trim()) body.append(el(doc, "p", "story-empty", "This story has no text."));
+  return "<!doctype html>" + root.outerHTML;
+}
