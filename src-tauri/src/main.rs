@@ -8,6 +8,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod images;
 mod state;
 
 fn main() {
@@ -15,6 +16,7 @@ fn main() {
     let app_state = state::AppState::open(library_path);
     let result = tauri::Builder::default()
         .manage(app_state)
+        .register_asynchronous_uri_scheme_protocol(tidings::sanitize::IMAGE_SCHEME, images::serve)
         .invoke_handler(tauri::generate_handler![
             commands::library::library_summary,
             commands::library::sources,
