@@ -4,6 +4,7 @@ mod cli;
 mod crash;
 mod discover;
 mod export;
+mod extract;
 mod fetch;
 mod library;
 mod opml;

@@ -4,6 +4,7 @@
 //! the process with one line on stderr and a non-zero status, never a panic or a backtrace.
 
 mod articles;
+mod extract;
 mod feeds;
 mod manage;
 mod subscriptions;
@@ -30,6 +31,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Extract the article from a saved page (or a batch of pages) and print it.
+    Extract(extract::ExtractArgs),
     /// List subscriptions with their status and last error.
     Feeds(feeds::FeedsArgs),
     /// Subscribe to a feed URL or a site's address (its feed is discovered).
@@ -115,6 +118,7 @@ fn open_library(cli: &Cli) -> anyhow::Result<Library> {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
+        Command::Extract(args) => extract::run(args),
         Command::Feeds(args) => feeds::run(&open_library(&cli)?, args),
         Command::Add(args) => subscriptions::add(&mut open_library(&cli)?, args),
         Command::Import(args) => subscriptions::import(&mut open_library(&cli)?, args),

@@ -2,9 +2,67 @@
 //!
 //! Pure: no I/O, no clock, no global state. Sync fetches the page and calls [`extract`] off the
 //! async runtime; the CLI's `tidings extract` calls it on files.
+//!
+//! The pipeline: decode the bytes ([`decode`]), parse with html5ever (`scraper`) into a small
+//! arena DOM (`dom`), read the metadata (`metadata`: JSON-LD > meta tags > HTML), choose the
+//! article block the way Readability does (`score`), clean inside it the way trafilatura does
+//! (`clean`), put the date/byline line printed under the headline on top (the headline itself
+//! is [`Article::title`]), then write HTML (sanitized by `crate::sanitize`) and plain text
+//! (`text`).
+
+mod clean;
+mod dom;
+mod metadata;
+mod score;
+mod text;
 
 use serde::Serialize;
 use url::Url;
+
+use dom::{collapse_ws, Dom};
+use score::Flags;
+
+/// Pages above this size are refused rather than parsed (bounded memory and time).
+pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Readability's flags, one attempt each until the block is long enough.
+const ATTEMPTS: [Flags; 4] = [
+    Flags {
+        strip_unlikely: true,
+        weight_classes: true,
+        clean_conditionally: true,
+    },
+    Flags {
+        strip_unlikely: false,
+        weight_classes: true,
+        clean_conditionally: true,
+    },
+    Flags {
+        strip_unlikely: false,
+        weight_classes: false,
+        clean_conditionally: true,
+    },
+    Flags {
+        strip_unlikely: false,
+        weight_classes: false,
+        clean_conditionally: false,
+    },
+];
+
+/// Parses a page into the arena, dropping html5ever's own tree right away.
+fn parse(source: &str) -> Dom {
+    let parsed = scraper::Html::parse_document(source);
+    Dom::from_html(&parsed)
+}
+
+/// Pages smaller than this keep a copy of their prepared DOM for retries.
+const KEEP_COPY_BELOW: usize = 1024 * 1024;
+
+/// Readability's threshold: a block shorter than this makes the next attempt drop a heuristic.
+const CHAR_THRESHOLD: usize = 500;
+
+/// Words read per minute, for [`Article::reading_minutes`].
+const WORDS_PER_MINUTE: usize = 230;
 
 /// The clean story found in a page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -39,6 +97,358 @@ pub enum ExtractError {
 }
 
 /// Extracts the article from a page.
-pub fn extract(_html: &[u8], _url: &Url) -> Result<Article, ExtractError> {
-    Err(ExtractError::Empty)
+///
+/// Errors: [`ExtractError::TooLarge`] above [`MAX_PAGE_BYTES`], [`ExtractError::Empty`] when the
+/// page has no readable text (only scripts, no markup, control bytes). Never panics on input.
+pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
+    if html.len() > MAX_PAGE_BYTES {
+        return Err(ExtractError::TooLarge(html.len()));
+    }
+    let source = decode(html);
+    if source.trim().is_empty() {
+        return Err(ExtractError::Empty);
+    }
+    let mut dom = parse(&source);
+    let meta = metadata::read(&dom, url);
+    score::prep_document(&mut dom);
+    let title = meta.title.clone().unwrap_or_default();
+    let dateline = header_lines(&dom, &title);
+    let find_byline = meta.byline.is_none();
+
+    // Retries (short articles) start from the prepared page again: a copy kept for small
+    // pages, a fresh parse for large ones (which halves their peak memory).
+    let pristine = (source.len() < KEEP_COPY_BELOW).then(|| dom.clone());
+    let mut fresh = Some(dom);
+    let mut best: Option<(Dom, score::Grab)> = None;
+    for flags in ATTEMPTS {
+        let mut work = match (fresh.take(), &pristine) {
+            (Some(d), _) => d,
+            (None, Some(p)) => p.clone(),
+            (None, None) => {
+                let mut d = parse(&source);
+                score::prep_document(&mut d);
+                d
+            }
+        };
+        let Some(grab) = score::grab_article(&mut work, flags, &title, find_byline) else {
+            continue;
+        };
+        let long_enough = grab.text_len >= CHAR_THRESHOLD;
+        if best
+            .as_ref()
+            // Each retry trusts fewer heuristics: it must find clearly more to win.
+            .is_none_or(|(_, b)| {
+                long_enough
+                    || grab.text_len > b.text_len * 3 / 2 + 100
+                    || (b.text_len < 200 && grab.text_len > b.text_len)
+            })
+        {
+            best = Some((work, grab));
+        }
+        if long_enough {
+            break;
+        }
+    }
+    let Some((mut dom, grab)) = best else {
+        return Err(ExtractError::Empty);
+    };
+    if grab.text_len == 0 {
+        return Err(ExtractError::Empty);
+    }
+    let root = grab.root;
+    clean::clean(&mut dom, root);
+    drop(source);
+    add_dateline(&mut dom, root, dateline);
+    resolve_media(&mut dom, root, url);
+
+    let text = text::to_text(&dom, root);
+    let word_count = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    if word_count == 0 {
+        return Err(ExtractError::Empty);
+    }
+    let mut body_html = text::to_html(&dom, root);
+    if let Some(lead) = &meta.lead_image {
+        if dom.find_all(root, &["img"]).is_empty() {
+            body_html = format!(
+                "<figure><img src=\"{}\" alt=\"\"></figure>{body_html}",
+                crate::sanitize::escape_text(lead)
+            );
+        }
+    }
+    let content_html = crate::sanitize::sanitize_html(&body_html, Some(url));
+    let byline = meta
+        .byline
+        .clone()
+        .or(grab.byline)
+        .map(|b| clean_byline(&b))
+        .filter(|b| !b.is_empty());
+    let dir = grab.dir.or(meta.dir.clone()).or_else(|| {
+        meta.lang
+            .as_deref()
+            .filter(|l| is_rtl_lang(l))
+            .map(|_| "rtl".to_string())
+    });
+    Ok(Article {
+        title: meta.title,
+        byline,
+        site_name: meta.site_name,
+        published: meta.published,
+        modified: meta.modified,
+        lead_image: meta.lead_image,
+        lang: meta.lang,
+        dir: dir.filter(|d| d == "ltr" || d == "rtl"),
+        content_html,
+        text,
+        word_count,
+        reading_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+    })
+}
+
+/// Whitespace collapsed, trailing separators ("Jane Doe —") cut.
+fn clean_byline(b: &str) -> String {
+    collapse_ws(b)
+        .trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '—' | '–' | '-' | '|' | '·' | ',' | ':' | '•')
+        })
+        .to_string()
+}
+
+fn is_rtl_lang(lang: &str) -> bool {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        primary.as_str(),
+        "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "dv" | "sd" | "ug" | "ckb"
+    )
+}
+
+/// Decodes page bytes: a byte-order mark, else valid UTF-8, else the `<meta>` charset, else
+/// UTF-8 with replacement characters.
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let rest = bytes.get(bom..).unwrap_or_default();
+        return enc.decode_without_bom_handling(rest).0.into_owned();
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    if let Some(enc) = sniff_charset(head).and_then(|l| encoding_rs::Encoding::for_label(&l)) {
+        // A page cannot declare UTF-16 in ASCII-compatible markup.
+        if enc != encoding_rs::UTF_16LE && enc != encoding_rs::UTF_16BE {
+            return enc.decode_without_bom_handling(bytes).0.into_owned();
+        }
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The charset named in the first `<meta>` that names one.
+fn sniff_charset(head: &[u8]) -> Option<Vec<u8>> {
+    let lower = head.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = find(&lower[from..], b"charset") {
+        let mut j = from + i + 7;
+        while j < lower.len()
+            && (lower[j] == b' ' || lower[j] == b'=' || lower[j] == b'"' || lower[j] == b'\'')
+        {
+            j += 1;
+        }
+        let start = j;
+        while j < lower.len()
+            && (lower[j].is_ascii_alphanumeric() || matches!(lower[j], b'-' | b'_' | b':' | b'.'))
+        {
+            j += 1;
+        }
+        if j > start {
+            return Some(lower[start..j].to_vec());
+        }
+        from = j.max(from + i + 7);
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Puts the date/byline lines printed under the page's headline on top of the block, unless
+/// the block already has them. (The headline itself is [`Article::title`]: readers show it
+/// above the body, so it is not repeated in it.)
+fn add_dateline(dom: &mut Dom, root: usize, dateline: Vec<String>) {
+    let body_text = collapse_ws(&dom.text_content(root)).to_lowercase();
+    let lines: Vec<String> = dateline
+        .into_iter()
+        .filter(|l| !body_text.contains(&l.to_lowercase()))
+        .collect();
+    for (i, line) in lines.into_iter().enumerate() {
+        let el = dom.create("p");
+        let t = dom.create_text(&line);
+        dom.append(el, t);
+        dom.nodes[el].parent = root;
+        dom.nodes[root].children.insert(i, el);
+    }
+}
+
+/// The short lines between the page's visible headline (the `h1`/`h2` before the block that
+/// matches the title) and the article block that read like a dateline or byline ("By Jane
+/// Doe", "2021-10-25 HKT 17:06", "Updated March 3, 2012").
+fn header_lines(dom: &Dom, title: &str) -> Vec<String> {
+    if title.is_empty() {
+        return Vec::new();
+    }
+    let order = dom.descendants(0);
+    let title_l = title.to_lowercase();
+    let matches = |n: usize| {
+        let t = dom.inner_text(n).to_lowercase();
+        !t.is_empty()
+            && (title_l.contains(&t)
+                || t.contains(&title_l)
+                || score::similarity(&t, &title_l) > 0.75)
+    };
+    let Some(h_pos) = order
+        .iter()
+        .position(|&n| dom.tag(n) == "h1" && matches(n))
+        .or_else(|| order.iter().position(|&n| dom.tag(n) == "h2" && matches(n)))
+    else {
+        return Vec::new();
+    };
+    let is_leaf = |n: usize| {
+        dom.nodes[n].is_element()
+            && !dom.any_descendant(n, |d| {
+                let t = dom.tag(d);
+                !t.is_empty() && text::is_block(t) && t != "br"
+            })
+    };
+    let mut out: Vec<String> = Vec::new();
+    // Blogs often print the date just above the headline.
+    for &n in order[h_pos.saturating_sub(12)..h_pos].iter().rev() {
+        if !is_leaf(n) || !text::is_block(dom.tag(n)) {
+            continue;
+        }
+        let txt = dom.inner_text(n);
+        if (6..=60).contains(&txt.chars().count()) && looks_like_date(&txt) && !txt.contains('|') {
+            out.push(txt);
+            break;
+        }
+    }
+    let end = order.len().min(h_pos + 60);
+    let mut skip_until = 0;
+    for (i, &n) in order.iter().enumerate().take(end).skip(h_pos + 1) {
+        if i < skip_until || !dom.nodes[n].is_element() {
+            continue;
+        }
+        // Leaf-ish blocks only: no element children that are blocks.
+        if dom.any_descendant(n, |d| {
+            let t = dom.tag(d);
+            !t.is_empty() && text::is_block(t) && t != "br"
+        }) {
+            continue;
+        }
+        let txt = dom.inner_text(n);
+        let len = txt.chars().count();
+        skip_until = i + dom.descendants(n).len();
+        if len > 150 {
+            // The story has begun.
+            break;
+        }
+        if !(6..=120).contains(&len) {
+            continue;
+        }
+        let ms = dom.match_string(n);
+        let hinted = [
+            "date",
+            "time",
+            "byline",
+            "author",
+            "posted",
+            "published",
+            "updated",
+            "dateline",
+        ]
+        .iter()
+        .any(|h| ms.contains(h))
+            || dom.tag(n) == "time";
+        if (hinted || looks_like_date(&txt)) && !out.iter().any(|o| o.contains(&txt)) {
+            out.push(txt);
+            if out.len() >= 3 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn looks_like_date(s: &str) -> bool {
+    let l = s.to_lowercase();
+    let has_year = l
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")));
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let has_month = l
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| w.len() >= 3 && months.iter().any(|m| w.starts_with(m)));
+    has_year && (has_month || l.contains(':') || l.contains('-') || l.contains('/'))
+        || l.starts_with("by ")
+        || l.starts_with("updated")
+        || l.starts_with("published")
+        || l.starts_with("posted")
+}
+
+/// Makes `src`/`srcset` absolute (the sanitizer resolves `href`/`src`, not `srcset`).
+fn resolve_media(dom: &mut Dom, root: usize, base: &Url) {
+    for n in dom.find_all(root, &["img", "source"]) {
+        if let Some(src) = dom.attr(n, "src").map(str::to_string) {
+            if let Ok(u) = base.join(src.trim()) {
+                dom.set_attr(n, "src", u.as_str());
+            }
+        }
+        if let Some(set) = dom.attr(n, "srcset").map(str::to_string) {
+            let resolved: Vec<String> = set
+                .split(", ")
+                .flat_map(|c| c.split(",\n"))
+                .filter_map(|cand| {
+                    let mut parts = cand.split_whitespace();
+                    let u = parts.next()?;
+                    let abs = base.join(u).ok()?;
+                    let desc: Vec<&str> = parts.collect();
+                    Some(if desc.is_empty() {
+                        abs.to_string()
+                    } else {
+                        format!("{abs} {}", desc.join(" "))
+                    })
+                })
+                .collect();
+            dom.set_attr(n, "srcset", &resolved.join(", "));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_honours_bom_meta_and_falls_back() {
+        assert_eq!(decode(b"\xEF\xBB\xBFcaf\xC3\xA9"), "café");
+        let latin = b"<meta charset=\"iso-8859-1\"><p>caf\xE9</p>";
+        assert!(decode(latin).contains("café"));
+        let broken = b"<p>caf\xFF\xFE</p>";
+        assert!(decode(broken).contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn dates_and_bylines_are_recognised() {
+        assert!(looks_like_date("2021-10-25 HKT 17:06"));
+        assert!(looks_like_date("March 3, 2012"));
+        assert!(looks_like_date("By Jane Doe"));
+        assert!(!looks_like_date("Share this story"));
+    }
 }

@@ -1,0 +1,576 @@
+//! Cleaning inside the chosen block, the way trafilatura does it.
+//!
+//! Readability picks the right block but keeps what news sites put inside it: share rows,
+//! newsletter and "You may also like" boxes, gallery controls, captions printed twice,
+//! comment sections. This pass removes them by class/id hints, by the exact wording of such
+//! widgets, by "related" headings and the link lists under them, and by dropping a text block
+//! that repeats an earlier one. It never touches the block's own root.
+
+use std::collections::HashMap;
+
+use super::dom::{collapse_ws, Dom};
+use super::text::is_block;
+
+/// Class/id fragments of widgets that are never the story.
+const BOILERPLATE_HINTS: &[&str] = &[
+    "share",
+    "sharing",
+    "social",
+    "newsletter",
+    "subscribe",
+    "signup",
+    "sign-up",
+    "related",
+    "recommend",
+    "outbrain",
+    "taboola",
+    "comment",
+    "disqus",
+    "promo",
+    "advert",
+    "sponsor",
+    "breadcrumb",
+    "pagination",
+    "toolbar",
+    "popup",
+    "modal",
+    "cookie",
+    "consent",
+    "gdpr",
+    "you-may",
+    "also-like",
+    "more-stories",
+    "read-more",
+    "readmore",
+    "most-read",
+    "mostread",
+    "most-popular",
+    "trending",
+    "gallery-nav",
+    "slideshow-nav",
+    "carousel-control",
+    "gallery-control",
+    "respond",
+    "author-bio",
+    "authorbio",
+    "about-author",
+    "about-the-author",
+    "author-box",
+    "authorbox",
+    "author-info",
+    "author_info",
+    "authorinfo",
+    "author-description",
+    "author-profile",
+    "post-nav",
+    "nav-links",
+    "prev-next",
+    "post-navigation",
+    "reply",
+    "postmetadata",
+    "entry-utility",
+    "sr-only",
+    "visually-hidden",
+    "screen-reader",
+    "screenreader",
+];
+
+/// Class/id tokens (whole words) of widgets.
+const BOILERPLATE_TOKENS: &[&str] = &["ad", "ads", "nav", "tags", "print", "email", "bio"];
+
+/// Whole texts of widgets (lower case, punctuation trimmed).
+const JUNK_TEXTS: &[&str] = &[
+    "share",
+    "share this",
+    "share this story",
+    "share this article",
+    "share this post",
+    "share this page",
+    "share on facebook",
+    "share on twitter",
+    "share via email",
+    "tweet",
+    "facebook",
+    "twitter",
+    "email",
+    "e-mail",
+    "print",
+    "whatsapp",
+    "linkedin",
+    "pinterest",
+    "reddit",
+    "advertisement",
+    "advertising",
+    "ad",
+    "sponsored",
+    "sponsored content",
+    "related",
+    "related news",
+    "related stories",
+    "related articles",
+    "related content",
+    "related posts",
+    "related news programmes",
+    "read more",
+    "continue reading",
+    "click here",
+    "follow us",
+    "sign up",
+    "subscribe",
+    "comments",
+    "leave a comment",
+    "loading",
+    "next",
+    "previous",
+    "prev",
+    "enlarge",
+    "enlarge this image",
+    "toggle caption",
+    "hide caption",
+    "show caption",
+    "expand",
+    "close",
+    "view gallery",
+    "launch gallery",
+    "open gallery",
+    "next image",
+    "previous image",
+    "back to top",
+    "back to story",
+    "click to enlarge",
+    "click to enlarge image",
+    "image",
+    "images",
+    "gallery",
+    "photo",
+    "photos",
+    "video",
+    "home",
+    "pin it",
+    "follow on twitter",
+    "follow on facebook",
+    "follow me on twitter",
+    "previous article",
+    "next article",
+    "previous post",
+    "next post",
+    "older post",
+    "newer post",
+    "video link & embed code",
+    "embed code",
+    "正在加载",
+    "загрузка",
+    "chargement",
+    "cargando",
+    "skip advertisement",
+    "story continues below advertisement",
+    "article continues below",
+];
+
+/// Beginnings of widget texts.
+const JUNK_PREFIXES: &[&str] = &[
+    "share this",
+    "share on ",
+    "follow us on",
+    "sign up for",
+    "subscribe to our",
+    "click here to",
+    "you may also like",
+    "recommended for you",
+    "read more:",
+    "related:",
+    "see also:",
+    "related coverage",
+    "most read",
+    "most popular",
+];
+
+/// Beginnings of the sentences blog engines put under a post.
+const JUNK_SENTENCES: &[&str] = &[
+    "you can follow any responses to this entry",
+    "you can skip to the end and leave a response",
+    "your email address will not be published",
+    "you may use these html tags",
+    "filed under:",
+    "tagged with:",
+    "tagged:",
+    "tags:",
+    "posted in ",
+    "categories:",
+    "this entry was posted",
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "add a comment",
+    "comments are closed",
+    "join the conversation",
+    "share this:",
+    "like this:",
+    "all rights reserved",
+    "we and our ",
+    "we use cookies",
+    "this site uses cookies",
+    "this website uses cookies",
+    "read more:",
+    "also read:",
+    "see also:",
+    "related:",
+];
+
+/// Headings above lists of other stories.
+const RELATED_HEADINGS: &[&str] = &[
+    "related",
+    "related news",
+    "related stories",
+    "related articles",
+    "related posts",
+    "related content",
+    "related coverage",
+    "related links",
+    "you may also like",
+    "you might also like",
+    "you might like",
+    "you may like",
+    "recommended posts",
+    "recommended stories",
+    "about the author",
+    "more from",
+    "more stories",
+    "more news",
+    "recommended",
+    "recommended for you",
+    "most read",
+    "most popular",
+    "popular",
+    "trending",
+    "trending now",
+    "recent news",
+    "latest news",
+    "also read",
+    "see also",
+    "read next",
+    "what to read next",
+    "around the web",
+    "from the web",
+    "elsewhere on the web",
+    "sponsored",
+    "sponsored stories",
+    "top stories",
+    "editor's picks",
+    "recent posts",
+    "recent articles",
+    "recent stories",
+    "latest posts",
+    "latest stories",
+    "popular posts",
+    "more in",
+    "about this blog",
+    "categories",
+    "archives",
+    "blogroll",
+    "editors' picks",
+];
+
+fn norm(text: &str) -> String {
+    let lower = collapse_ws(text).to_lowercase();
+    lower
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
+}
+
+fn is_junk_text(n: &str) -> bool {
+    if n.chars().count() > 60 {
+        return false;
+    }
+    JUNK_TEXTS.contains(&n) || JUNK_PREFIXES.iter().any(|p| n.starts_with(p)) || is_counter(n)
+}
+
+/// "3 of 12", "image 3 of 12", "photo 3/12": gallery counters.
+fn is_counter(n: &str) -> bool {
+    let mut words: Vec<&str> = n.split_whitespace().collect();
+    // "Previous 3 of 12 Next"
+    if words
+        .first()
+        .is_some_and(|w| matches!(*w, "previous" | "prev"))
+    {
+        words.remove(0);
+    }
+    if words.last() == Some(&"next") {
+        words.pop();
+    }
+    let numeric = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
+    match words.as_slice() {
+        [a, "of", b] => numeric(a) && numeric(b),
+        [kind, a, "of", b] => {
+            matches!(*kind, "image" | "photo" | "picture" | "slide") && numeric(a) && numeric(b)
+        }
+        [a] => a
+            .split_once('/')
+            .is_some_and(|(x, y)| numeric(x) && numeric(y)),
+        _ => false,
+    }
+}
+
+fn is_related_heading(n: &str) -> bool {
+    n.chars().count() <= 40
+        && RELATED_HEADINGS
+            .iter()
+            .any(|h| n == *h || (n.starts_with(h) && h.len() >= 8))
+}
+
+fn has_hint(dom: &Dom, id: usize) -> bool {
+    let ms = dom.match_string(id);
+    if ms.trim().is_empty() {
+        return false;
+    }
+    // A wrapper of the story itself may well be called "article-share-wrapper".
+    if ms.contains("article-body") || ms.contains("story-body") || ms.contains("entry-content") {
+        return false;
+    }
+    // Each class or id on its own; a long hyphenated one is a slug ("sharing-with-a-team").
+    ms.split_whitespace()
+        .filter(|t| t.split(['-', '_']).count() <= 3)
+        .any(|t| {
+            BOILERPLATE_HINTS.iter().any(|h| t.contains(h))
+                || t.split(['-', '_']).any(|p| BOILERPLATE_TOKENS.contains(&p))
+        })
+}
+
+/// Removes widgets, duplicated captions and "related" lists inside the article block.
+pub(crate) fn clean(dom: &mut Dom, root: usize) {
+    let total = dom.subtree_stats(root).text.max(1);
+    // 1. Widgets by class/id, when they are a small part of the block.
+    for n in dom.descendants(root).into_iter().skip(1) {
+        if !dom.nodes[n].is_element() || dom.nodes[n].parent == usize::MAX {
+            continue;
+        }
+        // Story text and inline elements are judged by their words, not their class.
+        let tag = dom.tag(n);
+        if dom.is_tag(
+            n,
+            &["p", "h1", "h2", "h3", "h4", "h5", "h6", "img", "picture"],
+        ) || !(is_block(tag) || tag == "figure")
+        {
+            continue;
+        }
+        if (has_hint(dom, n) || tag == "form") && dom.subtree_stats(n).text * 4 < total {
+            dom.detach(n);
+        }
+    }
+    // 2. Widget texts and related-story sections.
+    let blocks: Vec<usize> = dom
+        .descendants(root)
+        .into_iter()
+        .skip(1)
+        .filter(|&n| dom.nodes[n].is_element())
+        .collect();
+    for n in blocks {
+        if !attached_to(dom, n, root) {
+            continue;
+        }
+        let tag = dom.tag(n).to_string();
+        if !(is_block(&tag) || matches!(tag.as_str(), "span" | "a" | "strong" | "b" | "em")) {
+            continue;
+        }
+        if matches!(tag.as_str(), "br" | "hr") {
+            continue;
+        }
+        let stats = dom.subtree_stats(n);
+        if stats.text > 300 && stats.link_density() < 0.5 {
+            continue;
+        }
+        // A link or word inside a sentence is part of the sentence.
+        if !is_block(&tag) && !stands_alone(dom, n) {
+            continue;
+        }
+        let text = norm(&dom.text_content(n));
+        if text.is_empty() {
+            continue;
+        }
+        if JUNK_SENTENCES.iter().any(|j| text.starts_with(j))
+            && !dom.any_descendant(n, |d| dom.is_tag(d, &["p", "img"]))
+        {
+            dom.detach(n);
+            continue;
+        }
+        if stats.text > 80 {
+            continue;
+        }
+        if is_related_heading(&text)
+            && (tag.starts_with('h') || matches!(tag.as_str(), "p" | "div" | "strong" | "b"))
+        {
+            remove_related_section(dom, n);
+            continue;
+        }
+        // "← Older story" / "Newer story →": links to the neighbouring posts.
+        let raw = collapse_ws(&dom.text_content(n));
+        let arrows = raw.starts_with(['←', '«']) || raw.ends_with(['→', '»']);
+        if arrows && stats.link_density() > 0.8 {
+            dom.detach(n);
+            continue;
+        }
+        if is_junk_text(&text) && dom.find_all(n, &["img"]).is_empty() {
+            dom.detach(n);
+        }
+    }
+    // 3. A text block that repeats an earlier one (captions printed twice, bylines again).
+    let mut seen: HashMap<String, bool> = HashMap::new();
+    for n in dom.descendants(root).into_iter().skip(1) {
+        if !dom.nodes[n].is_element() || !attached_to(dom, n, root) {
+            continue;
+        }
+        let tag = dom.tag(n).to_string();
+        if !(is_block(&tag) || tag == "span") || matches!(tag.as_str(), "br" | "hr") {
+            continue;
+        }
+        if dom.any_descendant(n, |d| {
+            let t = dom.tag(d);
+            !t.is_empty() && is_block(t) && t != "br"
+        }) {
+            continue;
+        }
+        let text = norm(&dom.text_content(n));
+        if text.chars().count() < 20 {
+            continue;
+        }
+        // Two paragraphs may repeat on purpose; a caption or byline never needs to.
+        let ms = dom.match_string(n);
+        let captionish = tag == "figcaption"
+            || dom.has_ancestor_tag(n, "figure")
+            || [
+                "caption", "credit", "byline", "author", "dateline", "photo", "image", "img",
+                "media", "pic",
+            ]
+            .iter()
+            .any(|h| ms.contains(h));
+        match seen.get(&text) {
+            Some(&first_captionish) if captionish || first_captionish => dom.detach(n),
+            Some(_) => {}
+            None => {
+                seen.insert(text, captionish);
+            }
+        }
+    }
+    // 4. Elements left empty.
+    let all = dom.descendants(root);
+    for &n in all.iter().rev().filter(|&&n| n != root) {
+        if !dom.is_tag(
+            n,
+            &[
+                "div",
+                "span",
+                "p",
+                "li",
+                "ul",
+                "ol",
+                "section",
+                "figure",
+                "figcaption",
+                "blockquote",
+                "a",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "header",
+                "aside",
+            ],
+        ) {
+            continue;
+        }
+        let has_text = dom.any_descendant(n, |d| {
+            dom.nodes[d].is_text() && !dom.nodes[d].text.trim().is_empty()
+        });
+        if !has_text && !dom.any_descendant(n, |d| dom.is_tag(d, &["img", "picture", "video"])) {
+            dom.detach(n);
+        }
+    }
+}
+
+/// Whether an inline element is all the text of its parent block.
+fn stands_alone(dom: &Dom, n: usize) -> bool {
+    let mut block = n;
+    while let Some(p) = dom.parent(block) {
+        block = p;
+        if is_block(dom.tag(p)) {
+            break;
+        }
+    }
+    dom.subtree_stats(block).text <= dom.subtree_stats(n).text + 3
+}
+
+fn attached_to(dom: &Dom, n: usize, root: usize) -> bool {
+    let mut cur = n;
+    let mut steps = 0;
+    while cur != root {
+        match dom.parent(cur) {
+            Some(p) => cur = p,
+            None => return false,
+        }
+        steps += 1;
+        if steps > 10_000 {
+            return false;
+        }
+    }
+    true
+}
+
+/// Removes a "Related stories" heading and the link lists that follow it.
+fn remove_related_section(dom: &mut Dom, heading: usize) {
+    let Some(parent) = dom.parent(heading) else {
+        return;
+    };
+    let kids = dom.nodes[parent].children.clone();
+    let Some(pos) = kids.iter().position(|&c| c == heading) else {
+        return;
+    };
+    let mut drop = vec![heading];
+    for &k in &kids[pos + 1..] {
+        if dom.nodes[k].is_text() {
+            if dom.nodes[k].text.trim().is_empty() {
+                continue;
+            }
+            break;
+        }
+        let s = dom.subtree_stats(k);
+        let listy = dom.is_tag(k, &["ul", "ol"]) || !dom.find_all(k, &["li"]).is_empty();
+        if s.text == 0 || s.link_density() > 0.4 || (listy && s.link_density() > 0.2) {
+            drop.push(k);
+        } else {
+            break;
+        }
+    }
+    // A lone heading with nothing link-like after it may be a real subheading: keep it.
+    if drop.len() == 1 {
+        let next_is_content = kids[pos + 1..]
+            .iter()
+            .find(|&&k| !dom.is_whitespace(k))
+            .is_some_and(|&k| dom.subtree_stats(k).text > 0);
+        if next_is_content {
+            return;
+        }
+    }
+    for d in drop {
+        dom.detach(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_and_junk() {
+        assert!(is_counter("3 of 12"));
+        assert!(is_counter("image 3 of 12"));
+        assert!(is_counter("3/12"));
+        assert!(!is_counter("3 of the 12"));
+        assert!(is_junk_text("share this story"));
+        assert!(!is_junk_text("share prices fell sharply on monday"));
+        assert!(is_related_heading("you may also like"));
+        assert!(!is_related_heading(
+            "popular uprising spreads to the capital"
+        ));
+    }
+}

@@ -1,0 +1,543 @@
+//! A small arena DOM the extractor can edit freely.
+//!
+//! The page is parsed once by `scraper` (html5ever) and copied into this arena: plain indices
+//! instead of reference-counted nodes, so the scoring passes can keep per-node side tables in
+//! `Vec`s and every walk is iterative (a page nested 10,000 levels deep never recurses). Comments,
+//! doctypes and processing instructions are dropped on the way in.
+
+use std::borrow::Cow;
+
+use scraper::Html;
+
+/// "No node" in a parent link.
+pub(crate) const NONE: usize = usize::MAX;
+
+/// Elements nested deeper than this are flattened into their ancestor at this depth, which
+/// bounds the cost of every later walk on hostile pages.
+pub(crate) const MAX_NESTING: usize = 200;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    /// Lower-case tag name; empty for a text node, `#document` for the root. Common tags are
+    /// borrowed from [`intern`], so most nodes allocate nothing for their name.
+    pub tag: Cow<'static, str>,
+    pub attrs: Vec<(String, String)>,
+    /// The text of a text node.
+    pub text: String,
+    pub parent: usize,
+    pub children: Vec<usize>,
+}
+
+impl Node {
+    pub fn is_text(&self) -> bool {
+        self.tag.is_empty()
+    }
+
+    pub fn is_element(&self) -> bool {
+        !self.tag.is_empty() && self.tag != "#document"
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Dom {
+    pub nodes: Vec<Node>,
+}
+
+impl Dom {
+    /// Copies a parsed document into the arena (node 0 is the document).
+    pub fn from_html(html: &Html) -> Dom {
+        let mut dom = Dom {
+            nodes: Vec::with_capacity(html.tree.nodes().len()),
+        };
+        // (node, arena parent, depth)
+        let mut stack = vec![(html.tree.root(), NONE, 0usize)];
+        while let Some((node, parent, depth)) = stack.pop() {
+            if depth > MAX_NESTING && node.value().is_element() {
+                // Too deep to be a real page: keep the content, drop the wrapper.
+                let children: Vec<_> = node.children().collect();
+                for child in children.into_iter().rev() {
+                    stack.push((child, parent, depth));
+                }
+                continue;
+            }
+            let id = match node.value() {
+                scraper::Node::Document | scraper::Node::Fragment => {
+                    dom.push("#document", Vec::new(), String::new())
+                }
+                scraper::Node::Element(e) => {
+                    let attrs = e
+                        .attrs()
+                        .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                        .collect();
+                    dom.push(e.name(), attrs, String::new())
+                }
+                scraper::Node::Text(t) => dom.push("", Vec::new(), t.text.to_string()),
+                _ => continue,
+            };
+            if parent != NONE {
+                dom.append(parent, id);
+            }
+            let children: Vec<_> = node.children().collect();
+            for child in children.into_iter().rev() {
+                stack.push((child, id, depth + 1));
+            }
+        }
+        if dom.nodes.is_empty() {
+            dom.push("#document", Vec::new(), String::new());
+        }
+        dom
+    }
+
+    fn push(&mut self, tag: &str, attrs: Vec<(String, String)>, text: String) -> usize {
+        self.nodes.push(Node {
+            tag: intern(tag),
+            attrs,
+            text,
+            parent: NONE,
+            children: Vec::new(),
+        });
+        self.nodes.len() - 1
+    }
+
+    /// A new detached element.
+    pub fn create(&mut self, tag: &str) -> usize {
+        self.push(tag, Vec::new(), String::new())
+    }
+
+    /// A new detached text node.
+    pub fn create_text(&mut self, text: &str) -> usize {
+        self.push("", Vec::new(), text.to_string())
+    }
+
+    pub fn tag(&self, id: usize) -> &str {
+        &self.nodes[id].tag
+    }
+
+    pub fn is_tag(&self, id: usize, tags: &[&str]) -> bool {
+        let t = self.tag(id);
+        tags.contains(&t)
+    }
+
+    pub fn parent(&self, id: usize) -> Option<usize> {
+        let p = self.nodes[id].parent;
+        (p != NONE).then_some(p)
+    }
+
+    pub fn attr(&self, id: usize, name: &str) -> Option<&str> {
+        self.nodes[id]
+            .attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_attr(&mut self, id: usize, name: &str, value: &str) {
+        let attrs = &mut self.nodes[id].attrs;
+        match attrs.iter_mut().find(|(k, _)| k == name) {
+            Some(slot) => slot.1 = value.to_string(),
+            None => attrs.push((name.to_string(), value.to_string())),
+        }
+    }
+
+    /// `class` and `id` in lower case, space separated (the string class/id hints look at).
+    pub fn match_string(&self, id: usize) -> String {
+        let mut s = String::new();
+        if let Some(c) = self.attr(id, "class") {
+            s.push_str(c);
+        }
+        s.push(' ');
+        if let Some(i) = self.attr(id, "id") {
+            s.push_str(i);
+        }
+        s.to_ascii_lowercase()
+    }
+
+    /// Element children only.
+    pub fn element_children(&self, id: usize) -> Vec<usize> {
+        self.nodes[id]
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| self.nodes[c].is_element())
+            .collect()
+    }
+
+    /// Unlinks a node from its parent (it and its subtree stay in the arena, unreachable).
+    pub fn detach(&mut self, id: usize) {
+        let parent = self.nodes[id].parent;
+        if parent != NONE {
+            self.nodes[parent].children.retain(|&c| c != id);
+            self.nodes[id].parent = NONE;
+        }
+    }
+
+    pub fn append(&mut self, parent: usize, child: usize) {
+        self.detach(child);
+        self.nodes[child].parent = parent;
+        self.nodes[parent].children.push(child);
+    }
+
+    /// Puts `new` where `old` is; `old` ends up detached.
+    pub fn replace(&mut self, old: usize, new: usize) {
+        self.detach(new);
+        let parent = self.nodes[old].parent;
+        if parent == NONE {
+            return;
+        }
+        if let Some(slot) = self.nodes[parent].children.iter_mut().find(|c| **c == old) {
+            *slot = new;
+        }
+        self.nodes[new].parent = parent;
+        self.nodes[old].parent = NONE;
+    }
+
+    /// The subtree of `id` in document order, `id` first.
+    pub fn descendants(&self, id: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack = vec![id];
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            stack.extend(self.nodes[n].children.iter().rev().copied());
+        }
+        out
+    }
+
+    /// Whether any node strictly under `id` satisfies `pred` (stops at the first).
+    pub fn any_descendant(&self, id: usize, mut pred: impl FnMut(usize) -> bool) -> bool {
+        let mut stack: Vec<usize> = self.nodes[id].children.clone();
+        while let Some(n) = stack.pop() {
+            if pred(n) {
+                return true;
+            }
+            stack.extend(self.nodes[n].children.iter().copied());
+        }
+        false
+    }
+
+    /// Elements with one of `tags` under `id` (not `id` itself), in document order.
+    pub fn find_all(&self, id: usize, tags: &[&str]) -> Vec<usize> {
+        self.descendants(id)
+            .into_iter()
+            .skip(1)
+            .filter(|&n| tags.contains(&self.tag(n)))
+            .collect()
+    }
+
+    /// The first element with this tag in the document.
+    pub fn first(&self, tag: &str) -> Option<usize> {
+        self.descendants(0)
+            .into_iter()
+            .find(|&n| self.tag(n) == tag)
+    }
+
+    /// Raw text content (no whitespace handling).
+    pub fn text_content(&self, id: usize) -> String {
+        let mut out = String::new();
+        for n in self.descendants(id) {
+            if self.nodes[n].is_text() {
+                out.push_str(&self.nodes[n].text);
+            }
+        }
+        out
+    }
+
+    /// Text content, trimmed, whitespace runs collapsed to one space.
+    pub fn inner_text(&self, id: usize) -> String {
+        collapse_ws(&self.text_content(id))
+    }
+
+    /// Whether `id` is still reachable from the document root.
+    pub fn attached(&self, id: usize) -> bool {
+        let mut n = id;
+        let mut steps = 0usize;
+        while n != 0 {
+            n = self.nodes[n].parent;
+            steps += 1;
+            if n == NONE || steps > self.nodes.len() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Ancestors of `id`, nearest first, at most `max` (0 = all), excluding the document.
+    pub fn ancestors(&self, id: usize, max: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut n = self.nodes[id].parent;
+        while n != NONE && n != 0 {
+            out.push(n);
+            if max > 0 && out.len() >= max {
+                break;
+            }
+            n = self.nodes[n].parent;
+        }
+        out
+    }
+
+    pub fn has_ancestor_tag(&self, id: usize, tag: &str) -> bool {
+        self.ancestors(id, 0).iter().any(|&a| self.tag(a) == tag)
+    }
+
+    /// Whether a text node holds only whitespace.
+    pub fn is_whitespace(&self, id: usize) -> bool {
+        let n = &self.nodes[id];
+        (n.is_text() && n.text.trim().is_empty()) || n.tag == "br"
+    }
+}
+
+/// The tag name, borrowed when it is a common one.
+pub(crate) fn intern(tag: &str) -> Cow<'static, str> {
+    const TAGS: &[&str] = &[
+        "",
+        "#document",
+        "a",
+        "abbr",
+        "address",
+        "article",
+        "aside",
+        "audio",
+        "b",
+        "bdi",
+        "bdo",
+        "blockquote",
+        "body",
+        "br",
+        "button",
+        "canvas",
+        "caption",
+        "center",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "font",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "i",
+        "iframe",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "li",
+        "link",
+        "main",
+        "mark",
+        "meta",
+        "nav",
+        "noscript",
+        "object",
+        "ol",
+        "option",
+        "p",
+        "picture",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "script",
+        "section",
+        "select",
+        "small",
+        "source",
+        "span",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "svg",
+        "table",
+        "tbody",
+        "td",
+        "template",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "title",
+        "tr",
+        "u",
+        "ul",
+        "var",
+        "video",
+        "wbr",
+        "path",
+        "g",
+        "use",
+    ];
+    match TAGS.iter().find(|t| **t == tag) {
+        Some(t) => Cow::Borrowed(t),
+        None => Cow::Owned(tag.to_string()),
+    }
+}
+
+/// Trims and collapses whitespace runs to one space.
+pub(crate) fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Length in characters of `s` with whitespace collapsed (what `collapse_ws(s).chars().count()`
+/// gives, without allocating).
+pub(crate) fn collapsed_len(s: &str) -> usize {
+    let mut len = 0usize;
+    let mut in_ws = true;
+    let mut pending = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !in_ws {
+                pending = true;
+            }
+            in_ws = true;
+        } else {
+            if pending {
+                len += 1;
+                pending = false;
+            }
+            len += 1;
+            in_ws = false;
+        }
+    }
+    len
+}
+
+/// Per-node counts for one subtree, computed in one pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Stats {
+    /// Characters of text, whitespace collapsed per text node.
+    pub text: usize,
+    /// Of which inside links (`#` links weigh 0.3).
+    pub link_text: f64,
+    pub commas: usize,
+}
+
+/// Counts text, link text and commas for every node under `root`.
+pub(crate) fn compute_stats(dom: &Dom, root: usize) -> Vec<Stats> {
+    let mut stats = vec![Stats::default(); dom.nodes.len()];
+    let order = dom.descendants(root);
+    for &n in order.iter().rev() {
+        let node = &dom.nodes[n];
+        if node.is_text() {
+            stats[n].text = collapsed_len(&node.text);
+            stats[n].commas = node.text.chars().filter(|c| is_comma(*c)).count();
+            continue;
+        }
+        let mut s = Stats::default();
+        for &c in &node.children {
+            s.text += stats[c].text;
+            s.link_text += stats[c].link_text;
+            s.commas += stats[c].commas;
+        }
+        if node.tag == "a" {
+            let weight = match dom.attr(n, "href") {
+                Some(h) if h.trim_start().starts_with('#') => 0.3,
+                _ => 1.0,
+            };
+            s.link_text = s.text as f64 * weight;
+        }
+        stats[n] = s;
+    }
+    stats
+}
+
+impl Dom {
+    /// [`Stats`] of one subtree, without a table for the whole arena.
+    pub fn subtree_stats(&self, root: usize) -> Stats {
+        let mut s = Stats::default();
+        // (node, link weight of the enclosing link)
+        let mut stack = vec![(root, 0.0f64)];
+        while let Some((n, weight)) = stack.pop() {
+            let node = &self.nodes[n];
+            if node.is_text() {
+                let len = collapsed_len(&node.text);
+                s.text += len;
+                s.link_text += len as f64 * weight;
+                s.commas += node.text.chars().filter(|c| is_comma(*c)).count();
+                continue;
+            }
+            let weight = if node.tag == "a" {
+                match self.attr(n, "href") {
+                    Some(h) if h.trim_start().starts_with('#') => 0.3,
+                    _ => 1.0,
+                }
+            } else {
+                weight
+            };
+            stack.extend(node.children.iter().map(|&c| (c, weight)));
+        }
+        s
+    }
+}
+
+fn is_comma(c: char) -> bool {
+    matches!(c, ',' | '،' | '﹐' | '︐' | '︑' | '⹁' | '⸴' | '⸲' | '，')
+}
+
+impl Stats {
+    pub fn link_density(&self) -> f64 {
+        if self.text == 0 {
+            0.0
+        } else {
+            self.link_text / self.text as f64
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapsed_len_matches_collapse() {
+        for s in ["", "  a  b ", "abc", "\n\t x\ny  ", "é  ü"] {
+            assert_eq!(collapsed_len(s), collapse_ws(s).chars().count(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn arena_keeps_order_and_edits() {
+        let html = Html::parse_document("<p>a<b>b</b>c</p><div>d</div>");
+        let mut dom = Dom::from_html(&html);
+        let p = dom.first("p").unwrap();
+        assert_eq!(dom.inner_text(p), "abc");
+        let b = dom.first("b").unwrap();
+        dom.detach(b);
+        assert_eq!(dom.nodes[p].children.len(), 2);
+        assert_eq!(dom.inner_text(p), "ac");
+        let div = dom.first("div").unwrap();
+        dom.detach(div);
+        assert!(!dom.attached(div));
+        assert!(dom.attached(p));
+    }
+}

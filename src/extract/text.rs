@@ -1,0 +1,296 @@
+//! Output of the chosen block: plain text with line breaks at block boundaries, and HTML.
+//!
+//! Both walks are iterative. The HTML writer keeps only the attributes a story needs (the
+//! sanitizer in `crate::sanitize` has the last word) and stops emitting wrapper tags below
+//! [`MAX_DEPTH`], so what goes to the sanitizer is never deeply nested.
+
+use super::dom::Dom;
+
+/// Deepest element nesting written out; deeper wrappers are flattened into their content.
+pub(crate) const MAX_DEPTH: usize = 120;
+
+/// Tags that end a line of text.
+pub(crate) fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "caption"
+            | "figure"
+            | "figcaption"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "main"
+            | "address"
+            | "details"
+            | "summary"
+            | "hr"
+            | "br"
+            | "center"
+            | "form"
+            | "fieldset"
+            | "picture"
+            | "body"
+    )
+}
+
+/// Tags after which a blank line (a paragraph break) comes.
+fn is_paragraph(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "figure"
+            | "hr"
+    )
+}
+
+struct TextWriter {
+    out: String,
+    /// Line breaks owed before the next text: 0, 1 (new line) or 2 (blank line).
+    breaks: u8,
+    space: bool,
+}
+
+impl TextWriter {
+    fn block(&mut self, level: u8) {
+        if !self.out.is_empty() {
+            self.breaks = self.breaks.max(level);
+        }
+        self.space = false;
+    }
+
+    fn flush_breaks(&mut self) {
+        if self.breaks > 0 {
+            for _ in 0..self.breaks {
+                self.out.push('\n');
+            }
+            self.breaks = 0;
+            self.space = false;
+        }
+    }
+
+    fn text(&mut self, s: &str, pre: bool) {
+        if pre {
+            if s.is_empty() {
+                return;
+            }
+            self.flush_breaks();
+            if self.space {
+                self.out.push(' ');
+                self.space = false;
+            }
+            self.out.push_str(s);
+            return;
+        }
+        let starts_ws = s.starts_with(char::is_whitespace);
+        let ends_ws = s.ends_with(char::is_whitespace);
+        let mut first = true;
+        for word in s.split_whitespace() {
+            self.flush_breaks();
+            let glued = first && !starts_ws && !self.space;
+            let line_start = self.out.is_empty() || self.out.ends_with('\n');
+            if !glued && !line_start {
+                self.out.push(' ');
+            }
+            self.space = false;
+            self.out.push_str(word);
+            first = false;
+        }
+        if first {
+            // Only whitespace.
+            if !s.is_empty() {
+                self.space = true;
+            }
+        } else if ends_ws {
+            self.space = true;
+        }
+    }
+}
+
+/// Plain text of the subtree: one line per block, a blank line between paragraphs.
+pub(crate) fn to_text(dom: &Dom, root: usize) -> String {
+    let mut w = TextWriter {
+        out: String::new(),
+        breaks: 0,
+        space: false,
+    };
+    // (node, closing, inside pre)
+    let mut stack = vec![(root, false, false)];
+    while let Some((id, closing, pre)) = stack.pop() {
+        let node = &dom.nodes[id];
+        if node.is_text() {
+            w.text(&node.text, pre);
+            continue;
+        }
+        let tag = &*node.tag;
+        if closing {
+            if is_block(tag) {
+                w.block(if is_paragraph(tag) { 2 } else { 1 });
+            } else if matches!(tag, "td" | "th") {
+                w.space = true;
+            }
+            continue;
+        }
+        match tag {
+            "br" => {
+                w.flush_breaks();
+                w.out.push('\n');
+                w.space = false;
+                continue;
+            }
+            "img" | "script" | "style" | "noscript" | "template" => continue,
+            _ => {}
+        }
+        if is_block(tag) {
+            w.block(if is_paragraph(tag) { 2 } else { 1 });
+        }
+        let pre = pre || tag == "pre";
+        stack.push((id, true, pre));
+        for &c in node.children.iter().rev() {
+            stack.push((c, false, pre));
+        }
+    }
+    let trimmed = w.out.trim_end();
+    trimmed.trim_start_matches('\n').to_string()
+}
+
+const VOID: &[&str] = &["img", "br", "hr", "source", "wbr", "col"];
+
+fn kept_attr(tag: &str, attr: &str) -> bool {
+    match attr {
+        "lang" | "dir" | "title" => true,
+        "href" => tag == "a",
+        "src" | "alt" | "width" | "height" => tag == "img",
+        "srcset" => matches!(tag, "img" | "source"),
+        "type" | "media" | "sizes" => tag == "source",
+        "colspan" | "rowspan" | "headers" => matches!(tag, "td" | "th"),
+        "scope" => tag == "th",
+        "datetime" => matches!(tag, "time" | "del" | "ins"),
+        "cite" => matches!(tag, "blockquote" | "q" | "del" | "ins"),
+        "start" | "reversed" => tag == "ol",
+        "span" => matches!(tag, "col" | "colgroup"),
+        _ => false,
+    }
+}
+
+fn escape_into(out: &mut String, s: &str, attr: bool) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attr => out.push_str("&quot;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// HTML of the subtree's content (the root's own tag is written as a `div`).
+pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
+    let mut out = String::new();
+    // (node, closing, depth)
+    let mut stack = vec![(root, false, 0usize)];
+    while let Some((id, closing, depth)) = stack.pop() {
+        let node = &dom.nodes[id];
+        if node.is_text() {
+            escape_into(&mut out, &node.text, false);
+            continue;
+        }
+        let tag = if id == root { "div" } else { &*node.tag };
+        let write_tag = depth < MAX_DEPTH || VOID.contains(&tag);
+        if closing {
+            if write_tag && !VOID.contains(&tag) {
+                out.push_str("</");
+                out.push_str(tag);
+                out.push('>');
+            }
+            continue;
+        }
+        if write_tag {
+            out.push('<');
+            out.push_str(tag);
+            for (k, v) in &node.attrs {
+                if kept_attr(tag, k) {
+                    out.push(' ');
+                    out.push_str(k);
+                    out.push_str("=\"");
+                    escape_into(&mut out, v, true);
+                    out.push('"');
+                }
+            }
+            out.push('>');
+            if VOID.contains(&tag) {
+                continue;
+            }
+        }
+        stack.push((id, true, depth));
+        for &c in node.children.iter().rev() {
+            stack.push((c, false, depth + 1));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Html;
+
+    #[test]
+    fn breaks_at_blocks_not_inline() {
+        let dom = Dom::from_html(&Html::parse_document(
+            "<div><h1>Title</h1><p>One <b>bold</b> word.</p>ipsum<br>dolor<ul><li>a</li><li>b</li></ul><pre>x\n  y</pre></div>",
+        ));
+        let div = dom.first("div").unwrap();
+        assert_eq!(
+            to_text(&dom, div),
+            "Title\n\nOne bold word.\n\nipsum\ndolor\n\na\nb\n\nx\n  y"
+        );
+    }
+
+    #[test]
+    fn html_keeps_only_story_attributes() {
+        let dom = Dom::from_html(&Html::parse_document(
+            r#"<div><a href="/x" onclick="y()" class="c">l&amp;</a><img src="i.png" style="s"></div>"#,
+        ));
+        let div = dom.first("div").unwrap();
+        assert_eq!(
+            to_html(&dom, div),
+            r#"<div><a href="/x">l&amp;</a><img src="i.png"></div>"#
+        );
+    }
+}
