@@ -213,8 +213,14 @@ fn main() {
     drop(lib);
     let mut lib = Library::open(&path).expect("open");
     let (marked, mark_all) = time(|| {
-        lib.mark_read_matching(None, Some("Folder 3"), None)
-            .expect("mark")
+        lib.mark_read_where(
+            &tidings::store::StoryList::Folder {
+                name: "Folder 3".into(),
+            },
+            None,
+            None,
+        )
+        .expect("mark")
     });
 
     let row = |what: &str, value: String, target: &str| println!("| {what} | {value} | {target} |");

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use tidings::store::{ArticleFilter, FeedUpdate, IncomingArticle, Library, NewFeed};
+use tidings::store::{ArticleFilter, FeedUpdate, IncomingArticle, Library, NewFeed, StoryList};
 
 fn library(name: &str) -> (Library, PathBuf) {
     let dir = std::env::temp_dir().join(format!("tidings-lib-{name}-{}", std::process::id()));
@@ -158,16 +158,29 @@ fn mark_read_by_feed_folder_and_age() {
     lib.set_read(ids[0], true).unwrap();
     assert_eq!(lib.summary().unwrap().unread, 3);
     assert_eq!(
-        lib.mark_read_matching(None, Some("World"), Some(1_700_000_150))
-            .unwrap(),
+        lib.mark_read_where(
+            &StoryList::Folder {
+                name: "World".into()
+            },
+            None,
+            Some(1_700_000_150)
+        )
+        .unwrap(),
         2
     );
     assert_eq!(lib.summary().unwrap().unread, 1);
     assert_eq!(
-        lib.mark_read_matching(None, Some("Nowhere"), None).unwrap(),
+        lib.mark_read_where(
+            &StoryList::Folder {
+                name: "Nowhere".into()
+            },
+            None,
+            None
+        )
+        .unwrap(),
         0
     );
-    assert_eq!(lib.mark_read_matching(None, None, None).unwrap(), 1);
+    assert_eq!(lib.mark_read_where(&StoryList::All, None, None).unwrap(), 1);
     assert_eq!(lib.summary().unwrap().unread, 0);
     assert!(lib.set_read(999_999, true).is_err());
 }
@@ -179,7 +192,7 @@ fn bookmarks_survive_retention_unsubscribe_and_vacuum() {
     let kept = ids[1];
     lib.set_bookmarked(kept, true, Some("for later")).unwrap();
     lib.set_read(kept, true).unwrap();
-    lib.mark_read_matching(None, None, None).unwrap();
+    lib.mark_read_where(&StoryList::All, None, None).unwrap();
 
     // Retention of read articles: everything read goes, except the bookmark.
     lib.set_retention(tidings::store::Retention {

@@ -240,7 +240,12 @@ pub fn mark_read(lib: &mut Library, args: &MarkReadArgs) -> anyhow::Result<()> {
         let before = args
             .older_than
             .map(|days| crate::store::now() - days.max(0) * 86_400);
-        changed += lib.mark_read_matching(args.feed, args.folder.as_deref(), before)?;
+        let list = match (&args.feed, &args.folder) {
+            (Some(id), _) => crate::store::StoryList::Feed { id: *id },
+            (None, Some(name)) => crate::store::StoryList::Folder { name: name.clone() },
+            (None, None) => crate::store::StoryList::All,
+        };
+        changed += lib.mark_read_where(&list, None, before)?;
     }
     println!(
         "Marked {changed} articles {}",

@@ -194,27 +194,6 @@ impl Library {
     }
 }
 
-impl Library {
-    /// Marks read every unread article of a feed, a folder or the whole library, optionally only
-    /// those older than `before` (seconds). Returns how many changed.
-    pub fn mark_read_matching(
-        &mut self,
-        feed_id: Option<i64>,
-        folder: Option<&str>,
-        before: Option<i64>,
-    ) -> Result<usize> {
-        let changed = self.conn.execute(
-            "UPDATE articles SET read = 1, read_at = ?4
-             WHERE read = 0
-               AND (?1 IS NULL OR feed_id = ?1)
-               AND (?2 IS NULL OR feed_id IN (SELECT f.id FROM feeds f JOIN folders d ON d.id = f.folder_id WHERE d.name = ?2))
-               AND (?3 IS NULL OR sort_at < ?3)",
-            rusqlite::params![feed_id, folder, before, super::now()],
-        )?;
-        Ok(changed)
-    }
-}
-
 /// An earlier version of an article, as it was before a sync replaced it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Revision {

@@ -215,14 +215,27 @@ impl Library {
     /// Marks every unread story of `list` read, up to story id `as_of` (from the list's
     /// [`StoryPage`]). Returns how many were marked.
     pub fn mark_list_read(&mut self, list: &StoryList, as_of: i64) -> Result<usize> {
+        self.mark_read_where(list, Some(as_of), None)
+    }
+
+    /// Marks every unread story of `list` read, optionally only those up to story id `as_of`
+    /// and those dated before `before` (seconds). Returns how many were marked.
+    pub fn mark_read_where(
+        &mut self,
+        list: &StoryList,
+        as_of: Option<i64>,
+        before: Option<i64>,
+    ) -> Result<usize> {
         let (filter, filter_args) = list_filter(list);
         let sql = format!(
             "UPDATE articles SET read = 1, read_at = ?
-             WHERE read = 0 AND id <= ? AND id IN (
+             WHERE read = 0 AND id <= ? AND sort_at < ? AND id IN (
                 SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {filter})"
         );
         let now = super::now();
-        let mut params: Vec<&dyn ToSql> = vec![&now, &as_of];
+        let as_of = as_of.unwrap_or(i64::MAX);
+        let before = before.unwrap_or(i64::MAX);
+        let mut params: Vec<&dyn ToSql> = vec![&now, &as_of, &before];
         params.extend(filter_args.iter().map(|b| b.as_ref()));
         let tx = self.conn.transaction()?;
         let changed = tx.execute(&sql, params.as_slice())?;

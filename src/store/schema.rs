@@ -49,35 +49,37 @@ CREATE TABLE articles (
     feed_id          INTEGER NOT NULL REFERENCES feeds(id),
     -- guid, else link, else a hash of title and date: the identity of the item in its feed
     item_key         TEXT NOT NULL,
-    url              TEXT,
-    title            TEXT NOT NULL DEFAULT '',
-    author           TEXT,
     -- NULL when the feed gave no readable date: shown as unknown, never as the fetch time
     published_at     INTEGER,
     updated_at       INTEGER,
     fetched_at       INTEGER NOT NULL,
     -- the order of story lists: published_at when known, else when Tidings first saw it
     sort_at          INTEGER NOT NULL,
-    teaser_html      TEXT,
-    content_html     TEXT,
-    content_text     TEXT,
-    lead_image       TEXT,
-    lang             TEXT,
-    dir              TEXT,
-    word_count       INTEGER,
-    -- the character pairs of the Chinese, Japanese and Korean text in title and content_text
-    -- (see search::cjk_bigrams), kept by the store beside the text it comes from; '' otherwise
-    search_cjk       TEXT NOT NULL DEFAULT '',
-    -- 'pending' (page not fetched yet), 'full' (extracted page), 'feed' (the feed's own text
-    -- is the full story) or 'teaser' (only the teaser; extraction_note says why)
-    extraction       TEXT NOT NULL DEFAULT 'pending',
-    extraction_note  TEXT,
-    content_hash     TEXT NOT NULL DEFAULT '',
     read             INTEGER NOT NULL DEFAULT 0,
     read_at          INTEGER,
     bookmarked       INTEGER NOT NULL DEFAULT 0,
     bookmarked_at    INTEGER,
+    -- 'pending' (page not fetched yet), 'full' (extracted page), 'feed' (the feed's own text
+    -- is the full story) or 'teaser' (only the teaser; extraction_note says why)
+    extraction       TEXT NOT NULL DEFAULT 'pending',
+    word_count       INTEGER,
+    content_hash     TEXT NOT NULL DEFAULT '',
+    lang             TEXT,
+    dir              TEXT,
+    url              TEXT,
+    title            TEXT NOT NULL DEFAULT '',
+    author           TEXT,
+    lead_image       TEXT,
+    extraction_note  TEXT,
     note             TEXT,
+    -- The large columns come last: SQLite reads a row's columns in order, so the small ones
+    -- every list and filter needs stay on the row's first page, never behind overflow pages.
+    teaser_html      TEXT,
+    content_html     TEXT,
+    content_text     TEXT,
+    -- the character pairs of the Chinese, Japanese and Korean text in title and content_text
+    -- (see search::cjk_bigrams), kept by the store beside the text it comes from; '' otherwise
+    search_cjk       TEXT NOT NULL DEFAULT '',
     UNIQUE (feed_id, item_key)
 );
 CREATE INDEX articles_feed_date ON articles(feed_id, sort_at DESC, id DESC);
