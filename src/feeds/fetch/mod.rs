@@ -57,7 +57,7 @@ pub struct FetchConfig {
     pub max_redirects: usize,
     /// Requests in flight at once, all hosts together. Default 16 (at least 1).
     pub max_concurrent: usize,
-    /// Requests in flight at once to one host name. Default 4 (at least 1).
+    /// Requests in flight at once to one host name. Default 6 (at least 1), as browsers allow per host: one site with many feeds is not flooded.
     pub per_host: usize,
 }
 
@@ -70,7 +70,7 @@ impl Default for FetchConfig {
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
             max_concurrent: 16,
-            per_host: 4,
+            per_host: 6,
         }
     }
 }
