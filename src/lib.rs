@@ -23,6 +23,7 @@ pub mod paths;
 pub mod sanitize;
 pub mod store;
 pub mod sync;
+pub mod text;
 
 /// The version of this build, as shown by `tidings --version` and the app.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -397,16 +397,7 @@ pub(crate) fn intern(tag: &str) -> Cow<'static, str> {
 }
 
 /// Trims and collapses whitespace runs to one space.
-pub(crate) fn collapse_ws(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
+pub(crate) use crate::text::collapse_whitespace as collapse_ws;
 
 /// Length in characters of `s` with whitespace collapsed (what `collapse_ws(s).chars().count()`
 /// gives, without allocating).

@@ -27,7 +27,12 @@ pub struct ArticleFilter {
     pub bookmarked_only: bool,
 }
 
-fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
+/// The columns [`summary_from_row`] reads, over `articles a JOIN feeds f`.
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
+     a.url, a.author, a.published_at, a.read, a.bookmarked";
+
+pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
         id: r.get(0)?,
         feed_id: r.get(1)?,
@@ -66,8 +71,7 @@ impl Library {
             format!("WHERE {}", conditions.join(" AND "))
         };
         let sql = format!(
-            "SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
-                    a.url, a.author, a.published_at, a.read, a.bookmarked
+            "SELECT {SUMMARY_COLUMNS}
              FROM articles a JOIN feeds f ON f.id = a.feed_id
              {where_clause}
              ORDER BY a.sort_at DESC, a.id DESC

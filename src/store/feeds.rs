@@ -187,7 +187,7 @@ fn add_feed_in(tx: &rusqlite::Transaction<'_>, new: &NewFeed) -> Result<(i64, bo
 }
 
 /// The id of the folder named `name`, created if missing.
-fn folder_id_in(tx: &rusqlite::Transaction<'_>, name: &str) -> Result<i64> {
+pub(crate) fn folder_id_in(tx: &rusqlite::Transaction<'_>, name: &str) -> Result<i64> {
     tx.execute(
         "INSERT INTO folders(name, position)
          VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM folders))

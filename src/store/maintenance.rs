@@ -36,19 +36,7 @@ impl Library {
     pub fn move_feed(&mut self, id: i64, folder: Option<&str>) -> Result<()> {
         let tx = self.conn.transaction()?;
         let folder_id: Option<i64> = match folder.map(str::trim).filter(|f| !f.is_empty()) {
-            Some(name) => {
-                tx.execute(
-                    "INSERT INTO folders(name, position)
-                     VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM folders))
-                     ON CONFLICT(name) DO NOTHING",
-                    [name],
-                )?;
-                Some(
-                    tx.query_row("SELECT id FROM folders WHERE name = ?1", [name], |r| {
-                        r.get(0)
-                    })?,
-                )
-            }
+            Some(name) => Some(super::feeds::folder_id_in(&tx, name)?),
             None => None,
         };
         let n = tx.execute(

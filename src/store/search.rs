@@ -161,24 +161,6 @@ fn manual_snippet(text: &str, needle: &str) -> Vec<SnippetPart> {
     ]
 }
 
-const SUMMARY_COLUMNS: &str =
-    "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url),
-    a.title, a.url, a.author, a.published_at, a.read, a.bookmarked";
-
-fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
-    Ok(ArticleSummary {
-        id: r.get(0)?,
-        feed_id: r.get(1)?,
-        feed_title: r.get(2)?,
-        title: r.get(3)?,
-        url: r.get(4)?,
-        author: r.get(5)?,
-        published_at: r.get(6)?,
-        read: r.get(7)?,
-        bookmarked: r.get(8)?,
-    })
-}
-
 /// The overlapping character pairs of every CJK run in `text`, space-separated ("香港的" →
 /// "香港 港的"); a lone CJK character stands as itself. What the search index's `cjk` column
 /// holds, and how CJK query terms are turned into phrases over it.
@@ -259,13 +241,17 @@ impl Library {
                 SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?1
                 ORDER BY rowid DESC LIMIT {RANKED_MATCHES}),
              top AS (SELECT id, rank FROM recent ORDER BY rank LIMIT ?2)
-             SELECT {SUMMARY_COLUMNS}, a.content_text
+             SELECT {}, a.content_text
              FROM top JOIN articles a ON a.id = top.id JOIN feeds f ON f.id = a.feed_id
-             ORDER BY top.rank, a.sort_at DESC"
+             ORDER BY top.rank, a.sort_at DESC",
+            super::articles::SUMMARY_COLUMNS
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![expr, limit], |r| {
-            Ok((summary(r)?, r.get::<_, Option<String>>(9)?))
+            Ok((
+                super::articles::summary_from_row(r)?,
+                r.get::<_, Option<String>>(9)?,
+            ))
         })?;
         let found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         let cjk_needle = terms.iter().find_map(|t| match t {

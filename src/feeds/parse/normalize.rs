@@ -43,17 +43,7 @@ pub(crate) fn looks_like_html(s: &str) -> bool {
     })
 }
 
-/// Collapses runs of whitespace (NBSP included) to one space and trims.
-pub(crate) fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
+pub(crate) use crate::text::collapse_whitespace;
 
 /// The text of an HTML fragment: tags dropped (scripts and styles with their content), entities
 /// decoded, whitespace collapsed.
