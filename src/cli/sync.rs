@@ -19,8 +19,11 @@ pub struct SyncArgs {
     #[arg(long)]
     pub force: bool,
     /// Feeds fetched at once.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
+    /// Requests at once to one host (polite to one site with many feeds).
+    #[arg(long, default_value_t = 16)]
+    pub per_host: usize,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -35,6 +38,7 @@ pub fn run(library: &Path, args: &SyncArgs) -> anyhow::Result<()> {
     };
     let config = FetchConfig {
         max_concurrent: options.concurrency,
+        per_host: args.per_host.max(1),
         ..FetchConfig::default()
     };
     let fetcher = Fetcher::new(config)?;

@@ -44,7 +44,7 @@ impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
             feeds_only: false,
-            concurrency: 16,
+            concurrency: 32,
             ignore_backoff: false,
             max_page_bytes: 5 * 1024 * 1024,
             full_text_words: 300,

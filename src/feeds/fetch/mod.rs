@@ -55,9 +55,11 @@ pub struct FetchConfig {
     pub max_body_bytes: usize,
     /// Redirect hops followed before [`FetchError::TooManyRedirects`]. Default 5.
     pub max_redirects: usize,
-    /// Requests in flight at once, all hosts together. Default 16 (at least 1).
+    /// Requests in flight at once, all hosts together. Default 32 (at least 1).
     pub max_concurrent: usize,
-    /// Requests in flight at once to one host name. Default 6 (at least 1), as browsers allow per host: one site with many feeds is not flooded.
+    /// Requests in flight at once to one host name. Default 16 (at least 1): a host serving
+    /// many feeds (a CDN, an aggregator) gets at most half the requests; 429 and Retry-After
+    /// are honoured on top of this.
     pub per_host: usize,
 }
 
@@ -69,8 +71,8 @@ impl Default for FetchConfig {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
-            max_concurrent: 16,
-            per_host: 6,
+            max_concurrent: 32,
+            per_host: 16,
         }
     }
 }
