@@ -3,11 +3,17 @@
 //! Feed content and extracted pages are written by strangers: before anything is stored it goes
 //! through [`sanitize_html`], which keeps the tags and attributes a story needs and nothing else
 //! (no scripts, styles, frames, forms or event handlers; http, https and mailto links only;
-//! `rel="noopener noreferrer"` on links; `utm_*` tracking parameters dropped; relative URLs
-//! resolved against the page or feed URL). Titles and other plain strings never go through
-//! here: they are text and are shown with `textContent`.
+//! `rel="noopener noreferrer"` on links and never a `target`; `utm_*` tracking parameters
+//! dropped; relative URLs resolved against the page or feed URL; `srcset` candidates and `cite`
+//! URLs kept only when they are http(s); tracking pixels removed, see [`is_tracker`]). Titles
+//! and other plain strings never go through here: they are text and are shown with
+//! `textContent`.
+//!
+//! There is one path: every body goes through ammonia with this allowlist, then (only when an
+//! image was flagged during that pass) a second pass that removes tracking images from the
+//! already-clean tree. Nothing is cleaned by hand-written string matching.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -97,14 +103,192 @@ thread_local! {
     static BASE: RefCell<Option<Url>> = const { RefCell::new(None) };
     /// The image URLs [`rewrite_images`] found during one call on this thread.
     static FOUND_IMAGES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// Set during one call when an `<img>` may be a tracking pixel (a tiny size, or a source
+    /// dropped as a tracker): the pixel pass then runs over the cleaned HTML.
+    static PIXEL_SUSPECT: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs `work` with `base` as this thread's base URL.
 fn with_base<T>(base: Option<&Url>, work: impl FnOnce() -> T) -> T {
     BASE.with(|b| *b.borrow_mut() = base.cloned());
+    PIXEL_SUSPECT.with(|p| p.set(false));
     let result = work();
     BASE.with(|b| *b.borrow_mut() = None);
     result
+}
+
+/// Carriage returns as a browser parsing the HTML would see them (the serializer writes a CR
+/// from `&#13;` as a raw byte, which the next parse turns into LF): so sanitizing stored HTML
+/// again gives the same bytes.
+fn browser_newlines(html: String) -> String {
+    if memchr::memchr(b'\r', html.as_bytes()).is_none() {
+        return html;
+    }
+    html.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Whether the pass that just ran flagged a possible tracking pixel (and clears the flag).
+fn take_pixel_suspect() -> bool {
+    PIXEL_SUSPECT.with(|p| p.replace(false))
+}
+
+/// Hosts (and path prefixes) whose images exist only to report that a story was read. Kept
+/// short on purpose: each entry is a well-known feed or newsletter tracker, matched on the
+/// host name or any subdomain of it, and an image from one is removed with its `<img>`.
+const TRACKERS: &[(&str, &str)] = &[
+    // FeedBurner's per-item read counter: /~r/<feed>/~4/<id>.
+    ("feeds.feedburner.com", "/~r/"),
+    // WordPress.com / Jetpack stats.
+    ("pixel.wp.com", "/"),
+    ("stats.wordpress.com", "/"),
+    // Google Analytics and DoubleClick beacons.
+    ("google-analytics.com", "/"),
+    ("doubleclick.net", "/"),
+    // Mailchimp's open tracker (newsletters republished as feeds): mc.us1.list-manage.com/track/open.php.
+    ("list-manage.com", "/track/open.php"),
+    // Quantcast and comScore beacons.
+    ("pixel.quantserve.com", "/"),
+    ("sb.scorecardresearch.com", "/"),
+];
+
+/// Whether `url` names a known tracking image (see [`TRACKERS`]).
+pub fn is_tracker(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    TRACKERS.iter().any(|(tracker, path)| {
+        let on_host = host == *tracker
+            || host
+                .strip_suffix(tracker)
+                .is_some_and(|rest| rest.ends_with('.'));
+        on_host && url.path().starts_with(path)
+    })
+}
+
+/// Whether an `<img>` `width`/`height` value is 0 or 1 pixel (`1`, `0`, `1px`, ` 1.0 `).
+fn is_pixel_size(value: &str) -> bool {
+    let v = value.trim();
+    let v = v.strip_suffix("px").unwrap_or(v).trim();
+    v.parse::<f64>().is_ok_and(|n| (0.0..=1.0).contains(&n))
+}
+
+/// An absolute http(s) URL for `value` (resolved against [`BASE`], tracking parameters
+/// dropped), or `None` for anything else.
+fn web_url(value: &str) -> Option<Url> {
+    let absolute = BASE.with(|b| match b.borrow().as_ref() {
+        Some(base) => base.join(value.trim()).ok(),
+        None => Url::parse(value.trim()).ok(),
+    })?;
+    if !matches!(absolute.scheme(), "http" | "https") {
+        return None;
+    }
+    Url::parse(&strip_tracking_params(absolute.as_str())).ok()
+}
+
+/// A `srcset` with only http(s) candidates (resolved, tracking parameters and trackers
+/// dropped); `None` when no candidate is left. Parsed as the HTML standard does: a candidate
+/// is a URL up to whitespace, then descriptors up to the next comma.
+fn filter_srcset(value: &str) -> Option<String> {
+    let mut kept: Vec<String> = Vec::new();
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');
+        if rest.is_empty() {
+            break;
+        }
+        let url_end = rest
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        let (raw_url, after) = rest.split_at(url_end);
+        let (raw_url, descriptors, next) = if raw_url.ends_with(',') {
+            (raw_url.trim_end_matches(','), "", after)
+        } else {
+            let desc_end = after.find(',').unwrap_or(after.len());
+            (raw_url, after[..desc_end].trim(), &after[desc_end..])
+        };
+        rest = next;
+        let Some(url) = web_url(raw_url) else {
+            continue;
+        };
+        if is_tracker(&url) {
+            PIXEL_SUSPECT.with(|p| p.set(true));
+            continue;
+        }
+        // Whitespace is percent-encoded by the URL serializer; commas are too, so no reader of
+        // the list (however naive its parser) can split a URL into two candidates.
+        let url = String::from(url).replace(',', "%2C");
+        let descriptors: String = descriptors
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == ' ')
+            .collect();
+        kept.push(if descriptors.is_empty() {
+            url
+        } else {
+            format!("{url} {descriptors}")
+        });
+    }
+    (!kept.is_empty()).then(|| kept.join(", "))
+}
+
+/// The attribute filter steps both builders share: `srcset`, `cite`, and flagging images
+/// that may be pixels. `None` means "not handled here".
+fn common_filter(element: &str, attribute: &str, value: &str) -> Option<Option<String>> {
+    match (element, attribute) {
+        (_, "srcset") => Some(filter_srcset(value)),
+        (_, "cite") => Some(web_url(value).map(String::from)),
+        ("img", "width" | "height") => {
+            if is_pixel_size(value) {
+                PIXEL_SUSPECT.with(|p| p.set(true));
+            }
+            Some(Some(value.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// The image `src` for [`sanitize_html`]: resolved, tracking parameters dropped; a tracker's
+/// is dropped (and its `<img>` removed by the pixel pass).
+fn linked_src(value: &str) -> Option<String> {
+    let link = resolved_link(value);
+    if Url::parse(&link).is_ok_and(|u| is_tracker(&u)) {
+        PIXEL_SUSPECT.with(|p| p.set(true));
+        return None;
+    }
+    Some(link)
+}
+
+/// The pixel pass over already-sanitized HTML: removes every `<img>` that is 0-1 pixel wide
+/// and high, or has neither `src` nor `srcset` left (a tracker's was dropped). Returns the
+/// HTML and the `src` values removed.
+fn drop_tracking_images(clean: String) -> (String, Vec<String>) {
+    let mut fragment = scraper::Html::parse_fragment(&clean);
+    let mut doomed = Vec::new();
+    let mut removed_srcs = Vec::new();
+    for node in fragment.tree.nodes() {
+        let Some(element) = node.value().as_element() else {
+            continue;
+        };
+        if element.name() != "img" {
+            continue;
+        }
+        let pixel = element.attr("width").is_some_and(is_pixel_size)
+            && element.attr("height").is_some_and(is_pixel_size);
+        let src = element.attr("src");
+        if pixel || (src.is_none() && element.attr("srcset").is_none()) {
+            doomed.push(node.id());
+            removed_srcs.extend(src.map(str::to_string));
+        }
+    }
+    if doomed.is_empty() {
+        return (clean, removed_srcs);
+    }
+    for id in doomed {
+        if let Some(mut node) = fragment.tree.get_mut(id) {
+            node.detach();
+        }
+    }
+    (fragment.root_element().inner_html(), removed_srcs)
 }
 
 /// Ammonia's rule for URLs still relative after the filters: resolved against [`BASE`] when
@@ -173,13 +357,24 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     static LINKS: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     let builder = LINKS.get_or_init(|| {
         let mut builder = cleaner();
-        builder.attribute_filter(|_element, attribute, value| match attribute {
-            "href" | "src" | "cite" => Some(resolved_link(value).into()),
-            _ => Some(value.into()),
+        builder.attribute_filter(|element, attribute, value| {
+            if let Some(decided) = common_filter(element, attribute, value) {
+                return decided.map(Into::into);
+            }
+            match (element, attribute) {
+                ("img", "src") => linked_src(value).map(Into::into),
+                (_, "href" | "src") => Some(resolved_link(value).into()),
+                _ => Some(value.into()),
+            }
         });
         builder
     });
-    with_base(base, || builder.clean(html).to_string())
+    let cleaned = browser_newlines(with_base(base, || builder.clean(html).to_string()));
+    if take_pixel_suspect() {
+        drop_tracking_images(cleaned).0
+    } else {
+        cleaned
+    }
 }
 
 /// Sanitizes `html` again and points every `<img>` at the app's offline image scheme, dropping
@@ -194,14 +389,26 @@ pub fn rewrite_images(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
             .attribute_filter(|element, attribute, value| match (element, attribute) {
                 ("img", "srcset") | ("source", _) => None,
                 ("img", "src") => offline_src(value).map(Into::into),
-                (_, "href" | "cite") => Some(resolved_link(value).into()),
-                _ => Some(value.into()),
+                (_, "href") => Some(resolved_link(value).into()),
+                _ => common_filter(element, attribute, value)
+                    .unwrap_or_else(|| Some(value.to_string()))
+                    .map(Into::into),
             });
         builder
     });
     FOUND_IMAGES.with(|f| f.borrow_mut().clear());
-    let cleaned = with_base(base, || builder.clean(html).to_string());
-    let urls = FOUND_IMAGES.with(|f| std::mem::take(&mut *f.borrow_mut()));
+    let cleaned = browser_newlines(with_base(base, || builder.clean(html).to_string()));
+    let mut urls = FOUND_IMAGES.with(|f| std::mem::take(&mut *f.borrow_mut()));
+    if !take_pixel_suspect() {
+        return (cleaned, urls);
+    }
+    let (cleaned, removed) = drop_tracking_images(cleaned);
+    // A pixel's image is not downloaded either (unless a kept image shares its URL).
+    let kept_srcs = |url: &String| {
+        let src = crate::images::image_src(url);
+        !removed.contains(&src) || cleaned.contains(&format!("\"{src}\""))
+    };
+    urls.retain(kept_srcs);
     (cleaned, urls)
 }
 
@@ -215,6 +422,10 @@ fn offline_src(value: &str) -> Option<String> {
         None => Url::parse(value.trim()).ok(),
     })?;
     if !matches!(absolute.scheme(), "http" | "https") {
+        return None;
+    }
+    if is_tracker(&absolute) {
+        PIXEL_SUSPECT.with(|p| p.set(true));
         return None;
     }
     let url = strip_tracking_params(absolute.as_str());
@@ -337,6 +548,78 @@ mod tests {
         let (again, urls_again) = rewrite_images(&html, None);
         assert_eq!(again, html);
         assert!(urls_again.is_empty());
+    }
+
+    #[test]
+    fn srcset_and_cite_keep_only_web_urls() {
+        let base = Url::parse("https://news.example/a/").unwrap();
+        let clean = sanitize_html(
+            r#"<img src="ok.png" srcset="javascript:alert(1) 1x, data:image/svg+xml,<svg/onload=alert(2)> 2x, big.png?utm_source=x 3x, JaVaScRiPt&#58;alert(3) 4x"><picture><source srcset=" vbscript:msgbox(1) , data:x 2x"><img src="p.png"></picture><blockquote cite="javascript:alert(4)">q</blockquote><q cite="/why">w</q>"#,
+            Some(&base),
+        );
+        assert!(
+            clean.contains(r#"srcset="https://news.example/a/big.png 3x""#),
+            "{clean}"
+        );
+        assert!(!clean.contains("<source srcset"), "{clean}");
+        assert!(
+            clean.contains(r#"<q cite="https://news.example/why">"#),
+            "{clean}"
+        );
+        for bad in ["javascript", "vbscript", "data:", "alert", "msgbox", "utm_"] {
+            assert!(
+                !clean.to_ascii_lowercase().contains(bad),
+                "{bad} in {clean}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_never_get_a_target() {
+        let clean = sanitize_html(
+            r#"<a href="https://x.example/" target="_top" rel="opener" formtarget="_self">x</a>"#,
+            None,
+        );
+        assert_eq!(
+            clean,
+            r#"<a href="https://x.example/" rel="noopener noreferrer">x</a>"#
+        );
+    }
+
+    #[test]
+    fn tracking_pixels_are_removed_and_not_downloaded() {
+        let dirty = r#"<p>Text<img src="https://news.example/p.gif" width="1" height="1"><img src="https://news.example/z.gif" width="0px" height=" 0 "><img src="https://feeds.feedburner.com/~r/Gazette/~4/abc" alt="fb"><img src="https://pixel.wp.com/g.gif?blog=1"><img src="https://ssl.google-analytics.com/collect?v=1"><img src="https://mc.us1.list-manage.com/track/open.php?u=1"><img srcset="https://stats.wordpress.com/b.gif 1x"><img src="https://news.example/wide.png" width="600" height="1"><img src="https://news.example/photo.jpg" width="640" height="480"></p>"#;
+        let clean = sanitize_html(dirty, None);
+        assert_eq!(
+            clean,
+            // The pixel pass re-serializes the tree (scraper orders attributes by name).
+            r#"<p>Text<img height="1" src="https://news.example/wide.png" width="600"><img height="480" src="https://news.example/photo.jpg" width="640"></p>"#
+        );
+        assert_eq!(
+            sanitize_html(&clean, None),
+            clean,
+            "stable when cleaned again"
+        );
+        let (offline, urls) = rewrite_images(dirty, None);
+        assert_eq!(
+            urls,
+            [
+                "https://news.example/wide.png",
+                "https://news.example/photo.jpg"
+            ]
+        );
+        assert_eq!(offline.matches("<img").count(), 2, "{offline}");
+        // Not trackers: a look-alike host, and FeedBurner's other paths.
+        for url in [
+            "https://notpixel.wp.com.example/a.png",
+            "https://feeds.feedburner.com/Gazette",
+            "https://mydoubleclick.net/a.png",
+        ] {
+            assert!(!is_tracker(&Url::parse(url).unwrap()), "{url}");
+        }
+        assert!(is_tracker(
+            &Url::parse("https://ad.doubleclick.net/x.gif").unwrap()
+        ));
     }
 
     #[test]

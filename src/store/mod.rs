@@ -180,7 +180,26 @@ impl Library {
         self.conn
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(&not_a_library)?;
-        self.migrate(version)
+        self.migrate(version)?;
+        self.apply_test_page_limit()
+    }
+
+    /// Test-only: `TIDINGS_TEST_MAX_PAGES=N` caps the file at N pages (SQLite's
+    /// `max_page_count`; never below the file's current size), so tests can run the real CLI
+    /// into a full disk. Applied after migrations; unset or unparsable means no cap.
+    fn apply_test_page_limit(&self) -> Result<()> {
+        let Some(pages) = std::env::var("TIDINGS_TEST_MAX_PAGES")
+            .ok()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+        else {
+            return Ok(());
+        };
+        let _: i64 = self
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })?;
+        Ok(())
     }
 
     fn migrate(&mut self, from: i64) -> Result<()> {

@@ -422,7 +422,7 @@ fn incoming_article(
     };
     let teaser_html = offline(&entry.summary_html);
     let content_html = offline(&entry.content_html);
-    if let Some(lead) = &entry.image {
+    if let Some(lead) = entry.image.as_ref().filter(|u| !is_tracker_url(u)) {
         if !image_urls.contains(lead) {
             image_urls.push(lead.clone());
         }
@@ -509,7 +509,7 @@ async fn sync_page(fetcher: &Fetcher, page: &PendingPage, options: &SyncOptions)
         Ok(Ok(article)) => {
             let (content_html, mut image_urls) =
                 crate::sanitize::rewrite_images(&article.content_html, None);
-            if let Some(lead) = &article.lead_image {
+            if let Some(lead) = article.lead_image.as_ref().filter(|u| !is_tracker_url(u)) {
                 if !image_urls.contains(lead) {
                     image_urls.insert(0, lead.clone());
                 }
@@ -553,4 +553,9 @@ async fn fetch_image(
         Ok(FetchResponse::NotModified { .. }) => Err("not modified".into()),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// Whether an image URL names a known tracker (never downloaded, not even as a lead image).
+fn is_tracker_url(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|u| crate::sanitize::is_tracker(&u))
 }

@@ -5,6 +5,7 @@ mod harness;
 mod reader;
 mod server;
 mod webdriver;
+mod xss;
 
 use std::time::Duration;
 
@@ -28,6 +29,8 @@ fn loaded_state(session: &webdriver::Session) -> String {
 fn reader_journeys() {
     // Subscribe, sync, read, bookmark, mark all read, restart offline, hostile body, languages.
     reader::reader_journeys();
+    // The whole XSS corpus, raw and sanitized, opened one story after another.
+    xss::every_vector_is_inert_in_the_reader();
 }
 
 #[test]
