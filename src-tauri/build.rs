@@ -13,6 +13,15 @@ const COMMANDS: &[&str] = &[
     "find_feed",
     "add_feed",
     "sync_now",
+    "search",
+    "rename_feed",
+    "move_feed",
+    "unsubscribe",
+    "import_opml",
+    "export_opml",
+    "export_bookmarks",
+    "settings",
+    "set_setting",
 ];
 
 fn main() {

@@ -394,13 +394,19 @@ fn story_links_to_other_private_hosts_are_never_fetched() {
         0,
         "a private host named in a feed was fetched"
     );
-    let lib = Library::open(&path).unwrap();
+    let mut lib = Library::open(&path).unwrap();
     for summary in lib.articles(&ArticleFilter::default(), 10, 0).unwrap() {
         let a = lib.article(summary.id).unwrap();
         assert_eq!(a.extraction, "teaser");
         let note = a.extraction_note.unwrap_or_default();
         assert!(note.contains("not a public address"), "{}: {note}", a.title);
     }
+    // A retry queues them again; the guard refuses them again, still without a connection.
+    assert_eq!(lib.retry_teasers(None).unwrap(), 2);
+    drop(lib);
+    let again = run_sync(&path, false);
+    assert_eq!((again.pages_extracted, again.pages_failed), (0, 2));
+    assert_eq!(private_pages.total_hits(), 0);
 }
 
 #[test]

@@ -42,7 +42,10 @@ export function storyPage(list, after, limit) {
   return invoke("story_page", { list, after, limit });
 }
 
-/** Marks the story read and returns it whole (Article: content_html, teaser_html, lang, …). */
+/**
+ * Marks the story read and returns it whole (Article: content_html, teaser_html, lang, …, plus
+ * lead_image_src: "tidings-img://localhost/KEY" when the body does not show its lead image).
+ */
 export function openStory(id) {
   return invoke("open_story", { id });
 }
@@ -78,6 +81,58 @@ export function addFeed(url, title, siteUrl, folder) {
 /** Starts a sync; resolves to { started } (false when one is already running). */
 export function syncNow() {
   return invoke("sync_now");
+}
+
+/**
+ * Searches the whole library: [{ article: { id, feed_id, feed_title, title, url, author,
+ * published_at, read, bookmarked }, snippet: [{ text, hit }] }], best first. Snippet parts are
+ * plain text: build <mark> elements from them.
+ */
+export function search(query, limit) {
+  return invoke("search", { query, limit: limit ?? null });
+}
+
+/** Renames a subscription (empty or null: back to the feed's own title). */
+export function renameFeed(id, title) {
+  return invoke("rename_feed", { id, title });
+}
+
+/** Moves a subscription into folder `folder` (created if new; empty or null: no folder). */
+export function moveFeed(id, folder) {
+  return invoke("move_feed", { id, folder });
+}
+
+/** Unsubscribes; resolves to how many bookmarked stories were kept. */
+export function unsubscribe(id) {
+  return invoke("unsubscribe", { id });
+}
+
+/** Imports an OPML file (absolute path); resolves to { total, added, skipped, incomplete }. */
+export function importOpml(path) {
+  return invoke("import_opml", { path });
+}
+
+/** Writes the subscriptions to a new OPML file; resolves to how many. */
+export function exportOpml(path) {
+  return invoke("export_opml", { path });
+}
+
+/** Writes every bookmark to a new file, `format` "html" or "epub"; resolves to how many. */
+export function exportBookmarks(path, format) {
+  return invoke("export_bookmarks", { path, format });
+}
+
+/**
+ * { values: { theme, text_size, font, sync_interval, pane_sources, pane_stories }, auto_sync,
+ * home_dir }; values are strings.
+ */
+export function settings() {
+  return invoke("settings");
+}
+
+/** Stores one setting (a name and value `settings` lists). */
+export function setSetting(name, value) {
+  return invoke("set_setting", { name, value: String(value) });
 }
 
 // Events (emitted to the main window by src-tauri/src/commands/sync.rs).

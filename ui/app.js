@@ -8,7 +8,12 @@ import * as api from "./api.js";
 import { clockTime, dayKey, dayLabel, fullDate, plural, startOfDay, timeAgo } from "./format.js";
 import { storyDocument } from "./reader.js";
 
-const PAGE = 100;
+const PAGE = 100; // the first page of a list: one screen and a bit, fast to paint
+const MORE = 500; // later pages (the backend's maximum)
+// The list is virtualized in chunks of CHUNK stories: only chunks within MARGIN pixels of the
+// visible part hold rows; the others are empty boxes of their measured (or estimated) height.
+const CHUNK = 50;
+const MARGIN = 1200;
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -31,6 +36,17 @@ const state = {
   gPending: false,
   gTimer: 0,
   theme: "system",
+  // While searching: the list to go back to ({ key, list, title }); null otherwise.
+  searching: null,
+  searchQuery: "",
+  // The list's chunks ({ start, end, el, rendered, days }) and the height of a row, estimated
+  // from rendered chunks (for the boxes of chunks not rendered yet).
+  chunks: [],
+  rowEstimate: 92,
+  // Settings as stored in the library (strings), and whether the window may sync on its own.
+  settings: { theme: "system", text_size: "3", font: "serif", sync_interval: "30", pane_sources: "", pane_stories: "" },
+  autoSync: false,
+  homeDir: "",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -117,7 +133,27 @@ function feedButton(feed) {
   }
   b.append(node("span", "count", countText(feed.unread)));
   b.addEventListener("click", () => selectList(`feed:${feed.id}`, { kind: "feed", id: feed.id }, feed.title));
+  b.addEventListener("contextmenu", (event) => {
+    event.preventDefault();
+    openFeedMenu(feed, event.clientX, event.clientY);
+  });
   return b;
+}
+
+/** The feed's "…" button: the same menu as a right-click. */
+function feedMoreButton(feed) {
+  const more = node("button", "feed-more icon-button small", "…");
+  more.type = "button";
+  more.title = "Rename, move or unsubscribe";
+  more.setAttribute("aria-label", `Options for ${displayName(feed.title, feed.url)}`);
+  more.setAttribute("aria-haspopup", "menu");
+  more.dataset.feedId = String(feed.id);
+  more.addEventListener("click", (event) => {
+    event.stopPropagation();
+    const r = more.getBoundingClientRect();
+    openFeedMenu(feed, r.left, r.bottom);
+  });
+  return more;
 }
 
 function renderSources(sources) {
@@ -144,8 +180,8 @@ function renderSources(sources) {
   if (loose.length) {
     const ul = node("ul", "feeds");
     for (const feed of loose) {
-      const li = node("li");
-      li.append(feedButton(feed));
+      const li = node("li", "feed-item");
+      li.append(feedButton(feed), feedMoreButton(feed));
       ul.append(li);
     }
     out.append(ul);
@@ -161,8 +197,8 @@ function renderSources(sources) {
     section.append(head);
     const ul = node("ul", "feeds");
     for (const feed of feeds) {
-      const li = node("li");
-      li.append(feedButton(feed));
+      const li = node("li", "feed-item");
+      li.append(feedButton(feed), feedMoreButton(feed));
       ul.append(li);
     }
     section.append(ul);
@@ -210,6 +246,7 @@ async function refreshSources() {
 // Story list
 
 function selectList(key, list, title) {
+  if (state.searching) endSearchState();
   state.listKey = key;
   state.list = list;
   state.listTitle = title;
@@ -239,11 +276,22 @@ function storyRow(story, index) {
   when.title = story.published_at == null ? "Date unknown (first seen)" : fullDate(story.published_at);
   meta.append(when);
   body.append(meta, node("div", "row-title", story.title || "Untitled"));
-  if (story.teaser) body.append(node("div", "row-teaser", story.teaser));
+  if (story.snippet) body.append(snippetNode(story.snippet));
+  else if (story.teaser) body.append(node("div", "row-teaser", story.teaser));
   row.append(marks, body);
   updateRow(row, story);
   row.addEventListener("click", () => select(index, true));
   return row;
+}
+
+/** A search hit's snippet: plain-text parts, the matches in <mark> elements (never markup). */
+function snippetNode(parts) {
+  const out = node("div", "row-teaser row-snippet");
+  for (const part of parts) {
+    if (part.hit) out.append(node("mark", null, part.text));
+    else out.append(document.createTextNode(part.text));
+  }
+  return out;
 }
 
 function updateRow(row, story) {
@@ -267,27 +315,113 @@ let markAllFrame = 0;
 function updateMarkAllSoon() {
   cancelAnimationFrame(markAllFrame);
   markAllFrame = requestAnimationFrame(() => {
-    $("mark-all-button").disabled = !state.stories.some((s) => !s.read);
+    $("mark-all-button").disabled = !!state.searching || !state.stories.some((s) => !s.read);
   });
 }
 
-function appendStories(stories) {
+/** Empties the list (stories, chunks, rows). */
+function resetList() {
+  state.stories = [];
+  state.chunks = [];
+  state.selected = -1;
   const list = $("story-list");
-  const out = document.createDocumentFragment();
-  let lastKey = state.stories.length ? dayKey(state.stories[state.stories.length - 1].sort_at) : null;
+  list.replaceChildren();
+  list.dataset.count = "0";
+}
+
+/** Adds stories at the end; `days`: group them under day headings (not for search results). */
+function appendStories(stories, { days = true } = {}) {
+  const list = $("story-list");
+  list.querySelector(".list-more")?.remove();
+  let last = state.chunks[state.chunks.length - 1];
+  // The last chunk fills up first (rendered, so its rows can be added to it).
+  if (last && last.end - last.start < CHUNK && !last.rendered) renderChunk(last);
   for (const story of stories) {
-    const key = dayKey(story.sort_at);
-    if (key !== lastKey) {
-      out.append(node("div", "day-head", dayLabel(story.sort_at)));
-      lastKey = key;
+    if (!last || last.end - last.start >= CHUNK) {
+      const el = node("div", "chunk");
+      last = { start: state.stories.length, end: state.stories.length, el, rendered: false, days };
+      el.style.height = "0px";
+      state.chunks.push(last);
+      list.append(el);
     }
     const index = state.stories.length;
     state.stories.push(story);
-    out.append(storyRow(story, index));
+    last.end = index + 1;
+    if (last.rendered) appendRow(last.el, index, last.days);
+    else last.el.style.height = `${(last.end - last.start) * state.rowEstimate}px`;
   }
-  list.querySelector(".list-more")?.remove();
-  list.append(out);
   if (state.next) list.append(node("div", "list-more", "Loading more…"));
+  list.dataset.count = String(state.stories.length);
+  updateWindow();
+  updateMarkAllSoon();
+}
+
+function appendRow(target, index, days) {
+  const story = state.stories[index];
+  if (days) {
+    const previous = index > 0 ? state.stories[index - 1] : null;
+    if (!previous || dayKey(previous.sort_at) !== dayKey(story.sort_at)) {
+      target.append(node("div", "day-head", dayLabel(story.sort_at)));
+    }
+  }
+  target.append(storyRow(story, index));
+}
+
+function renderChunk(chunk) {
+  const out = document.createDocumentFragment();
+  for (let i = chunk.start; i < chunk.end; i++) appendRow(out, i, chunk.days);
+  chunk.el.replaceChildren(out);
+  chunk.el.style.removeProperty("height");
+  chunk.rendered = true;
+}
+
+function emptyChunk(chunk) {
+  const height = chunk.el.offsetHeight;
+  const rows = chunk.end - chunk.start;
+  if (rows >= CHUNK / 2) state.rowEstimate = height / rows;
+  chunk.el.style.height = `${height}px`;
+  chunk.el.replaceChildren();
+  chunk.rendered = false;
+}
+
+/** Fills the chunks near the visible part of the list and empties the others. */
+function updateWindow() {
+  const list = $("story-list");
+  const top = list.scrollTop - MARGIN;
+  const bottom = list.scrollTop + list.clientHeight + MARGIN;
+  // Read every position first, then change the DOM (one layout, not one per chunk).
+  const near = state.chunks.map((c) => {
+    const y = c.el.offsetTop;
+    return y + c.el.offsetHeight >= top && y <= bottom;
+  });
+  state.chunks.forEach((chunk, i) => {
+    if (near[i] && !chunk.rendered) renderChunk(chunk);
+    else if (!near[i] && chunk.rendered && !(state.selected >= chunk.start && state.selected < chunk.end)) emptyChunk(chunk);
+  });
+}
+
+let windowFrame = 0;
+function updateWindowSoon() {
+  if (!windowFrame) {
+    windowFrame = requestAnimationFrame(() => {
+      windowFrame = 0;
+      updateWindow();
+    });
+  }
+}
+
+/** The row of story `index`, rendering its chunk if it was not. */
+function ensureRow(index) {
+  const chunk = state.chunks[Math.floor(index / CHUNK)];
+  if (chunk && !chunk.rendered) renderChunk(chunk);
+  return rowFor(index);
+}
+
+/** Updates every row on screen (after many stories changed at once). */
+function refreshRenderedRows() {
+  for (const row of $("story-list").querySelectorAll(".story-row")) {
+    updateRow(row, state.stories[Number(row.dataset.index)]);
+  }
   updateMarkAllSoon();
 }
 
@@ -316,11 +450,9 @@ async function loadList({ keepId = null, limit = PAGE } = {}) {
     const page = await api.storyPage(state.list, null, limit);
     if (generation !== state.generation) return;
     const scroll = keepId != null ? $("story-list").scrollTop : 0;
-    state.stories = [];
-    state.selected = -1;
+    resetList();
     state.next = page.next;
     state.asOf = page.as_of;
-    $("story-list").replaceChildren();
     appendStories(page.stories);
     renderListEmpty();
     $("story-list").scrollTop = scroll;
@@ -343,7 +475,7 @@ async function loadMore() {
   const generation = state.generation;
   state.loading = true;
   try {
-    const page = await api.storyPage(state.list, state.next, PAGE);
+    const page = await api.storyPage(state.list, state.next, MORE);
     if (generation !== state.generation) return false;
     state.next = page.next;
     appendStories(page.stories);
@@ -357,6 +489,7 @@ async function loadMore() {
 }
 
 function onListScroll() {
+  updateWindowSoon();
   const list = $("story-list");
   if (list.scrollTop + list.clientHeight > list.scrollHeight - 800) loadMore();
 }
@@ -366,7 +499,7 @@ function select(index, open) {
   const previous = state.selected;
   state.selected = index;
   if (previous >= 0) refreshRow(previous);
-  const row = rowFor(index);
+  const row = ensureRow(index);
   if (row) {
     updateRow(row, state.stories[index]);
     row.scrollIntoView({ block: "nearest" });
@@ -466,9 +599,20 @@ function renderArticle(article) {
     byline: bylineOf(article),
     source: displayName(article.feed_title),
     theme: currentTheme(),
+    textSize: state.settings.text_size,
+    font: state.settings.font,
   });
   renderReaderBar();
   document.body.dataset.open = String(article.id);
+}
+
+let rerenderFrame = 0;
+/** Re-renders the open story once, after a burst of setting changes (one srcdoc load). */
+function rerenderSoon() {
+  cancelAnimationFrame(rerenderFrame);
+  rerenderFrame = requestAnimationFrame(() => {
+    if (state.article) renderArticle(state.article);
+  });
 }
 
 function renderReaderBar() {
@@ -541,11 +685,11 @@ async function toggleBookmark() {
 }
 
 async function markAllRead() {
-  if (!state.stories.length) return;
+  if (!state.stories.length || state.searching) return;
   try {
     const n = await api.markListRead(state.list, state.asOf);
     for (const story of state.stories) if (story.id <= state.asOf) story.read = true;
-    for (let i = 0; i < state.stories.length; i++) refreshRow(i);
+    refreshRenderedRows();
     renderReaderBar();
     refreshSourcesSoon(0);
     status(n ? `Marked ${plural(n, "story", "stories")} read.` : "Nothing to mark read.");
@@ -651,13 +795,17 @@ function onSyncFinished({ report, offline }) {
   clearTimeout(summaryTimer);
   if (!offline && failures.length === 0) summaryTimer = setTimeout(() => show("sync-summary", false), 10000);
   state.lastSync = { offline, time: clockTime(Date.now() / 1000) };
-  renderStatusIdle();
+  if (!statusShowing) renderStatusIdle();
   refreshAfterSync();
 }
 
 async function refreshAfterSync() {
   await refreshSummary();
   await refreshSources();
+  if (state.searching) {
+    runSearch();
+    return;
+  }
   const keep = currentStory();
   await loadList({ keepId: keep ? keep.id : null, limit: Math.min(500, Math.max(PAGE, state.stories.length)) });
 }
@@ -749,29 +897,511 @@ async function subscribe(url, title, siteUrl) {
 
 const THEMES = ["system", "light", "dark"];
 
-function applyTheme(theme) {
+function applyTheme(theme, { save = false } = {}) {
   state.theme = THEMES.includes(theme) ? theme : "system";
+  state.settings.theme = state.theme;
+  if (save) saveSetting("theme", state.theme);
   if (state.theme === "system") delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = state.theme;
   const names = { system: "as the system", light: "light", dark: "dark" };
   $("theme-button").title = `Theme: ${names[state.theme]} (click to change)`;
   $("theme-button").dataset.theme = state.theme;
+  document.body.dataset.theme = state.theme;
   try {
+    // A copy for the first paint of the next start; the library's setting is the truth.
     localStorage.setItem("tidings.theme", state.theme);
   } catch (_) {
-    // storage unavailable: the choice lasts for this session
+    // storage unavailable
   }
-  if (state.article) renderArticle(state.article);
+  rerenderSoon();
 }
 
 function cycleTheme() {
-  applyTheme(THEMES[(THEMES.indexOf(state.theme) + 1) % THEMES.length]);
+  applyTheme(THEMES[(THEMES.indexOf(state.theme) + 1) % THEMES.length], { save: true });
 }
 
 function toggleHelp() {
   const help = $("help-dialog");
   if (help.open) help.close();
   else help.showModal();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search: "/" focuses the field; results replace the list as you type (the whole library).
+
+const SEARCH_DELAY = 150;
+let searchTimer = 0;
+let searchToken = 0;
+
+function focusSearch() {
+  const input = $("search-input");
+  input.focus();
+  input.select();
+}
+
+function onSearchInput() {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(runSearch, SEARCH_DELAY);
+}
+
+async function runSearch() {
+  clearTimeout(searchTimer);
+  searchTimer = 0;
+  const query = $("search-input").value.trim();
+  if (!query) {
+    if (state.searching) leaveSearch({ focusList: false });
+    return;
+  }
+  const token = ++searchToken;
+  if (!state.searching) state.searching = { key: state.listKey, list: state.list, title: state.listTitle };
+  try {
+    const hits = await api.search(query);
+    if (token !== searchToken || !state.searching) return;
+    showResults(query, hits);
+  } catch (error) {
+    if (token === searchToken) status(`Search failed: ${errorText(error)}`);
+  }
+}
+
+function showResults(query, hits) {
+  state.generation++; // a page of the old list arriving now is dropped
+  state.loading = false;
+  state.searchQuery = query;
+  state.listKey = "search";
+  markSelectedSource();
+  const keep = currentStory();
+  $("list-title").textContent = `${plural(hits.length, "result", "results")} for “${query}”`;
+  resetList();
+  state.next = null;
+  state.asOf = 0;
+  const list = $("story-list");
+  list.scrollTop = 0;
+  appendStories(
+    hits.map((hit) => ({ ...hit.article, sort_at: hit.article.published_at ?? 0, teaser: "", snippet: hit.snippet })),
+    { days: false }
+  );
+  if (!hits.length) list.replaceChildren(node("p", "list-empty", `No stories match “${query}”.`));
+  if (keep) {
+    const index = state.stories.findIndex((s) => s.id === keep.id);
+    if (index >= 0) select(index, false);
+  }
+  document.body.dataset.list = "search";
+  updateMarkAllSoon();
+}
+
+/** Forgets the search without loading anything (the caller picks the list). */
+function endSearchState() {
+  state.searching = null;
+  state.searchQuery = "";
+  searchToken++;
+  clearTimeout(searchTimer);
+  searchTimer = 0;
+  $("search-input").value = "";
+}
+
+/** Leaves search: back to the list that was showing before it. */
+function leaveSearch({ focusList = true } = {}) {
+  const saved = state.searching;
+  endSearchState();
+  if (saved) selectList(saved.key, saved.list, saved.title);
+  if (focusList) $("story-list").focus({ preventScroll: true });
+}
+
+function onSearchKey(event) {
+  if (event.key === "Escape") {
+    event.preventDefault();
+    leaveSearch();
+  } else if (event.key === "Enter" || event.key === "ArrowDown") {
+    event.preventDefault();
+    // Results as of now (a pending keystroke is searched first).
+    const go = async () => {
+      if (searchTimer) await runSearch();
+      $("story-list").focus({ preventScroll: true });
+      if (state.searching && state.stories.length) select(0, event.key === "Enter");
+    };
+    go();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Menus: the feed menu (right-click or "…") and the app menu ("⋯" in the sources pane).
+
+let menuReturnFocus = null;
+
+/** Shows `items` ([{ label, action, danger }] or "-" for a rule) at (x, y). */
+function openMenu(items, x, y, id) {
+  const menu = $("menu");
+  menuReturnFocus = document.activeElement;
+  menu.dataset.menu = id;
+  menu.replaceChildren(
+    ...items.map((item) => {
+      if (item === "-") return node("div", "menu-rule");
+      const b = node("button", item.danger ? "menu-item danger" : "menu-item", item.label);
+      b.type = "button";
+      b.setAttribute("role", "menuitem");
+      b.dataset.action = item.id;
+      b.addEventListener("click", () => {
+        closeMenu({ restoreFocus: false });
+        item.action();
+      });
+      return b;
+    })
+  );
+  menu.hidden = false;
+  const w = menu.offsetWidth;
+  const h = menu.offsetHeight;
+  menu.style.left = `${Math.max(4, Math.min(x, window.innerWidth - w - 4))}px`;
+  menu.style.top = `${Math.max(4, Math.min(y, window.innerHeight - h - 4))}px`;
+  menu.querySelector("button")?.focus();
+}
+
+function closeMenu({ restoreFocus = true } = {}) {
+  const menu = $("menu");
+  if (menu.hidden) return;
+  menu.hidden = true;
+  menu.replaceChildren();
+  if (restoreFocus && menuReturnFocus && menuReturnFocus.focus) menuReturnFocus.focus({ preventScroll: true });
+  menuReturnFocus = null;
+}
+
+function onMenuKey(event) {
+  const items = Array.from($("menu").querySelectorAll(".menu-item"));
+  const at = items.indexOf(document.activeElement);
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    event.stopPropagation();
+    const step = event.key === "ArrowDown" ? 1 : -1;
+    items[(at + step + items.length) % items.length]?.focus();
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    event.stopPropagation();
+    closeMenu();
+  }
+}
+
+function openFeedMenu(feed, x, y) {
+  openMenu(
+    [
+      { id: "rename", label: "Rename…", action: () => openFeedDialog(feed, "feed-name") },
+      { id: "move", label: "Move to folder…", action: () => openFeedDialog(feed, "feed-folder") },
+      "-",
+      { id: "unsubscribe", label: "Unsubscribe…", danger: true, action: () => openUnsubscribe(feed) },
+    ],
+    x,
+    y,
+    `feed:${feed.id}`
+  );
+}
+
+function openAppMenu() {
+  const r = $("menu-button").getBoundingClientRect();
+  openMenu(
+    [
+      { id: "import-opml", label: "Import subscriptions (OPML)…", action: () => openFileDialog("import-opml") },
+      { id: "export-opml", label: "Export subscriptions (OPML)…", action: () => openFileDialog("export-opml") },
+      "-",
+      { id: "export-html", label: "Export bookmarks as a web page…", action: () => openFileDialog("export-html") },
+      { id: "export-epub", label: "Export bookmarks as an e-book (EPUB)…", action: () => openFileDialog("export-epub") },
+      "-",
+      { id: "settings", label: "Settings…", action: openSettings },
+    ],
+    r.left,
+    r.bottom + 4,
+    "app"
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subscriptions: rename, move, unsubscribe
+
+let editing = null;
+
+function openFeedDialog(feed, focusId) {
+  editing = feed;
+  $("feed-dialog-title").textContent = "Edit subscription";
+  $("feed-dialog-url").textContent = feed.url;
+  $("feed-name").value = feed.title || "";
+  $("feed-name").placeholder = displayName(null, feed.url);
+  $("feed-folder").value = feed.folder || "";
+  show("feed-error", false);
+  $("feed-dialog").showModal();
+  $(focusId).focus();
+  $(focusId).select();
+}
+
+async function onFeedSave(event) {
+  event.preventDefault();
+  const feed = editing;
+  if (!feed) return;
+  const name = $("feed-name").value.trim();
+  const folder = $("feed-folder").value.trim();
+  try {
+    if (name !== (feed.title || "")) await api.renameFeed(feed.id, name || null);
+    if (folder !== (feed.folder || "")) await api.moveFeed(feed.id, folder || null);
+    $("feed-dialog").close();
+    editing = null;
+    if (state.listKey === `feed:${feed.id}`) {
+      state.listTitle = name || feed.title;
+      $("list-title").textContent = state.listTitle;
+    } else if (state.listKey === `folder:${feed.folder}` && folder !== (feed.folder || "")) {
+      loadList();
+    }
+    await refreshSources();
+    // Story rows show the feed's name.
+    if (name !== (feed.title || "") && !state.searching) {
+      const keep = currentStory();
+      loadList({ keepId: keep ? keep.id : null, limit: Math.min(500, Math.max(PAGE, state.stories.length)) });
+    }
+    status("Subscription saved.");
+  } catch (error) {
+    $("feed-error").textContent = `Could not save: ${errorText(error)}`;
+    show("feed-error", true);
+  }
+}
+
+let unsubscribing = null;
+
+function openUnsubscribe(feed) {
+  unsubscribing = feed;
+  $("unsubscribe-title").textContent = "Unsubscribe?";
+  $("unsubscribe-text").textContent = `Unsubscribe from “${displayName(feed.title, feed.url)}”?`;
+  show("unsubscribe-error", false);
+  $("unsubscribe-dialog").showModal();
+  $("unsubscribe-cancel").focus();
+}
+
+async function onUnsubscribe(event) {
+  event.preventDefault();
+  const feed = unsubscribing;
+  if (!feed) return;
+  try {
+    const kept = await api.unsubscribe(feed.id);
+    $("unsubscribe-dialog").close();
+    if ($("feed-dialog").open) $("feed-dialog").close();
+    unsubscribing = null;
+    const name = displayName(feed.title, feed.url);
+    status(kept ? `Unsubscribed from ${name}; ${plural(kept, "bookmarked story", "bookmarked stories")} kept.` : `Unsubscribed from ${name}.`);
+    await refreshSummary();
+    await refreshSources();
+    const folderGone = feed.folder && !state.sources.feeds.some((f) => f.folder === feed.folder);
+    if (state.listKey === `feed:${feed.id}` || (folderGone && state.listKey === `folder:${feed.folder}`)) goSmart("unread");
+    else if (state.searching) runSearch();
+    else {
+      const keep = currentStory();
+      loadList({ keepId: keep ? keep.id : null, limit: Math.min(500, Math.max(PAGE, state.stories.length)) });
+    }
+  } catch (error) {
+    $("unsubscribe-error").textContent = `Could not unsubscribe: ${errorText(error)}`;
+    show("unsubscribe-error", true);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files: import and export (the path is typed; an export never overwrites a file)
+
+const FILE_ACTIONS = {
+  "import-opml": {
+    title: "Import subscriptions",
+    label: "OPML file to import",
+    hint: "A list of subscriptions exported from another reader. Folders are kept; feeds you already have are skipped.",
+    submit: "Import",
+    name: "subscriptions.opml",
+    async run(path) {
+      const r = await api.importOpml(path);
+      const parts = [`Imported ${plural(r.total, "subscription", "subscriptions")} (${r.added} new)`];
+      if (r.skipped) parts.push(`${r.skipped} skipped`);
+      if (r.incomplete) parts.push("the file was broken part-way");
+      await refreshSummary();
+      await refreshSources();
+      // New feeds are fetched at once (after the dialog has said what was imported).
+      if (r.added) setTimeout(syncNow, 0);
+      return parts.join(" · ") + ".";
+    },
+  },
+  "export-opml": {
+    title: "Export subscriptions",
+    label: "New OPML file",
+    hint: "Every subscription with its folder, for another reader.",
+    submit: "Export",
+    name: "tidings-subscriptions.opml",
+    async run(path) {
+      const n = await api.exportOpml(path);
+      return `Exported ${plural(n, "subscription", "subscriptions")}.`;
+    },
+  },
+  "export-html": {
+    title: "Export bookmarks as a web page",
+    label: "New HTML file",
+    hint: "Every bookmarked story in one page that opens in any browser, images included.",
+    submit: "Export",
+    name: "tidings-bookmarks.html",
+    async run(path) {
+      const n = await api.exportBookmarks(path, "html");
+      return `Exported ${plural(n, "bookmark", "bookmarks")}.`;
+    },
+  },
+  "export-epub": {
+    title: "Export bookmarks as an e-book",
+    label: "New EPUB file",
+    hint: "Every bookmarked story as an EPUB book for an e-reader.",
+    submit: "Export",
+    name: "tidings-bookmarks.epub",
+    async run(path) {
+      const n = await api.exportBookmarks(path, "epub");
+      return `Exported ${plural(n, "bookmark", "bookmarks")}.`;
+    },
+  },
+};
+
+let fileAction = null;
+
+function openFileDialog(kind) {
+  const action = FILE_ACTIONS[kind];
+  fileAction = kind;
+  $("file-title").textContent = action.title;
+  $("file-label").textContent = action.label;
+  $("file-hint").textContent = action.hint;
+  $("file-submit").textContent = action.submit;
+  $("file-submit").disabled = false;
+  const home = state.homeDir ? state.homeDir.replace(/\/+$/, "") : "";
+  $("file-path").value = home ? `${home}/${action.name}` : "";
+  $("file-path").placeholder = `/home/you/${action.name}`;
+  show("file-error", false);
+  $("file-dialog").dataset.kind = kind;
+  $("file-dialog").showModal();
+  $("file-path").focus();
+}
+
+async function onFileSubmit(event) {
+  event.preventDefault();
+  const action = FILE_ACTIONS[fileAction];
+  const path = $("file-path").value.trim();
+  if (!action || !path) return;
+  $("file-submit").disabled = true;
+  show("file-error", false);
+  try {
+    const message = await action.run(path);
+    $("file-dialog").close();
+    status(message);
+  } catch (error) {
+    const messages = {
+      "file-exists": "That file already exists. Choose another name: an export never replaces a file.",
+      "file-not-found": "There is no file at that path.",
+      "invalid-path": "Give the full path, starting with /.",
+      "not-opml": `That is not an OPML file (${errorText(error)}).`,
+    };
+    $("file-error").textContent = messages[error && error.kind] || errorText(error);
+    show("file-error", true);
+  } finally {
+    $("file-submit").disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings (stored in the library) and pane widths
+
+function saveSetting(name, value) {
+  state.settings[name] = String(value);
+  api.setSetting(name, value).catch((error) => status(`Could not save the setting: ${errorText(error)}`));
+}
+
+function applySettings() {
+  const s = state.settings;
+  if (s.theme !== state.theme) applyTheme(s.theme);
+  const root = document.documentElement;
+  for (const pane of ["sources", "stories"]) {
+    const w = Number(s[`pane_${pane}`]);
+    if (w > 0) root.style.setProperty(`--w-${pane}`, `${w}px`);
+    else root.style.removeProperty(`--w-${pane}`);
+  }
+  rerenderSoon();
+  scheduleAutoSync();
+}
+
+async function loadSettings() {
+  try {
+    const loaded = await api.settings();
+    Object.assign(state.settings, loaded.values);
+    state.autoSync = loaded.auto_sync;
+    state.homeDir = loaded.home_dir || "";
+    applySettings();
+  } catch (error) {
+    status(`Could not read the settings: ${errorText(error)}`);
+  }
+}
+
+function openSettings() {
+  for (const select of document.querySelectorAll("#settings-form select")) {
+    select.value = state.settings[select.dataset.setting];
+  }
+  const note = $("settings-note");
+  note.textContent = state.autoSync ? "" : "Automatic sync is turned off for this session (TIDINGS_AUTO_SYNC=off).";
+  note.hidden = state.autoSync;
+  show("settings-error", false);
+  $("settings-dialog").showModal();
+  $("set-theme").focus();
+}
+
+function onSettingChange(event) {
+  const select = event.target;
+  const name = select.dataset.setting;
+  if (!name) return;
+  if (name === "theme") applyTheme(select.value, { save: true });
+  else {
+    saveSetting(name, select.value);
+    rerenderSoon();
+    if (name === "sync_interval") scheduleAutoSync();
+  }
+}
+
+let autoSyncTimer = 0;
+/** Syncs every `sync_interval` minutes (never when off, or when the app was told not to). */
+function scheduleAutoSync() {
+  clearInterval(autoSyncTimer);
+  autoSyncTimer = 0;
+  const minutes = Number(state.settings.sync_interval);
+  if (!state.autoSync || !(minutes > 0)) return;
+  autoSyncTimer = setInterval(() => {
+    if (!state.syncing && state.summary && state.summary.feeds > 0) syncNow();
+  }, minutes * 60 * 1000);
+}
+
+const PANE_MIN = { sources: 160, stories: 240 };
+const PANE_MAX = { sources: 480, stories: 720 };
+
+/** A drag handle on a pane's right edge: the width follows the pointer, saved on release. */
+function wireResizer(handle) {
+  const pane = handle.dataset.pane;
+  const target = $(pane);
+  let startX = 0;
+  let startW = 0;
+  let width = 0;
+  handle.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    handle.setPointerCapture(event.pointerId);
+    startX = event.clientX;
+    startW = target.getBoundingClientRect().width;
+    width = startW;
+    document.body.classList.add("resizing");
+  });
+  handle.addEventListener("pointermove", (event) => {
+    if (!handle.hasPointerCapture(event.pointerId)) return;
+    width = Math.round(Math.max(PANE_MIN[pane], Math.min(PANE_MAX[pane], startW + event.clientX - startX)));
+    document.documentElement.style.setProperty(`--w-${pane}`, `${width}px`);
+  });
+  const done = (event) => {
+    if (!handle.hasPointerCapture(event.pointerId)) return;
+    handle.releasePointerCapture(event.pointerId);
+    document.body.classList.remove("resizing");
+    if (width !== startW) saveSetting(`pane_${pane}`, width);
+  };
+  handle.addEventListener("pointerup", done);
+  handle.addEventListener("pointercancel", done);
+  // Double-click: back to the default width.
+  handle.addEventListener("dblclick", () => {
+    document.documentElement.style.removeProperty(`--w-${pane}`);
+    saveSetting(`pane_${pane}`, "");
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -783,7 +1413,7 @@ function onKey(event) {
   if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
   // A focused button keeps Enter and Space for itself.
   if (target && target.tagName === "BUTTON" && (event.key === "Enter" || event.key === " ")) return;
-  if ($("add-dialog").open || $("help-dialog").open) {
+  if (document.querySelector("dialog[open]")) {
     if (event.key === "?" && $("help-dialog").open) toggleHelp();
     return;
   }
@@ -814,7 +1444,10 @@ function onKey(event) {
     r: syncNow,
     "+": openAddDialog,
     "?": toggleHelp,
+    "/": focusSearch,
     Escape: () => {
+      if (!$("menu").hidden) return closeMenu();
+      if (state.searching && state.openId == null) return leaveSearch();
       closeStory();
       $("story-list").focus();
     },
@@ -888,6 +1521,33 @@ function wire() {
   $("story-list").addEventListener("scroll", onListScroll, { passive: true });
   $("add-button").addEventListener("click", openAddDialog);
   $("empty-add-button").addEventListener("click", openAddDialog);
+  $("empty-import-button").addEventListener("click", () => openFileDialog("import-opml"));
+  $("menu-button").addEventListener("click", (event) => {
+    event.stopPropagation();
+    if ($("menu").hidden || $("menu").dataset.menu !== "app") openAppMenu();
+    else closeMenu();
+  });
+  $("menu").addEventListener("keydown", onMenuKey);
+  document.addEventListener("pointerdown", (event) => {
+    if (!$("menu").hidden && !$("menu").contains(event.target)) closeMenu({ restoreFocus: false });
+  });
+  window.addEventListener("blur", () => closeMenu({ restoreFocus: false }));
+  $("search-input").addEventListener("input", onSearchInput);
+  $("search-input").addEventListener("keydown", onSearchKey);
+  $("feed-form").addEventListener("submit", onFeedSave);
+  $("feed-cancel").addEventListener("click", () => $("feed-dialog").close());
+  $("feed-unsubscribe").addEventListener("click", () => editing && openUnsubscribe(editing));
+  $("unsubscribe-form").addEventListener("submit", onUnsubscribe);
+  $("unsubscribe-cancel").addEventListener("click", () => $("unsubscribe-dialog").close());
+  $("file-form").addEventListener("submit", onFileSubmit);
+  $("file-cancel").addEventListener("click", () => $("file-dialog").close());
+  $("settings-button").addEventListener("click", openSettings);
+  $("settings-form").addEventListener("change", onSettingChange);
+  $("settings-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    $("settings-dialog").close();
+  });
+  for (const handle of document.querySelectorAll(".resizer")) wireResizer(handle);
   $("sync-button").addEventListener("click", syncNow);
   $("mark-all-button").addEventListener("click", markAllRead);
   $("back-button").addEventListener("click", closeStory);
@@ -933,9 +1593,17 @@ async function start() {
   wire();
   await refreshSummary();
   if (document.body.dataset.state === "error") return;
-  await Promise.all([refreshSources(), loadList()]);
+  // The list first: its first page is one indexed query; the sources pane counts every feed.
+  const listShown = loadList().then(() => {
+    document.body.dataset.firstRowsAt = String(Math.round(performance.now()));
+  });
+  await Promise.all([listShown, refreshSources(), loadSettings()]);
   $("story-list").focus({ preventScroll: true });
   document.body.dataset.loaded = "true";
+  // The cached library is on screen: now sync, if the user asked for automatic sync.
+  if (state.autoSync && state.settings.sync_interval !== "off" && state.summary && state.summary.feeds > 0) {
+    requestAnimationFrame(() => setTimeout(syncNow, 0));
+  }
 }
 
 if (document.readyState === "loading") {

@@ -60,7 +60,7 @@ h3 { font-size: 1.15em; margin: 1.4em 0 0.4em; }
 p, ul, ol, blockquote, pre, figure, table { margin: 0 0 1em; }
 a { color: var(--accent); text-decoration-thickness: 1px; text-underline-offset: 2px; }
 img, video, svg { max-width: 100%; height: auto; }
-/* Until the offline image protocol serves them, web images would only show as broken. */
+/* Stored bodies name images by the offline scheme; a web address left over would not load. */
 img[src^="http:"], img[src^="https:"] { display: none; }
 figure { margin-left: 0; margin-right: 0; }
 figcaption { font: 14px/1.45 system-ui, "Noto Sans", sans-serif; color: var(--muted); margin-top: 0.4em; }
@@ -75,4 +75,11 @@ hr { border: 0; border-top: 1px solid var(--rule); margin: 2em 0; }
 :lang(zh), :lang(ja) { line-height: 1.8; hyphens: manual; }
 :lang(zh) body, :lang(ja) body { font-family: "Noto Serif CJK SC", "Noto Serif CJK JP", "Source Han Serif", serif; }
 :lang(ar) body, :lang(fa) body { font-family: "Noto Naskh Arabic", "Amiri", "Noto Serif", serif; line-height: 1.8; }
+:root.size-1 body { font-size: 15px; }
+:root.size-2 body { font-size: 17px; }
+:root.size-4 body { font-size: 21px; }
+:root.size-5 body { font-size: 24px; }
+:root.font-sans body { font-family: system-ui, "Noto Sans", "DejaVu Sans", sans-serif; }
+.story-lead { margin: 0 0 1.4em; }
+.story-lead img { display: block; margin: 0 auto; border-radius: 4px; }
 `;

@@ -29,18 +29,25 @@ function el(doc, tag, className, text) {
   return node;
 }
 
+const LEAD_SRC = /^tidings-img:\/\/localhost\/[0-9a-f]{32}$/;
+
 /**
  * The srcdoc for `article` (an Article from `open_story`). `byline` and `source` are plain
- * strings; `theme` is "light", "dark" or "" (follow the system).
+ * strings; `theme` is "light", "dark" or "" (follow the system); `textSize` 1 to 5 (3 is the
+ * default); `font` "serif" or "sans".
  */
-export function storyDocument(article, { byline, source, theme }) {
+export function storyDocument(article, { byline, source, theme, textSize, font }) {
   const html = article.content_html || article.teaser_html || "";
   const doc = new DOMParser().parseFromString(html, "text/html");
   const root = doc.documentElement;
   const lang = cleanLang(article.lang);
   if (lang) root.setAttribute("lang", lang);
   root.setAttribute("dir", directionOf(article.dir, article.lang));
-  if (theme === "dark" || theme === "light") root.className = `theme-${theme}`;
+  root.removeAttribute("class");
+  if (theme === "dark" || theme === "light") root.classList.add(`theme-${theme}`);
+  const size = Number(textSize);
+  if (Number.isInteger(size) && size >= 1 && size <= 5 && size !== 3) root.classList.add(`size-${size}`);
+  if (font === "sans") root.classList.add("font-sans");
 
   // Defence in depth (the library's sanitizer already drops these): nothing that could run,
   // navigate, load or restyle the frame survives into the srcdoc.
@@ -69,6 +76,16 @@ export function storyDocument(article, { byline, source, theme }) {
   if (byline) header.append(el(doc, "p", "story-byline", byline));
   const body = doc.body;
   body.prepend(header);
+  // The lead image, when the body does not show it: served offline by the app's image scheme.
+  const lead = article.lead_image_src;
+  if (typeof lead === "string" && LEAD_SRC.test(lead)) {
+    const figure = el(doc, "figure", "story-lead");
+    const img = doc.createElement("img");
+    img.setAttribute("src", lead);
+    img.setAttribute("alt", "");
+    figure.append(img);
+    header.after(figure);
+  }
   if (!html.trim()) body.append(el(doc, "p", "story-empty", "This story has no text."));
   return "<!doctype html>" + root.outerHTML;
 }

@@ -29,6 +29,15 @@ fn main() {
             commands::subscriptions::find_feed,
             commands::subscriptions::add_feed,
             commands::sync::sync_now,
+            commands::search::search,
+            commands::subscriptions::rename_feed,
+            commands::subscriptions::move_feed,
+            commands::subscriptions::unsubscribe,
+            commands::files::import_opml,
+            commands::files::export_opml,
+            commands::files::export_bookmarks,
+            commands::settings::settings,
+            commands::settings::set_setting,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

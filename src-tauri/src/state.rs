@@ -15,12 +15,19 @@ use crate::commands::CommandError;
 /// still starts and says what is wrong instead of vanishing.
 pub struct AppState {
     library: Result<Arc<Mutex<Library>>, CommandError>,
+    /// A second handle for the counting reads (the sources pane, the summary): a long count
+    /// never holds up the list, the reader or a write (WAL lets them run side by side).
+    /// `None` when it could not be opened; those reads then share `library`.
+    counts: Option<Arc<Mutex<Library>>>,
     /// The library file; a sync opens its own handle on it (WAL lets the window keep reading).
     pub library_path: PathBuf,
     /// Built on first use (inside the async runtime); clones share limits and pools.
     fetcher: Mutex<Option<Fetcher>>,
     /// Set while a sync task runs, so a second `sync_now` does not start another.
     pub syncing: Arc<AtomicBool>,
+    /// False when started with `TIDINGS_AUTO_SYNC=off` (the e2e tests): the window then never
+    /// syncs on its own (at start or on a timer), only when asked.
+    pub auto_sync: bool,
 }
 
 impl AppState {
@@ -28,11 +35,18 @@ impl AppState {
         let library = Library::open(&library_path)
             .map(|lib| Arc::new(Mutex::new(lib)))
             .map_err(CommandError::from);
+        let counts = library
+            .is_ok()
+            .then(|| Library::open(&library_path).ok())
+            .flatten()
+            .map(|lib| Arc::new(Mutex::new(lib)));
         AppState {
             library,
+            counts,
             library_path,
             fetcher: Mutex::new(None),
             syncing: Arc::new(AtomicBool::new(false)),
+            auto_sync: std::env::var_os("TIDINGS_AUTO_SYNC").is_none_or(|v| v != "off"),
         }
     }
 
@@ -47,15 +61,32 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Library) -> Result<T, tidings::store::StoreError> + Send + 'static,
     {
+        self.with_library_io(move |lib| work(lib).map_err(CommandError::from))
+            .await
+    }
+
+    /// Like [`AppState::with_library`] for read-only counting work, on the second handle.
+    pub async fn with_counts<T, F>(&self, work: F) -> Result<T, CommandError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Library) -> Result<T, tidings::store::StoreError> + Send + 'static,
+    {
+        let library = match &self.counts {
+            Some(counts) => counts.clone(),
+            None => self.library.as_ref().map_err(Clone::clone)?.clone(),
+        };
+        run_blocking(library, move |lib| work(lib).map_err(CommandError::from)).await
+    }
+
+    /// Like [`AppState::with_library`], for work that fails with more than a library error
+    /// (reading or writing a file beside it).
+    pub async fn with_library_io<T, F>(&self, work: F) -> Result<T, CommandError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Library) -> Result<T, CommandError> + Send + 'static,
+    {
         let library = self.library.as_ref().map_err(Clone::clone)?.clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            let mut guard = library
-                .lock()
-                .map_err(|_| CommandError::internal("the library lock was poisoned"))?;
-            work(&mut guard).map_err(CommandError::from)
-        })
-        .await
-        .map_err(|e| CommandError::internal(format!("library task failed: {e}")))?
+        run_blocking(library, work).await
     }
 
     /// The process's one HTTP client, built on first use.
@@ -74,6 +105,22 @@ impl AppState {
         *slot = Some(fetcher.clone());
         Ok(fetcher)
     }
+}
+
+/// Runs `work` on a blocking thread with the handle locked.
+async fn run_blocking<T, F>(library: Arc<Mutex<Library>>, work: F) -> Result<T, CommandError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Library) -> Result<T, CommandError> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut guard = library
+            .lock()
+            .map_err(|_| CommandError::internal("the library lock was poisoned"))?;
+        work(&mut guard)
+    })
+    .await
+    .map_err(|e| CommandError::internal(format!("library task failed: {e}")))?
 }
 
 /// `--library PATH` (or `--library=PATH`) on the command line, else the shared default rule.

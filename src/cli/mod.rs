@@ -48,6 +48,11 @@ pub enum Command {
     /// Print an article as plain text (`--revisions`: its earlier versions, word-diffed).
     #[command(alias = "show")]
     Read(articles::ReadArgs),
+    /// Fetch the page of a teaser-only story again at the next sync (all of them without ID).
+    Retry {
+        /// The article's id; leave out for every teaser-only story.
+        id: Option<i64>,
+    },
     /// Search titles, authors and article text.
     Search(articles::SearchArgs),
     /// Bookmark an article (bookmarks are kept forever).
@@ -133,6 +138,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Articles(args) => articles::list(&open_library(&cli)?, args),
         Command::Read(args) => articles::read(&open_library(&cli)?, args),
         Command::Search(args) => articles::search(&open_library(&cli)?, args),
+        Command::Retry { id } => {
+            let n = open_library(&cli)?.retry_teasers(*id)?;
+            println!("{n} teaser-only stories will be fetched again at the next sync");
+            Ok(())
+        }
         Command::Bookmark(args) => articles::bookmark(&mut open_library(&cli)?, args),
         Command::Unbookmark(args) => articles::unbookmark(&mut open_library(&cli)?, args),
         Command::Bookmarks { json } => articles::list(

@@ -379,6 +379,16 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Queues teaser-only stories (one, or all when `article_id` is `None`) for another page
+    /// fetch at the next sync. Returns how many were queued.
+    pub fn retry_teasers(&mut self, article_id: Option<i64>) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE articles SET extraction = 'pending', extraction_note = NULL
+             WHERE extraction = 'teaser' AND url IS NOT NULL AND (?1 IS NULL OR id = ?1)",
+            [article_id],
+        )?)
+    }
+
     /// Stores what a story page gave. A `teaser` result keeps the feed's own text.
     pub fn store_page_result(&mut self, article_id: i64, page: &PageResult) -> Result<()> {
         let tx = self.conn.transaction()?;

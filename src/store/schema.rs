@@ -85,6 +85,8 @@ CREATE TABLE articles (
 CREATE INDEX articles_feed_date ON articles(feed_id, sort_at DESC, id DESC);
 CREATE INDEX articles_unread_date ON articles(read, sort_at DESC, id DESC);
 CREATE INDEX articles_date ON articles(sort_at DESC, id DESC);
+-- per-feed unread and total counts (the sources pane) without touching the rows
+CREATE INDEX articles_feed_read ON articles(feed_id, read);
 CREATE INDEX articles_bookmarked ON articles(sort_at DESC, id DESC) WHERE bookmarked = 1;
 CREATE INDEX articles_pending ON articles(extraction) WHERE extraction = 'pending';
 

@@ -1,6 +1,7 @@
 //! Story lists and the reader: pages of a list, opening a story, read and bookmark state, and
 //! opening a story's original page in the system browser.
 
+use serde::Serialize;
 use tauri::State;
 use tidings::store::{Article, StoryCursor, StoryList, StoryPage};
 
@@ -20,10 +21,43 @@ pub async fn story_page(
         .await
 }
 
+/// A story as the reader shows it: the article, plus its lead image when the body lacks it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenedStory {
+    #[serde(flatten)]
+    pub article: Article,
+    /// `tidings-img://localhost/KEY` of the story's lead image, served offline from the library
+    /// (the placeholder when it was not downloaded); `None` when there is none or the body
+    /// already shows it.
+    pub lead_image_src: Option<String>,
+}
+
 /// Opens a story: marks it read and returns it whole (its body is sanitized HTML).
 #[tauri::command]
-pub async fn open_story(state: State<'_, AppState>, id: i64) -> Result<Article, CommandError> {
-    state.with_library(move |lib| lib.open_story(id)).await
+pub async fn open_story(state: State<'_, AppState>, id: i64) -> Result<OpenedStory, CommandError> {
+    let article = state.with_library(move |lib| lib.open_story(id)).await?;
+    let lead_image_src = lead_image_src(&article);
+    Ok(OpenedStory {
+        article,
+        lead_image_src,
+    })
+}
+
+/// The lead image's offline address, unless the body (or the teaser shown in its place)
+/// already names that image.
+fn lead_image_src(article: &Article) -> Option<String> {
+    let url = article.lead_image.as_deref()?.trim();
+    let parsed = tauri::Url::parse(url).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return None;
+    }
+    let src = tidings::images::image_src(url);
+    let body = article
+        .content_html
+        .as_deref()
+        .or(article.teaser_html.as_deref())
+        .unwrap_or_default();
+    (!body.contains(&src)).then_some(src)
 }
 
 /// Marks one story read or unread.
@@ -94,7 +128,58 @@ fn web_url(url: Option<&str>) -> Result<tauri::Url, CommandError> {
 
 #[cfg(test)]
 mod tests {
-    use super::web_url;
+    use super::{lead_image_src, web_url};
+    use tidings::store::Article;
+
+    fn article(lead: Option<&str>, body: Option<&str>, teaser: Option<&str>) -> Article {
+        Article {
+            id: 1,
+            feed_id: 1,
+            feed_title: "F".into(),
+            title: "T".into(),
+            url: None,
+            author: None,
+            published_at: None,
+            updated_at: None,
+            fetched_at: 0,
+            teaser_html: teaser.map(Into::into),
+            content_html: body.map(Into::into),
+            content_text: None,
+            lead_image: lead.map(Into::into),
+            lang: None,
+            dir: None,
+            word_count: None,
+            extraction: "full".into(),
+            extraction_note: None,
+            read: true,
+            bookmarked: false,
+            note: None,
+            revisions: 0,
+        }
+    }
+
+    #[test]
+    fn lead_image_only_when_the_body_lacks_it() {
+        let lead = "https://example.org/lead.jpg";
+        let src = tidings::images::image_src(lead);
+        assert!(src.starts_with("tidings-img://localhost/"));
+        let a = article(Some(lead), Some("<p>Text.</p>"), None);
+        assert_eq!(lead_image_src(&a).as_deref(), Some(src.as_str()));
+        let shown = format!("<p><img src=\"{src}\"></p>");
+        assert_eq!(
+            lead_image_src(&article(Some(lead), Some(&shown), None)),
+            None
+        );
+        assert_eq!(
+            lead_image_src(&article(Some(lead), None, Some(&shown))),
+            None
+        );
+        assert_eq!(lead_image_src(&article(None, Some("<p>x</p>"), None)), None);
+        assert_eq!(
+            lead_image_src(&article(Some("javascript:alert(1)"), None, None)),
+            None
+        );
+    }
 
     #[test]
     fn only_absolute_web_addresses_are_opened() {

@@ -67,3 +67,34 @@ pub async fn add_feed(
     let (id, is_new) = state.with_library(move |lib| lib.add_feed(&new)).await?;
     Ok(Added { id, is_new })
 }
+
+/// Renames a subscription; an empty name goes back to the feed's own title.
+#[tauri::command]
+pub async fn rename_feed(
+    state: State<'_, AppState>,
+    id: i64,
+    title: Option<String>,
+) -> Result<(), CommandError> {
+    state
+        .with_library(move |lib| lib.rename_feed(id, title.as_deref()))
+        .await
+}
+
+/// Moves a subscription into a folder (created if new); an empty name takes it out of any.
+#[tauri::command]
+pub async fn move_feed(
+    state: State<'_, AppState>,
+    id: i64,
+    folder: Option<String>,
+) -> Result<(), CommandError> {
+    state
+        .with_library(move |lib| lib.move_feed(id, folder.as_deref()))
+        .await
+}
+
+/// Unsubscribes. Its stories go, except bookmarked ones, which stay (in Bookmarks). Returns
+/// how many bookmarked stories were kept.
+#[tauri::command]
+pub async fn unsubscribe(state: State<'_, AppState>, id: i64) -> Result<usize, CommandError> {
+    state.with_library(move |lib| lib.unsubscribe(id)).await
+}

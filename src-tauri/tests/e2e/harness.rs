@@ -85,6 +85,8 @@ impl Harness {
         ])
         .env("DISPLAY", &display)
         .env("NO_AT_BRIDGE", "1")
+        // The app never syncs on its own in tests (a sync only reaches what a test serves).
+        .env("TIDINGS_AUTO_SYNC", "off")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -2,6 +2,8 @@
 //! WebKitWebDriver, against temporary library files. `make test` installs what they need.
 
 mod harness;
+mod launch;
+mod manage;
 mod reader;
 mod server;
 mod webdriver;
@@ -31,6 +33,18 @@ fn reader_journeys() {
     reader::reader_journeys();
     // The whole XSS corpus, raw and sanitized, opened one story after another.
     xss::every_vector_is_inert_in_the_reader();
+}
+
+#[test]
+#[ignore = "a measurement on a big library: set TIDINGS_BENCH_LIBRARY (see launch.rs)"]
+fn launch_on_a_big_library() {
+    launch::launch_on_a_big_library();
+}
+
+#[test]
+fn management_journeys() {
+    // Search, offline lead images, settings, rename/move/unsubscribe, OPML and bookmark files.
+    manage::management_journeys();
 }
 
 #[test]

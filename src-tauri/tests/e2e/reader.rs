@@ -23,10 +23,10 @@ use super::server::{Reply, Server};
 use super::webdriver::Session;
 use super::APP;
 
-const WAIT: Duration = Duration::from_secs(30);
-const ENTER: &str = "\u{E007}";
+pub const WAIT: Duration = Duration::from_secs(30);
+pub const ENTER: &str = "\u{E007}";
 
-fn now() -> i64 {
+pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -91,14 +91,14 @@ fn build_library(lib_path: &Path, base: &str, feed_url: &str) {
     lib.store_feed_result(feed, &update, &items).unwrap();
 }
 
-fn js(s: &Session, script: &str) -> Value {
+pub fn js(s: &Session, script: &str) -> Value {
     s.execute(script, json!([]))
         .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
 }
 
 /// Waits for `script` to return something truthy; on time-out saves `failure.png` and shows
 /// the page's text.
-fn wait(s: &Session, what: &str, script: &str) -> Value {
+pub fn wait(s: &Session, what: &str, script: &str) -> Value {
     s.wait_for(script, WAIT).unwrap_or_else(|e| {
         if let Ok(png) = s.screenshot_png() {
             let _ = std::fs::write(screenshot_dir().join("failure.png"), png);
@@ -110,7 +110,7 @@ fn wait(s: &Session, what: &str, script: &str) -> Value {
     })
 }
 
-fn text_of(s: &Session, css: &str) -> String {
+pub fn text_of(s: &Session, css: &str) -> String {
     js(
         s,
         &format!("const e = document.querySelector({css:?}); return e ? e.textContent : null;"),
@@ -120,19 +120,19 @@ fn text_of(s: &Session, css: &str) -> String {
     .to_string()
 }
 
-fn key(s: &Session, keys: &str) {
+pub fn key(s: &Session, keys: &str) {
     s.send_keys("#story-list", keys)
         .unwrap_or_else(|e| panic!("typing {keys:?}: {e}"));
 }
 
-fn shot(s: &Session, name: &str) {
+pub fn shot(s: &Session, name: &str) {
     let png = s.screenshot_png().unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     std::fs::write(screenshot_dir().join(name), png).unwrap();
 }
 
 /// The srcdoc of the story frame once it has loaded story `id`.
-fn frame_for(s: &Session, id: &str) -> String {
+pub fn frame_for(s: &Session, id: &str) -> String {
     wait(
         s,
         &format!("story {id} in the frame"),
@@ -146,7 +146,7 @@ fn frame_for(s: &Session, id: &str) -> String {
     .to_string()
 }
 
-fn open_id(s: &Session) -> String {
+pub fn open_id(s: &Session) -> String {
     wait(
         s,
         "an open story",
@@ -236,8 +236,9 @@ pub fn reader_journeys() {
     long_lists_are_paged();
 }
 
-/// 250 stories over three days: the list arrives 100 at a time, grouped by day, and scrolling
-/// (or `j` past the last row) fetches the next page.
+/// 700 stories, 40 minutes apart: the list arrives 100 first, then 500 at a time, grouped by
+/// day; scrolling (or `j` past the last loaded row) fetches the next page; only the rows near
+/// the visible part of the list are in the page (the list is virtualized).
 fn long_lists_are_paged() {
     use tidings::store::{FeedUpdate, IncomingArticle, Library, NewFeed};
     let dir = temp_dir("paged");
@@ -252,12 +253,12 @@ fn long_lists_are_paged() {
             })
             .unwrap();
         let at = now();
-        let items: Vec<IncomingArticle> = (0..250)
+        let items: Vec<IncomingArticle> = (0..700)
             .map(|i| IncomingArticle {
                 item_key: format!("busy-{i}"),
                 url: Some(format!("https://example.org/busy/{i}")),
                 title: format!("Busy story {i}"),
-                published_at: Some(at - i * 20 * 60),
+                published_at: Some(at - i * 40 * 60),
                 content_html: Some(format!("<p>Body of busy story {i}.</p>")),
                 content_text: Some(format!("Body of busy story {i}.")),
                 extraction: "feed",
@@ -270,9 +271,15 @@ fn long_lists_are_paged() {
     let h = Harness::start(&[("TIDINGS_LIBRARY", &lib_path)]);
     let s = h.launch(APP);
     wait(&s, "the first load", "return document.body.dataset.loaded");
-    assert_eq!(text_of(&s, "#count-unread"), "250");
-    let rows = "return document.querySelectorAll('.story-row').length";
-    assert_eq!(js(&s, rows), 100, "the first page only");
+    assert_eq!(text_of(&s, "#count-unread"), "700");
+    let loaded = "return Number(document.getElementById('story-list').dataset.count)";
+    let in_page = "return document.querySelectorAll('.story-row').length";
+    assert_eq!(js(&s, loaded), 100, "the first page only");
+    let rendered = js(&s, in_page).as_i64().unwrap();
+    assert!(
+        (10..=50).contains(&rendered),
+        "one chunk of rows is in the page, not 100: {rendered}"
+    );
     let days = js(&s, "return document.querySelectorAll('.day-head').length");
     assert!(days.as_i64().unwrap() >= 2, "grouped by day: {days}");
     js(
@@ -282,28 +289,56 @@ fn long_lists_are_paged() {
     wait(
         &s,
         "the second page",
-        "return document.querySelectorAll('.story-row').length === 200",
+        "return Number(document.getElementById('story-list').dataset.count) === 600",
+    );
+    // At the bottom: the last rows are there, the first ones are not.
+    js(
+        &s,
+        "const l = document.getElementById('story-list'); l.scrollTop = l.scrollHeight - l.clientHeight; return true;",
+    );
+    wait(
+        &s,
+        "the last loaded rows",
+        "return !!document.querySelector('.story-row[data-index=\"599\"]') \
+         && !document.querySelector('.story-row[data-index=\"0\"]')",
+    );
+    let rendered = js(&s, in_page).as_i64().unwrap();
+    assert!(
+        rendered <= 150,
+        "600 stories loaded, {rendered} rows in the page"
     );
     shot(&s, "reader-long-list.png");
     // j past the last loaded row fetches the last page and opens the next story.
     js(
         &s,
-        "document.querySelector('.story-row[data-index=\"199\"]').click(); return true;",
+        "document.querySelector('.story-row[data-index=\"599\"]').click(); return true;",
     );
-    wait(&s, "story 199 open", "return document.body.dataset.open");
+    wait(&s, "story 599 open", "return document.body.dataset.open");
     key(&s, "j");
     wait(
         &s,
         "the last page",
-        "return document.querySelectorAll('.story-row').length === 250 \
+        "return Number(document.getElementById('story-list').dataset.count) === 700 \
          && !document.querySelector('.list-more')",
     );
-    let id = js(
+    let id = wait(
         &s,
-        "return document.querySelector('.story-row[data-index=\"200\"]').dataset.id",
+        "row 600",
+        "const r = document.querySelector('.story-row[data-index=\"600\"]'); return r ? r.dataset.id : '';",
     );
     let doc = frame_for(&s, id.as_str().unwrap());
-    assert!(doc.contains("Busy story 200"), "{doc}");
+    assert!(doc.contains("Busy story 600"), "{doc}");
+    // Back to the top: the first rows come back.
+    js(
+        &s,
+        "document.getElementById('story-list').scrollTop = 0; return true;",
+    );
+    let first = wait(
+        &s,
+        "the first rows again",
+        "const r = document.querySelector('.story-row[data-index=\"0\"] .row-title'); return r ? r.textContent : '';",
+    );
+    assert_eq!(first, "Busy story 0");
     s.quit().unwrap();
 }
 

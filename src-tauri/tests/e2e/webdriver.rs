@@ -224,6 +224,24 @@ impl Session {
         self.call("DELETE", "/actions", None).map(|_| ())
     }
 
+    /// Drags the element matching `css` by `dx` CSS pixels with the mouse (W3C actions).
+    pub fn drag(&self, css: &str, dx: i64) -> WdResult<()> {
+        let id = self.find(css)?;
+        let origin = json!({ "element-6066-11e4-a52e-4f735466cecf": id });
+        let body = json!({"actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "origin": origin, "x": 0, "y": 0, "duration": 0},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pointerMove", "origin": "pointer", "x": dx / 2, "y": 0, "duration": 50},
+                {"type": "pointerMove", "origin": "pointer", "x": dx - dx / 2, "y": 0, "duration": 50},
+                {"type": "pointerUp", "button": 0}
+            ]
+        }]});
+        self.call("POST", "/actions", Some(&body))?;
+        self.call("DELETE", "/actions", None).map(|_| ())
+    }
+
     /// Polls `script` (which returns a value) until it returns something truthy, or times out.
     pub fn wait_for(&self, script: &str, timeout: Duration) -> WdResult<Value> {
         let start = Instant::now();

@@ -1,0 +1,195 @@
+//! Files the user names in the window: importing an OPML subscription list, exporting one, and
+//! exporting bookmarks as one HTML file or an EPUB book. Paths come from the window's own file
+//! fields (never from article content) and must be absolute; an export never overwrites a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tauri::State;
+use tidings::opml::{parse_opml, write_opml, OpmlSubscription};
+use tidings::store::NewFeed;
+
+use super::CommandError;
+use crate::state::AppState;
+
+/// What `import_opml` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    /// Subscriptions in the file.
+    pub total: usize,
+    /// How many of them were new.
+    pub added: usize,
+    /// Entries without a usable feed URL, and repeats, that were skipped.
+    pub skipped: usize,
+    /// Set when the file was broken part-way (what was read before that point was imported).
+    pub incomplete: Option<String>,
+}
+
+fn absolute(path: &str) -> Result<PathBuf, CommandError> {
+    let path = PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() || !path.is_absolute() {
+        return Err(CommandError::new(
+            "invalid-path",
+            format!("give a full path (starting with /): {}", path.display()),
+        ));
+    }
+    Ok(path)
+}
+
+fn io_error(path: &Path, verb: &str, err: std::io::Error) -> CommandError {
+    let kind = match err.kind() {
+        std::io::ErrorKind::AlreadyExists => "file-exists",
+        std::io::ErrorKind::NotFound => "file-not-found",
+        _ => "file",
+    };
+    CommandError::new(kind, format!("cannot {verb} {}: {err}", path.display()))
+}
+
+/// A new file at `path` (refused if one is there), written whole by `write`.
+fn write_new(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), CommandError>,
+) -> Result<(), CommandError> {
+    let file = std::fs::File::create_new(path).map_err(|e| io_error(path, "create", e))?;
+    let mut out = std::io::BufWriter::new(file);
+    let result = write(&mut out).and_then(|()| out.flush().map_err(|e| io_error(path, "write", e)));
+    if result.is_err() {
+        // Ours, just created and incomplete: do not leave half a file behind.
+        let _ = std::fs::remove_file(path);
+    }
+    result
+}
+
+/// Subscribes to every feed of the OPML file at `path` (folders kept), in one transaction.
+#[tauri::command]
+pub async fn import_opml(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<Imported, CommandError> {
+    let path = absolute(&path)?;
+    state
+        .with_library_io(move |lib| {
+            let bytes = std::fs::read(&path).map_err(|e| io_error(&path, "read", e))?;
+            let opml = parse_opml(&bytes)
+                .map_err(|e| CommandError::new("not-opml", format!("{}: {e}", path.display())))?;
+            let feeds: Vec<NewFeed> = opml
+                .subscriptions
+                .iter()
+                .map(|s| NewFeed {
+                    url: s.xml_url.to_string(),
+                    title: s.title.clone(),
+                    site_url: s.html_url.as_ref().map(ToString::to_string),
+                    folder: s.folder.clone(),
+                    // The user chose this list: its feeds are subscribed directly.
+                    trusted_host: true,
+                })
+                .collect();
+            let added = lib.add_feeds(&feeds)?;
+            Ok(Imported {
+                total: feeds.len(),
+                added,
+                skipped: opml.dropped_urls + opml.duplicates,
+                incomplete: opml.incomplete,
+            })
+        })
+        .await
+}
+
+/// Writes every subscription (with its folder) as OPML 2.0 to a new file at `path`. Returns how
+/// many were written.
+#[tauri::command]
+pub async fn export_opml(state: State<'_, AppState>, path: String) -> Result<usize, CommandError> {
+    let path = absolute(&path)?;
+    state
+        .with_library_io(move |lib| {
+            let subs: Vec<OpmlSubscription> = lib
+                .feeds_for_export()?
+                .into_iter()
+                .filter_map(|f| {
+                    Some(OpmlSubscription {
+                        xml_url: tauri::Url::parse(&f.url).ok()?,
+                        html_url: f
+                            .site_url
+                            .as_deref()
+                            .and_then(|u| tauri::Url::parse(u).ok()),
+                        title: f.title,
+                        folder: f.folder,
+                    })
+                })
+                .collect();
+            let text = write_opml("Tidings subscriptions", &subs);
+            write_new(&path, |out| {
+                out.write_all(text.as_bytes())
+                    .map_err(|e| io_error(&path, "write", e))
+            })?;
+            Ok(subs.len())
+        })
+        .await
+}
+
+/// Exports every bookmarked story to a new file at `path`: `format` is `html` (one
+/// self-contained page) or `epub`. Returns how many stories were written.
+#[tauri::command]
+pub async fn export_bookmarks(
+    state: State<'_, AppState>,
+    path: String,
+    format: String,
+) -> Result<usize, CommandError> {
+    let path = absolute(&path)?;
+    let epub = match format.as_str() {
+        "html" => false,
+        "epub" => true,
+        other => {
+            return Err(CommandError::new(
+                "invalid-format",
+                format!("unknown export format {other:?} (html or epub)"),
+            ))
+        }
+    };
+    let export_error = |e: tidings::export::ExportError| CommandError::new("export", e.to_string());
+    state
+        .with_library_io(move |lib| {
+            let count = tidings::export::bookmarked(lib)?.len();
+            write_new(&path, |out| {
+                if epub {
+                    tidings::export::bookmarks_epub(lib, &mut *out).map_err(export_error)?;
+                    Ok(())
+                } else {
+                    let html = tidings::export::bookmarks_html(lib).map_err(export_error)?;
+                    out.write_all(html.as_bytes())
+                        .map_err(|e| io_error(&path, "write", e))
+                }
+            })?;
+            Ok(count)
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_absolute_paths_and_never_over_a_file() {
+        assert_eq!(absolute("notes.opml").unwrap_err().kind, "invalid-path");
+        assert_eq!(absolute("  ").unwrap_err().kind, "invalid-path");
+        let dir = std::env::temp_dir().join(format!("tidings-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("out.txt");
+        let _ = std::fs::remove_file(&path);
+        write_new(&path, |out| {
+            out.write_all(b"one")
+                .map_err(|e| io_error(&path, "write", e))
+        })
+        .unwrap();
+        let err = write_new(&path, |out| {
+            out.write_all(b"two")
+                .map_err(|e| io_error(&path, "write", e))
+        })
+        .unwrap_err();
+        assert_eq!(err.kind, "file-exists");
+        assert_eq!(std::fs::read(&path).unwrap(), b"one", "left untouched");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
