@@ -74,7 +74,12 @@ export function storyDocument(article, { byline, source, theme, textSize, font }
   header.append(el(doc, "p", "story-source", source));
   header.append(el(doc, "h1", "story-title", article.title || "Untitled"));
   if (byline) header.append(el(doc, "p", "story-byline", byline));
-  const body = doc.body;
+  // A body that was only a <frameset> has none left once that is removed.
+  let body = doc.body;
+  if (!body) {
+    body = doc.createElement("body");
+    root.append(body);
+  }
   body.prepend(header);
   // The lead image, when the body does not show it: served offline by the app's image scheme.
   const lead = article.lead_image_src;
