@@ -957,6 +957,17 @@ mod fuzz {
         }
 
         #[test]
+        fn extract_never_panics_and_keeps_only_inert_html(html in html_soup()) {
+            let url = Url::parse("https://news.example/2026/story.html").unwrap();
+            let page = format!("<html><head><title>T</title></head><body><article>{html}</article></body></html>");
+            if let Ok(article) = bounded("extract", || tidings::extract::extract(page.as_bytes(), &url))? {
+                let found = active_content(&article.content_html);
+                prop_assert!(found.is_empty(), "{:?} in {:?}", found, article.content_html);
+            }
+            bounded("extract raw", || tidings::extract::extract(html.as_bytes(), &url))?.ok();
+        }
+
+        #[test]
         fn parse_opml_never_panics(bytes in xml_soup()) {
             if let Ok(opml) = bounded("parse_opml", || tidings::opml::parse_opml(&bytes))? {
                 for sub in &opml.subscriptions {

@@ -59,8 +59,12 @@ pub fn add(lib: &mut Library, args: &AddArgs) -> anyhow::Result<()> {
                 trusted_host: true,
             }
         }
-        // Offline or the server is down: subscribe anyway, the next sync retries it.
-        Err(SubscribeError::Fetch(err)) => {
+        // Offline or the server is down: subscribe anyway, the next sync retries it. Any other
+        // answer (404, not a feed…) is the address's fault and is reported instead.
+        Err(SubscribeError::Fetch(
+            err @ (crate::feeds::fetch::FetchError::Connect { .. }
+            | crate::feeds::fetch::FetchError::Timeout { .. }),
+        )) => {
             eprintln!("tidings: warning: could not check the feed now ({err}); subscribed anyway, the next sync will fetch it");
             NewFeed {
                 url: address.to_string(),
