@@ -1,5 +1,8 @@
 # Tidings: `make run` launches the app, `make test` runs every check and test.
 # Both first install what a fresh Debian 12 machine lacks (scripts/install-deps).
+# `make package` builds the Debian package (target/package/tidings_*.deb); `make package-test`
+# builds it, checks it (dpkg-deb, lintian), installs it, starts it under Xvfb and removes it.
+# Neither is part of `make test`.
 
 SHELL := /bin/bash
 # One shared target dir, kept between clones (CI clones afresh each run).
@@ -7,7 +10,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/tidings/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: run test deps-run deps-test fmt-check clippy unit e2e build
+.PHONY: run test deps-run deps-test fmt-check clippy unit e2e build package package-test deps-package
 
 run: deps-run
 	$(CARGO) build -p tidings-app -p tidings
@@ -37,3 +40,12 @@ e2e:
 
 build:
 	$(CARGO) build --workspace --locked
+
+deps-package:
+	@scripts/install-deps package
+
+package: deps-package
+	packaging/build-deb
+
+package-test: deps-package
+	scripts/package-test
