@@ -159,3 +159,19 @@ export function onSyncFinished(handler) {
 export function onSyncFailed(handler) {
   return tauri().event.listen("sync-failed", (e) => handler(e.payload));
 }
+
+/**
+ * `open-request`: { kind: "subscribe", url } | { kind: "import", path } — what a later launch
+ * of the app (a clicked feed: link, a double-clicked feed or OPML file) asks this window to
+ * open. The first launch's requests are in `window.__TIDINGS_OPEN_REQUESTS__`.
+ */
+export function onOpenRequest(handler) {
+  return tauri().event.listen("open-request", (e) => handler(e.payload));
+}
+
+/** The first launch's open requests (read once). */
+export function startupOpenRequests() {
+  const list = window.__TIDINGS_OPEN_REQUESTS__;
+  window.__TIDINGS_OPEN_REQUESTS__ = [];
+  return Array.isArray(list) ? list : [];
+}

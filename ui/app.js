@@ -1577,9 +1577,38 @@ function wire() {
     api.onSyncProgress(onSyncProgress);
     api.onSyncFinished(onSyncFinished);
     api.onSyncFailed(syncFailed);
+    api.onOpenRequest((request) => queueOpenRequests([request]));
+    $("add-dialog").addEventListener("close", () => setTimeout(nextOpenRequest, 0));
+    $("file-dialog").addEventListener("close", () => setTimeout(nextOpenRequest, 0));
   } catch (_) {
     // no backend: start() shows the error
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Open requests: a feed link or file the desktop handed to Tidings. Nothing happens silently:
+// each opens the matching dialog, filled in, for the user to confirm; one at a time.
+
+const openQueue = [];
+
+function nextOpenRequest() {
+  if ($("add-dialog").open || $("file-dialog").open) return;
+  const request = openQueue.shift();
+  if (!request) return;
+  if (request.kind === "subscribe" && typeof request.url === "string") {
+    openAddDialog();
+    $("add-address").value = request.url;
+  } else if (request.kind === "import" && typeof request.path === "string") {
+    openFileDialog("import-opml");
+    $("file-path").value = request.path;
+  } else {
+    nextOpenRequest();
+  }
+}
+
+function queueOpenRequests(requests) {
+  openQueue.push(...requests);
+  nextOpenRequest();
 }
 
 async function start() {
@@ -1600,6 +1629,7 @@ async function start() {
   await Promise.all([listShown, refreshSources(), loadSettings()]);
   $("story-list").focus({ preventScroll: true });
   document.body.dataset.loaded = "true";
+  queueOpenRequests(api.startupOpenRequests());
   // The cached library is on screen: now sync, if the user asked for automatic sync.
   if (state.autoSync && state.settings.sync_interval !== "off" && state.summary && state.summary.feeds > 0) {
     requestAnimationFrame(() => setTimeout(syncNow, 0));

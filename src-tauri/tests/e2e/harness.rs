@@ -113,6 +113,12 @@ impl Harness {
     pub fn launch(&self, app: &str) -> Session {
         Session::start(self.port, app).unwrap_or_else(|e| panic!("app did not start: {e}"))
     }
+
+    /// Launches the app binary with command-line arguments.
+    pub fn launch_with_args(&self, app: &str, args: &[&str]) -> Session {
+        Session::start_with_args(self.port, app, args)
+            .unwrap_or_else(|e| panic!("app did not start: {e}"))
+    }
 }
 
 extern "C" {

@@ -51,6 +51,7 @@ fn management_journeys() {
 fn skeleton_journeys() {
     // One test function, journeys in sequence: one driver session at a time on two cores.
     empty_library_shows_the_empty_state();
+    a_feed_link_on_the_command_line_opens_the_add_dialog_filled_in();
     counts_come_from_the_library_file();
     an_unreadable_library_is_reported_in_the_window();
 }
@@ -128,5 +129,29 @@ fn an_unreadable_library_is_reported_in_the_window() {
         std::fs::read(&lib_path).unwrap(),
         junk,
         "the file must be left alone"
+    );
+}
+
+fn a_feed_link_on_the_command_line_opens_the_add_dialog_filled_in() {
+    let dir = temp_dir("open-request");
+    let lib = dir.join("library.sqlite");
+    let h = Harness::start(&[("TIDINGS_LIBRARY", &lib)]);
+    // A closed loopback port: nothing answers, and nothing is fetched unless the user confirms.
+    let s = h.launch_with_args(APP, &["feed:http://127.0.0.1:9/feed.xml"]);
+    loaded_state(&s);
+    let filled = s
+        .wait_for(
+            "const d = document.getElementById('add-dialog');
+             return d && d.open ? document.getElementById('add-address').value : ''",
+            Duration::from_secs(20),
+        )
+        .unwrap_or_else(|e| panic!("the add dialog did not open for the link: {e}"));
+    assert_eq!(filled, "http://127.0.0.1:9/feed.xml");
+    s.quit().unwrap();
+    let opened = Library::open(&lib).unwrap();
+    assert_eq!(
+        opened.summary().unwrap().feeds,
+        0,
+        "a link never subscribes by itself"
     );
 }
