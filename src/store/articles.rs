@@ -167,8 +167,8 @@ impl Library {
     /// Marks one article read or unread.
     pub fn set_read(&mut self, id: i64, read: bool) -> Result<()> {
         let changed = self.conn.execute(
-            "UPDATE articles SET read = ?2, read_at = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1",
-            rusqlite::params![id, read, super::now()],
+            "UPDATE articles SET read = ?2 WHERE id = ?1",
+            rusqlite::params![id, read],
         )?;
         if changed == 0 {
             return Err(super::StoreError::NotFound {

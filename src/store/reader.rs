@@ -228,14 +228,13 @@ impl Library {
     ) -> Result<usize> {
         let (filter, filter_args) = list_filter(list);
         let sql = format!(
-            "UPDATE articles SET read = 1, read_at = ?
+            "UPDATE articles SET read = 1
              WHERE read = 0 AND id <= ? AND sort_at < ? AND id IN (
                 SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {filter})"
         );
-        let now = super::now();
         let as_of = as_of.unwrap_or(i64::MAX);
         let before = before.unwrap_or(i64::MAX);
-        let mut params: Vec<&dyn ToSql> = vec![&now, &as_of, &before];
+        let mut params: Vec<&dyn ToSql> = vec![&as_of, &before];
         params.extend(filter_args.iter().map(|b| b.as_ref()));
         let tx = self.conn.transaction()?;
         let changed = tx.execute(&sql, params.as_slice())?;
