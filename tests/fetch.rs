@@ -292,7 +292,11 @@ async fn fifty_megabytes_stop_at_the_cap() {
         "{err:?}"
     );
 
-    // No length known: read as a stream and cut at the cap.
+    // No length known: read as a stream and cut at the cap. Counted from here on: what the
+    // server wrote before the first refusal reached it sits in loopback socket buffers, which
+    // can hold several MB, so the bound is the cap plus that slack, well under the 50 MB.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = server.body_bytes_sent();
     let err = f
         .fetch(trusted_feed(&server, "/chunked"))
         .await
@@ -300,10 +304,10 @@ async fn fifty_megabytes_stop_at_the_cap() {
     assert!(matches!(err, FetchError::TooLarge { .. }), "{err:?}");
     assert!(err.to_string().contains("/chunked"), "{err}");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let sent = server.body_bytes_sent();
+    let sent = server.body_bytes_sent() - before;
     assert!(
-        sent < FIFTY_MB / 2,
-        "server wrote {sent} bytes: the client kept reading"
+        sent < 30 * 1024 * 1024,
+        "server wrote {sent} bytes for /chunked: the client kept reading"
     );
     assert!(start.elapsed() < Duration::from_secs(20));
 
