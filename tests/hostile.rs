@@ -17,11 +17,11 @@ use proptest::prelude::*;
 use scraper::Html;
 use tidings::feeds::fetch::{FetchConfig, Fetcher};
 use tidings::sanitize::{rewrite_images, sanitize_html};
-use tidings::store::{ArticleFilter, Library, NewFeed};
-use tidings::sync::{sync_library, SyncOptions, SyncReport};
+use tidings::store::{ArticleFilter, Library};
+use tidings::sync::SyncReport;
 use url::Url;
 
-use crate::support::{Request, Response, TestServer};
+use crate::support::{library, Request, Response, TestServer};
 
 // ---------------------------------------------------------------------------------------------
 // The corpus and the checker.
@@ -266,45 +266,21 @@ fn every_vector_is_inert_after_sanitize_html_and_rewrite_images() {
 // The corpus through sync: feed items of every format, and story pages.
 
 fn temp_library(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tidings-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("library.sqlite")
+    library::temp_library("hostile", name)
 }
 
 fn subscribe(path: &Path, urls: &[String]) {
-    let mut lib = Library::open(path).unwrap();
-    let feeds: Vec<NewFeed> = urls
-        .iter()
-        .map(|url| NewFeed {
-            url: url.clone(),
-            trusted_host: true,
-            ..NewFeed::default()
-        })
-        .collect();
-    assert_eq!(lib.add_feeds(&feeds).unwrap(), urls.len());
+    assert_eq!(library::subscribe(path, urls), urls.len());
 }
 
 fn run_sync(path: &Path, feeds_only: bool) -> SyncReport {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let options = SyncOptions {
-        feeds_only,
-        ignore_backoff: true,
-        ..SyncOptions::default()
-    };
     let fetcher = Fetcher::new(FetchConfig {
         request_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(2),
         ..FetchConfig::default()
     })
     .unwrap();
-    runtime
-        .block_on(sync_library(path, &fetcher, &options, &|_| {}))
-        .unwrap()
+    library::run_sync_with(path, &fetcher, feeds_only)
 }
 
 fn xml_escape(s: &str) -> String {

@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tidings::feeds::fetch::{FetchConfig, Fetcher};
-use tidings::store::{ArticleFilter, Library, NewFeed};
-use tidings::sync::{sync_library, SyncOptions, SyncReport};
+use tidings::store::{ArticleFilter, Library};
+use tidings::sync::SyncReport;
 
-use crate::support::{Request, Response, TestServer};
+use crate::support::{library, Request, Response, TestServer};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,22 +19,11 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn temp_library(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tidings-sync-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("library.sqlite")
+    library::temp_library("sync", name)
 }
 
 fn subscribe(path: &Path, urls: &[String]) {
-    let mut lib = Library::open(path).unwrap();
-    for url in urls {
-        lib.add_feed(&NewFeed {
-            url: url.clone(),
-            trusted_host: true,
-            ..NewFeed::default()
-        })
-        .unwrap();
-    }
+    library::subscribe(path, urls);
 }
 
 fn fetcher() -> Fetcher {
@@ -48,20 +37,7 @@ fn fetcher() -> Fetcher {
 }
 
 fn run_sync(path: &Path, feeds_only: bool) -> SyncReport {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let options = SyncOptions {
-        feeds_only,
-        ignore_backoff: true,
-        ..SyncOptions::default()
-    };
-    let fetcher = fetcher();
-    runtime
-        .block_on(sync_library(path, &fetcher, &options, &|_| {}))
-        .unwrap()
+    library::run_sync_with(path, &fetcher(), feeds_only)
 }
 
 /// Serves a fixture with an ETag, answering 304 when the client sends it back.

@@ -40,6 +40,8 @@
 
 #![allow(dead_code)] // each test module uses a different part of it
 
+pub mod library;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
