@@ -6,7 +6,92 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use rusqlite::{params, Connection};
 use tidings::store::{ArticleFilter, FeedUpdate, IncomingArticle, Library, NewFeed};
+
+/// The peer: Newsboat's cache, the same articles written into an empty cache file made by
+/// Newsboat itself (`NEWSBOAT_CACHE`, made by scripts/bench-library), queried the way Newsboat
+/// 2.21 does it (src/cache.cpp: search is `title LIKE '%q%' OR content LIKE '%q%'`, marking a
+/// feed read is one UPDATE per feed URL, synchronous=OFF).
+struct NewsboatCache {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl NewsboatCache {
+    fn create(template: &std::path::Path, dir: &std::path::Path) -> NewsboatCache {
+        let path = dir.join("newsboat-cache.db");
+        std::fs::copy(template, &path).expect("copy the Newsboat cache template");
+        let conn = Connection::open(&path).expect("open the Newsboat cache");
+        conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA case_sensitive_like = OFF;")
+            .expect("pragmas");
+        NewsboatCache { conn, path }
+    }
+
+    fn store(&mut self, feed_url: &str, title: &str, items: &[IncomingArticle]) {
+        let tx = self.conn.transaction().expect("tx");
+        tx.execute(
+            "INSERT INTO rss_feed (rssurl, url, title, is_rtl) VALUES (?1, ?1, ?2, 0)",
+            params![feed_url, title],
+        )
+        .expect("feed");
+        for a in items {
+            tx.execute(
+                "INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content,
+                     unread, enclosure_url, enclosure_type, enqueued, base)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, '', '', 0, '')",
+                params![
+                    a.item_key,
+                    a.title,
+                    a.author.as_deref().unwrap_or(""),
+                    a.url.as_deref().unwrap_or(""),
+                    feed_url,
+                    a.published_at.unwrap_or(0),
+                    a.content_html.as_deref().unwrap_or(""),
+                ],
+            )
+            .expect("item");
+        }
+        tx.commit().expect("commit");
+    }
+
+    /// Newsboat's search_for_items over all feeds; returns how many matched.
+    fn search(&self, query: &str) -> usize {
+        // Newsboat has no query language: a prefix query is its stem, a phrase its words.
+        let needle = format!("%{}%", query.trim_end_matches('*'));
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT guid, title, author, url, pubDate, length(content), unread, feedurl,
+                        enclosure_url, enclosure_type, enqueued, flags, base
+                 FROM rss_item WHERE (title LIKE ?1 OR content LIKE ?1) AND deleted = 0
+                 ORDER BY pubDate DESC, id DESC",
+            )
+            .expect("prepare");
+        let rows = stmt
+            .query_map([&needle], |r| r.get::<_, String>(0))
+            .expect("query");
+        rows.count()
+    }
+
+    fn mark_feeds_read(&self, feed_urls: &[String]) -> usize {
+        feed_urls
+            .iter()
+            .map(|url| {
+                self.conn
+                    .execute(
+                        "UPDATE rss_item SET unread = '0' WHERE unread != '0' AND feedurl = ?1",
+                        [url],
+                    )
+                    .expect("mark read")
+            })
+            .sum()
+    }
+
+    fn size(&self) -> u64 {
+        std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
+    }
+}
 
 struct Rng(u64);
 impl Rng {
@@ -94,6 +179,8 @@ fn main() {
     );
     let build_start = Instant::now();
     let mut lib = Library::open(&path).expect("open");
+    let mut newsboat = std::env::var_os("NEWSBOAT_CACHE")
+        .map(|template| NewsboatCache::create(std::path::Path::new(&template), &dir));
     let mut feed_ids = Vec::new();
     let mut text_bytes = 0usize;
     for f in 0..feeds {
@@ -129,6 +216,13 @@ fn main() {
             .collect();
         lib.store_feed_result(id, &FeedUpdate::default(), &items)
             .expect("store");
+        if let Some(nb) = newsboat.as_mut() {
+            nb.store(
+                &format!("https://feed{f}.example/rss"),
+                &format!("Feed {f}"),
+                &items,
+            );
+        }
         if f % 100 == 99 {
             eprintln!(
                 "  {} feeds, {:.0} s",
@@ -212,10 +306,11 @@ fn main() {
     }
     drop(lib);
     let mut lib = Library::open(&path).expect("open");
+    let folder = (feeds / 100).clamp(1, 4) - 1;
     let (marked, mark_all) = time(|| {
         lib.mark_read_where(
             &tidings::store::StoryList::Folder {
-                name: format!("Folder {}", (feeds / 100).clamp(1, 4) - 1),
+                name: format!("Folder {folder}"),
             },
             None,
             None,
@@ -298,5 +393,56 @@ fn main() {
     println!(
         "(search results returned: {hits} over {} queries)",
         queries.len()
+    );
+
+    let Some(nb) = newsboat else {
+        println!("(no NEWSBOAT_CACHE: the Newsboat comparison was skipped)");
+        return;
+    };
+    // A full scan per query costs Newsboat seconds: every 5th query, the same mix.
+    let sample: Vec<&String> = queries.iter().step_by(5).collect();
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut our_hits, mut their_hits) = (0, 0);
+    for q in &sample {
+        let (r, d) = time(|| lib.search(q, 50).expect("search"));
+        our_hits += r.len();
+        ours.push(d);
+        let (n, d) = time(|| nb.search(q));
+        their_hits += n;
+        theirs.push(d);
+    }
+    let folder_feeds: Vec<String> = (folder * 100..(folder * 100 + 100).min(feeds))
+        .map(|f| format!("https://feed{f}.example/rss"))
+        .collect();
+    let (nb_marked, nb_mark) = time(|| nb.mark_feeds_read(&folder_feeds));
+    let (o50, o95) = (percentile(&mut ours, 0.5), percentile(&mut ours, 0.95));
+    let (t50, t95) = (percentile(&mut theirs, 0.5), percentile(&mut theirs, 0.95));
+    let nb_size = nb.size();
+    println!("\n| same articles | Tidings | Newsboat 2.21 cache | ratio |");
+    println!("|---|---|---|---|");
+    println!(
+        "| file size per article | {:.1} KB | {:.1} KB | {:.2}x |",
+        size as f64 / articles as f64 / 1024.0,
+        nb_size as f64 / articles as f64 / 1024.0,
+        size as f64 / nb_size.max(1) as f64
+    );
+    println!(
+        "| search p50 ({} queries) | {o50:.2} ms | {t50:.1} ms | {:.4}x |",
+        sample.len(),
+        o50 / t50
+    );
+    println!(
+        "| search p95 | {o95:.2} ms | {t95:.1} ms | {:.4}x |",
+        o95 / t95
+    );
+    println!(
+        "| mark a folder read ({marked} / {nb_marked} stories) | {:.0} ms | {:.0} ms | {:.2}x |",
+        mark_all.as_secs_f64() * 1000.0,
+        nb_mark.as_secs_f64() * 1000.0,
+        mark_all.as_secs_f64() / nb_mark.as_secs_f64()
+    );
+    println!(
+        "(matches: Tidings {our_hits} (ranked, first 50 each), Newsboat {their_hits} (all, by date); \
+         Tidings stores the text twice — HTML and plain text — plus its search index)"
     );
 }

@@ -27,10 +27,15 @@ pub struct ArticleFilter {
     pub bookmarked_only: bool,
 }
 
-/// The columns [`summary_from_row`] reads, over `articles a JOIN feeds f`.
+/// The columns [`summary_from_row`] reads, over `articles a JOIN feeds f JOIN article_status s`
+/// (see [`STATUS_JOIN`]).
 pub(crate) const SUMMARY_COLUMNS: &str =
     "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
-     a.url, a.author, a.published_at, a.read, a.bookmarked";
+     a.url, a.author, a.published_at, s.read, a.bookmarked";
+
+/// The join that brings an article's reading state (`s.read`) beside `articles a`: read
+/// state lives in its own table (schema step 4) so marking read never rewrites an article.
+pub(crate) const STATUS_JOIN: &str = "JOIN article_status s ON s.article_id = a.id";
 
 pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
@@ -60,7 +65,7 @@ impl Library {
             conditions.push("a.feed_id = ?3");
         }
         if filter.unread_only {
-            conditions.push("a.read = 0");
+            conditions.push("s.read = 0");
         }
         if filter.bookmarked_only {
             conditions.push("a.bookmarked = 1");
@@ -70,11 +75,17 @@ impl Library {
         } else {
             format!("WHERE {}", conditions.join(" AND "))
         };
+        // The unread list across feeds walks the status table's (read, date) index.
+        let order = if filter.unread_only && filter.feed_id.is_none() {
+            "s.sort_at DESC, s.article_id DESC"
+        } else {
+            "a.sort_at DESC, a.id DESC"
+        };
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS}
-             FROM articles a JOIN feeds f ON f.id = a.feed_id
+             FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
              {where_clause}
-             ORDER BY a.sort_at DESC, a.id DESC
+             ORDER BY {order}
              LIMIT ?1 OFFSET ?2"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -121,12 +132,13 @@ impl Library {
         use rusqlite::OptionalExtension;
         self.conn
             .query_row(
-                "SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
+                &format!("SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
                     a.url, a.author, a.published_at, a.updated_at, a.fetched_at, a.teaser_html,
                     a.content_html, a.content_text, a.lead_image, a.lang, a.dir, a.word_count,
-                    a.extraction, a.extraction_note, a.read, a.bookmarked, a.note,
+                    a.extraction, a.extraction_note, s.read, a.bookmarked, a.note,
                     (SELECT count(*) FROM article_revisions r WHERE r.article_id = a.id)
-                 FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1",
+                 FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
+                 WHERE a.id = ?1"),
                 [id],
                 |r| {
                     Ok(Article {
@@ -167,7 +179,7 @@ impl Library {
     /// Marks one article read or unread.
     pub fn set_read(&mut self, id: i64, read: bool) -> Result<()> {
         let changed = self.conn.execute(
-            "UPDATE articles SET read = ?2 WHERE id = ?1",
+            "UPDATE article_status SET read = ?2 WHERE article_id = ?1",
             rusqlite::params![id, read],
         )?;
         if changed == 0 {

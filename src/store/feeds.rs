@@ -42,8 +42,8 @@ const FEED_COLUMNS: &str =
     "f.id, f.url, f.site_url, coalesce(f.custom_title, nullif(f.title, ''), f.url),
     d.name, f.status, f.trusted_host, f.format, f.parse_report, f.last_success_at, f.last_error,
     f.error_count, f.next_attempt_at,
-    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0),
-    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id)";
+    (SELECT count(*) FROM article_status s WHERE s.feed_id = f.id AND s.read = 0),
+    (SELECT count(*) FROM article_status s WHERE s.feed_id = f.id)";
 
 fn feed_from_row(r: &Row<'_>) -> rusqlite::Result<Feed> {
     Ok(Feed {

@@ -131,11 +131,13 @@ impl Library {
             tx.execute(
                 "INSERT OR IGNORE INTO tombstones(feed_id, item_key, deleted_at)
                  SELECT feed_id, item_key, ?3 FROM articles
-                 WHERE bookmarked = 0 AND read = ?1 AND fetched_at < ?2",
+                 WHERE bookmarked = 0 AND fetched_at < ?2
+                   AND (SELECT read FROM article_status WHERE article_id = id) = ?1",
                 params![read, cutoff, at],
             )?;
             deleted += tx.execute(
-                "DELETE FROM articles WHERE bookmarked = 0 AND read = ?1 AND fetched_at < ?2",
+                "DELETE FROM articles WHERE bookmarked = 0 AND fetched_at < ?2
+                   AND (SELECT read FROM article_status WHERE article_id = id) = ?1",
                 params![read, cutoff],
             )?;
         }

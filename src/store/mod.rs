@@ -254,7 +254,7 @@ impl Library {
                 (SELECT count(*) FROM folders),
                 (SELECT count(*) FROM feeds WHERE status != 'unsubscribed'),
                 (SELECT count(*) FROM articles),
-                (SELECT count(*) FROM articles WHERE read = 0),
+                (SELECT count(*) FROM article_status WHERE read = 0),
                 (SELECT count(*) FROM articles WHERE bookmarked = 1)",
             [],
             |r| {

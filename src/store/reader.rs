@@ -9,6 +9,7 @@
 use rusqlite::{OptionalExtension, Row, ToSql};
 use serde::{Deserialize, Serialize};
 
+use super::articles::STATUS_JOIN;
 use super::{Article, Feed, Library, Result, StoreError};
 
 /// Which stories a list shows. Stories of unsubscribed feeds appear only in `Bookmarks` (and
@@ -88,11 +89,21 @@ pub struct Sources {
     pub feeds: Vec<Feed>,
 }
 
-/// The `WHERE` clause (on `articles a JOIN feeds f`) and its parameters for a list.
+/// The columns a list is ordered by (date, then id), newest first. The unread list walks the
+/// status table's (read, date) index; every other list the articles' own date indexes.
+fn list_order(list: &StoryList) -> (&'static str, &'static str) {
+    match list {
+        StoryList::Unread => ("s.sort_at", "s.article_id"),
+        _ => ("a.sort_at", "a.id"),
+    }
+}
+
+/// The `WHERE` clause (on `articles a JOIN feeds f` and [`STATUS_JOIN`]) and its parameters
+/// for a list.
 fn list_filter(list: &StoryList) -> (String, Vec<Box<dyn ToSql>>) {
     let subscribed = "f.status != 'unsubscribed'";
     match list {
-        StoryList::Unread => (format!("{subscribed} AND a.read = 0"), vec![]),
+        StoryList::Unread => (format!("{subscribed} AND s.read = 0"), vec![]),
         StoryList::All => (subscribed.to_string(), vec![]),
         StoryList::Today { since } => (
             format!("{subscribed} AND a.sort_at >= ?"),
@@ -128,10 +139,10 @@ impl Library {
     pub fn sources(&self, today_since: i64) -> Result<Sources> {
         let counts = self.conn.query_row(
             "SELECT
-                (SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
-                  WHERE a.read = 0 AND f.status != 'unsubscribed'),
-                (SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
-                  WHERE a.read = 0 AND a.sort_at >= ?1 AND f.status != 'unsubscribed'),
+                (SELECT count(*) FROM article_status s JOIN feeds f ON f.id = s.feed_id
+                  WHERE s.read = 0 AND f.status != 'unsubscribed'),
+                (SELECT count(*) FROM article_status s JOIN feeds f ON f.id = s.feed_id
+                  WHERE s.read = 0 AND s.sort_at >= ?1 AND f.status != 'unsubscribed'),
                 (SELECT count(*) FROM articles WHERE bookmarked = 1),
                 (SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
                   WHERE f.status != 'unsubscribed')",
@@ -161,23 +172,24 @@ impl Library {
     ) -> Result<StoryPage> {
         let limit = limit.clamp(1, 500);
         let (filter, mut args) = list_filter(list);
+        let (by_date, by_id) = list_order(list);
         let cursor = match after {
             Some(c) => {
                 args.push(Box::new(c.sort_at));
                 args.push(Box::new(c.id));
-                " AND (a.sort_at, a.id) < (?, ?)"
+                format!(" AND ({by_date}, {by_id}) < (?, ?)")
             }
-            None => "",
+            None => String::new(),
         };
         // One more than asked tells whether there is a next page.
         args.push(Box::new(limit + 1));
         let sql = format!(
             "SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
                     a.author, a.published_at, a.sort_at, substr(a.content_text, 1, {TEASER_CHARS}),
-                    a.read, a.bookmarked
-             FROM articles a JOIN feeds f ON f.id = a.feed_id
+                    s.read, a.bookmarked
+             FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
              WHERE {filter}{cursor}
-             ORDER BY a.sort_at DESC, a.id DESC
+             ORDER BY {by_date} DESC, {by_id} DESC
              LIMIT ?"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -228,9 +240,10 @@ impl Library {
     ) -> Result<usize> {
         let (filter, filter_args) = list_filter(list);
         let sql = format!(
-            "UPDATE articles SET read = 1
-             WHERE read = 0 AND id <= ? AND sort_at < ? AND id IN (
-                SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {filter})"
+            "UPDATE article_status SET read = 1
+             WHERE read = 0 AND article_id <= ? AND sort_at < ? AND article_id IN (
+                SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
+                WHERE {filter})"
         );
         let as_of = as_of.unwrap_or(i64::MAX);
         let before = before.unwrap_or(i64::MAX);
@@ -371,5 +384,43 @@ mod tests {
             lib.story_url(9999),
             Err(StoreError::NotFound { .. })
         ));
+    }
+
+    #[test]
+    fn reading_state_has_one_row_per_article_and_goes_with_it() {
+        let mut lib = library("status");
+        let a = feed_with(&mut lib, "https://a.example/feed", None, 3);
+        let b = feed_with(&mut lib, "https://b.example/feed", None, 2);
+        let status_rows = |lib: &Library| -> (i64, i64) {
+            lib.conn
+                .query_row(
+                    "SELECT count(*), (SELECT count(*) FROM articles) FROM article_status",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap()
+        };
+        assert_eq!(status_rows(&lib), (5, 5));
+        let first_b = lib
+            .story_page(&StoryList::Feed { id: b }, None, 1)
+            .unwrap()
+            .stories[0]
+            .id;
+        lib.set_read(first_b, true).unwrap();
+        // A story whose date changes moves in the unread list too.
+        lib.conn
+            .execute(
+                "UPDATE articles SET sort_at = 9999999999 WHERE feed_id = ?1",
+                [a],
+            )
+            .unwrap();
+        let unread = lib.story_page(&StoryList::Unread, None, 10).unwrap();
+        assert_eq!(unread.stories.len(), 4);
+        assert!(unread.stories[..3].iter().all(|s| s.feed_id == a));
+        lib.unsubscribe(a).unwrap();
+        assert_eq!(status_rows(&lib), (2, 2));
+        let counts = lib.sources(0).unwrap();
+        assert_eq!((counts.counts.unread, counts.counts.all), (1, 2));
+        assert_eq!(counts.feeds[0].unread, 1);
     }
 }

@@ -6,6 +6,7 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use super::articles::{STATUS_JOIN, SUMMARY_COLUMNS};
 use super::{ArticleSummary, Library, Result};
 
 /// One piece of a snippet: text, and whether it matched the query.
@@ -241,10 +242,10 @@ impl Library {
                 SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?1
                 ORDER BY rowid DESC LIMIT {RANKED_MATCHES}),
              top AS (SELECT id, rank FROM recent ORDER BY rank LIMIT ?2)
-             SELECT {}, a.content_text
+             SELECT {SUMMARY_COLUMNS}, a.content_text
              FROM top JOIN articles a ON a.id = top.id JOIN feeds f ON f.id = a.feed_id
-             ORDER BY top.rank, a.sort_at DESC",
-            super::articles::SUMMARY_COLUMNS
+             {STATUS_JOIN}
+             ORDER BY top.rank, a.sort_at DESC"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![expr, limit], |r| {
