@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "import_opml",
     "export_opml",
     "export_bookmarks",
+    "choose_file",
     "settings",
     "set_setting",
 ];

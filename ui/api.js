@@ -117,6 +117,14 @@ export function exportOpml(path) {
   return invoke("export_opml", { path });
 }
 
+/**
+ * Opens the desktop's file chooser for a file action ("import-opml", "export-opml",
+ * "export-html", "export-epub") at the suggested path; resolves to the chosen path or null.
+ */
+export function chooseFile(purpose, suggested) {
+  return invoke("choose_file", { purpose, suggested });
+}
+
 /** Writes every bookmark to a new file, `format` "html" or "epub"; resolves to how many. */
 export function exportBookmarks(path, format) {
   return invoke("export_bookmarks", { path, format });

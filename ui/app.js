@@ -1197,7 +1197,8 @@ async function onUnsubscribe(event) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Files: import and export (the path is typed; an export never overwrites a file)
+// Files: import and export (the path is typed or chosen in the desktop's file chooser; an
+// export never overwrites a file)
 
 const FILE_ACTIONS = {
   "import-opml": {
@@ -1272,6 +1273,24 @@ function openFileDialog(kind) {
   $("file-path").focus();
 }
 
+async function onFileChoose() {
+  if (!fileAction) return;
+  $("file-choose").disabled = true;
+  try {
+    const chosen = await api.chooseFile(fileAction, $("file-path").value.trim());
+    if (chosen) {
+      $("file-path").value = chosen;
+      show("file-error", false);
+    }
+  } catch (error) {
+    $("file-error").textContent = `The file chooser could not open (${errorText(error)}); type the path instead.`;
+    show("file-error", true);
+  } finally {
+    $("file-choose").disabled = false;
+    $("file-path").focus();
+  }
+}
+
 async function onFileSubmit(event) {
   event.preventDefault();
   const action = FILE_ACTIONS[fileAction];
@@ -1323,6 +1342,7 @@ async function loadSettings() {
     const loaded = await api.settings();
     Object.assign(state.settings, loaded.values);
     state.autoSync = loaded.auto_sync;
+    state.autoSyncSeconds = loaded.auto_sync_seconds || 0;
     state.homeDir = loaded.home_dir || "";
     applySettings();
   } catch (error) {
@@ -1355,15 +1375,19 @@ function onSettingChange(event) {
 }
 
 let autoSyncTimer = 0;
-/** Syncs every `sync_interval` minutes (never when off, or when the app was told not to). */
+/**
+ * Syncs every `sync_interval` minutes (never when off, or when the app was told not to; a
+ * test may shorten the period to seconds with TIDINGS_AUTO_SYNC=every:N).
+ */
 function scheduleAutoSync() {
   clearInterval(autoSyncTimer);
   autoSyncTimer = 0;
   const minutes = Number(state.settings.sync_interval);
   if (!state.autoSync || !(minutes > 0)) return;
+  const period = state.autoSyncSeconds ? state.autoSyncSeconds * 1000 : minutes * 60 * 1000;
   autoSyncTimer = setInterval(() => {
     if (!state.syncing && state.summary && state.summary.feeds > 0) syncNow();
-  }, minutes * 60 * 1000);
+  }, period);
 }
 
 const PANE_MIN = { sources: 160, stories: 240 };
@@ -1541,6 +1565,7 @@ function wire() {
   $("unsubscribe-cancel").addEventListener("click", () => $("unsubscribe-dialog").close());
   $("file-form").addEventListener("submit", onFileSubmit);
   $("file-cancel").addEventListener("click", () => $("file-dialog").close());
+  $("file-choose").addEventListener("click", onFileChoose);
   $("settings-button").addEventListener("click", openSettings);
   $("settings-form").addEventListener("change", onSettingChange);
   $("settings-form").addEventListener("submit", (event) => {

@@ -46,6 +46,9 @@ fn main() {
                 .build(),
         )
         .plugin(startup_requests_plugin(&startup_requests))
+        // The desktop's file chooser, used from Rust only (`choose_file`): the window is
+        // granted none of the plugin's own commands.
+        .plugin(tauri_plugin_dialog::init())
         .manage(app_state)
         .register_asynchronous_uri_scheme_protocol(tidings::sanitize::IMAGE_SCHEME, images::serve)
         .invoke_handler(tauri::generate_handler![
@@ -67,6 +70,7 @@ fn main() {
             commands::files::import_opml,
             commands::files::export_opml,
             commands::files::export_bookmarks,
+            commands::files::choose_file,
             commands::settings::settings,
             commands::settings::set_setting,
         ])

@@ -1,6 +1,7 @@
 //! Files the user names in the window: importing an OPML subscription list, exporting one, and
 //! exporting bookmarks as one HTML file or an EPUB book. Paths come from the window's own file
-//! fields (never from article content) and must be absolute; an export never overwrites a file.
+//! fields (typed, or filled in by the desktop's file chooser, `choose_file`; never from article
+//! content) and must be absolute; an export never overwrites a file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,90 @@ fn write_new(
         let _ = std::fs::remove_file(path);
     }
     result
+}
+
+/// What a file action asks the desktop's file chooser for.
+struct Chooser {
+    open: bool,
+    title: &'static str,
+    filter: &'static str,
+    extensions: &'static [&'static str],
+}
+
+fn chooser_for(purpose: &str) -> Option<Chooser> {
+    let (open, title, filter, extensions): (_, _, _, &'static [&'static str]) = match purpose {
+        "import-opml" => (true, "Import subscriptions", "OPML lists", &["opml", "xml"]),
+        "export-opml" => (false, "Export subscriptions", "OPML lists", &["opml"]),
+        "export-html" => (
+            false,
+            "Export bookmarks as a web page",
+            "Web pages",
+            &["html"],
+        ),
+        "export-epub" => (
+            false,
+            "Export bookmarks as an e-book",
+            "EPUB books",
+            &["epub"],
+        ),
+        _ => return None,
+    };
+    Some(Chooser {
+        open,
+        title,
+        filter,
+        extensions,
+    })
+}
+
+/// Asks the desktop's own file chooser (GTK) for the file of a file action (`purpose`:
+/// `import-opml`, `export-opml`, `export-html` or `export-epub`), starting at `suggested` (the
+/// path the window's field holds). Returns the chosen absolute path, or nothing when the user
+/// cancelled. It only fills the field: the action itself still goes through its own command.
+#[tauri::command]
+pub async fn choose_file(
+    window: tauri::WebviewWindow,
+    purpose: String,
+    suggested: String,
+) -> Result<Option<String>, CommandError> {
+    use tauri_plugin_dialog::DialogExt;
+    let Some(Chooser {
+        open,
+        title,
+        filter,
+        extensions,
+    }) = chooser_for(&purpose)
+    else {
+        return Err(CommandError::new(
+            "invalid-purpose",
+            format!("unknown file action {purpose:?}"),
+        ));
+    };
+    let suggested = PathBuf::from(suggested.trim());
+    let mut chooser = window
+        .dialog()
+        .file()
+        .set_parent(&window)
+        .set_title(title)
+        .add_filter(filter, extensions)
+        .add_filter("All files", &["*"]);
+    if suggested.is_absolute() {
+        if let Some(dir) = suggested.parent().filter(|d| d.is_dir()) {
+            chooser = chooser.set_directory(dir);
+        }
+        if let Some(name) = suggested.file_name().filter(|_| !open) {
+            chooser = chooser.set_file_name(name.to_string_lossy());
+        }
+    }
+    // The blocking calls hand the dialog to the main thread and wait here, off it.
+    let chosen = if open {
+        chooser.blocking_pick_file()
+    } else {
+        chooser.blocking_save_file()
+    };
+    Ok(chosen
+        .and_then(|file| file.into_path().ok())
+        .map(|path| path.to_string_lossy().into_owned()))
 }
 
 /// Subscribes to every feed of the OPML file at `path` (folders kept), in one transaction.
@@ -169,6 +254,16 @@ pub async fn export_bookmarks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_file_action_has_its_chooser_and_nothing_else_does() {
+        for purpose in ["import-opml", "export-opml", "export-html", "export-epub"] {
+            let chooser = chooser_for(purpose).unwrap();
+            assert_eq!(chooser.open, purpose.starts_with("import"), "{purpose}");
+            assert!(purpose.ends_with(chooser.extensions[0]), "{purpose}");
+        }
+        assert!(chooser_for("../etc/passwd").is_none());
+    }
 
     #[test]
     fn only_absolute_paths_and_never_over_a_file() {

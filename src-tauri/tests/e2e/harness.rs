@@ -14,6 +14,8 @@ pub struct Harness {
     xvfb: Child,
     driver: Child,
     pub port: u16,
+    /// The X display (":N") the app's windows are on, for driving native dialogs (xdotool).
+    pub display: String,
 }
 
 fn free_port() -> u16 {
@@ -97,7 +99,12 @@ impl Harness {
         let driver = cmd
             .spawn()
             .expect("tauri-driver must be installed (make test installs it)");
-        let harness = Harness { xvfb, driver, port };
+        let harness = Harness {
+            xvfb,
+            driver,
+            port,
+            display,
+        };
         let start = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(

@@ -220,6 +220,7 @@ pub fn management_journeys() {
     rename_and_move(&s, &built);
     unsubscribe_keeps_bookmarks(&s, &built);
     files(&s, &dir);
+    native_file_chooser(&s, &h.display, &dir);
     s.quit().unwrap();
     drop(h);
 
@@ -612,7 +613,8 @@ fn unsubscribe_keeps_bookmarks(s: &Session, built: &Built) {
     );
 }
 
-fn file_action(s: &Session, action: &str, path: &Path) -> String {
+/// Opens the app menu and, from it, the file dialog of `action`.
+fn open_file_dialog(s: &Session, action: &str) {
     s.click("#menu-button").unwrap();
     wait(
         s,
@@ -625,6 +627,10 @@ fn file_action(s: &Session, action: &str, path: &Path) -> String {
         "the file dialog",
         "return document.getElementById('file-dialog').open",
     );
+}
+
+fn file_action(s: &Session, action: &str, path: &Path) -> String {
+    open_file_dialog(s, action);
     js(
         s,
         "document.getElementById('file-path').value = ''; return true;",
@@ -641,6 +647,59 @@ fn file_action(s: &Session, action: &str, path: &Path) -> String {
     .as_str()
     .unwrap()
     .to_string()
+}
+
+/// "Choose…" opens the desktop's own file chooser (GTK, a real X window: driven with xdotool,
+/// since WebDriver sees only the page); the file named there fills the field.
+fn native_file_chooser(s: &Session, display: &str, dir: &Path) {
+    let xdotool = |args: &[&str]| -> String {
+        let out = std::process::Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", display)
+            .output()
+            .expect("xdotool must be installed (make test installs it)");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    open_file_dialog(s, "export-opml");
+    s.click("#file-choose").unwrap();
+    let start = std::time::Instant::now();
+    let chooser = loop {
+        let found = xdotool(&[
+            "search",
+            "--onlyvisible",
+            "--name",
+            "^Export subscriptions$",
+        ]);
+        if let Some(id) = found.lines().next().filter(|l| !l.is_empty()) {
+            break id.to_string();
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(15),
+            "the desktop's file chooser did not open"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let chosen = dir.join("chosen.opml");
+    xdotool(&["windowfocus", "--sync", &chooser]);
+    xdotool(&["key", "ctrl+a"]);
+    xdotool(&["type", "--delay", "5", chosen.to_str().unwrap()]);
+    xdotool(&["key", "Return"]);
+    wait(
+        s,
+        "the chosen path in the field",
+        &format!(
+            "return document.getElementById('file-path').value === {:?}",
+            chosen.to_str().unwrap()
+        ),
+    );
+    s.click("#file-submit").unwrap();
+    wait(
+        s,
+        "the export to the chosen file",
+        "return !document.getElementById('file-dialog').open",
+    );
+    let text = std::fs::read_to_string(&chosen).unwrap();
+    assert!(text.contains("Harbour Daily"), "{text}");
 }
 
 fn files(s: &Session, dir: &Path) {
