@@ -28,10 +28,30 @@ pub struct AppState {
     /// False when started with `TIDINGS_AUTO_SYNC=off` (the e2e tests): the window then never
     /// syncs on its own (at start or on a timer), only when asked.
     pub auto_sync: bool,
+    /// `TIDINGS_AUTO_SYNC=every:SECONDS` (a test of the timer): sync every that many seconds
+    /// instead of the `sync_interval` setting's minutes.
+    pub auto_sync_seconds: Option<u64>,
+}
+
+/// Reads `TIDINGS_AUTO_SYNC`: unset (sync at start and on the setting's interval), `off`, or
+/// `every:SECONDS`. Returns (automatic sync on, the interval override).
+fn auto_sync_from(value: Option<&std::ffi::OsStr>) -> (bool, Option<u64>) {
+    match value.map(|v| v.to_string_lossy()) {
+        None => (true, None),
+        Some(v) if v == "off" => (false, None),
+        Some(v) => (
+            true,
+            v.strip_prefix("every:")
+                .and_then(|s| s.parse().ok())
+                .filter(|s| *s > 0),
+        ),
+    }
 }
 
 impl AppState {
     pub fn open(library_path: PathBuf) -> AppState {
+        let (auto_sync, auto_sync_seconds) =
+            auto_sync_from(std::env::var_os("TIDINGS_AUTO_SYNC").as_deref());
         let library = Library::open(&library_path)
             .map(|lib| Arc::new(Mutex::new(lib)))
             .map_err(CommandError::from);
@@ -46,7 +66,8 @@ impl AppState {
             library_path,
             fetcher: Mutex::new(None),
             syncing: Arc::new(AtomicBool::new(false)),
-            auto_sync: std::env::var_os("TIDINGS_AUTO_SYNC").is_none_or(|v| v != "off"),
+            auto_sync,
+            auto_sync_seconds,
         }
     }
 
@@ -140,6 +161,16 @@ pub fn library_path_from_args(args: impl IntoIterator<Item = OsString>) -> PathB
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn automatic_sync_is_on_unless_told_off_and_a_test_may_set_its_period() {
+        use std::ffi::OsStr;
+        assert_eq!(auto_sync_from(None), (true, None));
+        assert_eq!(auto_sync_from(Some(OsStr::new("off"))), (false, None));
+        assert_eq!(auto_sync_from(Some(OsStr::new("every:3"))), (true, Some(3)));
+        assert_eq!(auto_sync_from(Some(OsStr::new("every:0"))), (true, None));
+        assert_eq!(auto_sync_from(Some(OsStr::new("on"))), (true, None));
+    }
 
     #[test]
     fn reads_library_flag_in_both_forms() {

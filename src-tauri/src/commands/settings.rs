@@ -41,6 +41,8 @@ pub struct Settings {
     /// False when the app was started with `TIDINGS_AUTO_SYNC=off` (tests): the window never
     /// syncs on its own then, whatever `sync_interval` says.
     pub auto_sync: bool,
+    /// Set by `TIDINGS_AUTO_SYNC=every:SECONDS` (tests): the timer's period in seconds.
+    pub auto_sync_seconds: Option<u64>,
     /// The user's home folder, to suggest where exported files go.
     pub home_dir: Option<String>,
 }
@@ -63,6 +65,7 @@ pub async fn settings(state: State<'_, AppState>) -> Result<Settings, CommandErr
     Ok(Settings {
         values,
         auto_sync: state.auto_sync,
+        auto_sync_seconds: state.auto_sync_seconds,
         home_dir: std::env::var_os("HOME").map(|h| h.to_string_lossy().into_owned()),
     })
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real app binary under Xvfb, driven through tauri-driver and
 //! WebKitWebDriver, against temporary library files. `make test` installs what they need.
 
+mod autosync;
 mod harness;
 mod launch;
 mod manage;
@@ -45,6 +46,12 @@ fn launch_on_a_big_library() {
 fn management_journeys() {
     // Search, offline lead images, settings, rename/move/unsubscribe, OPML and bookmark files.
     manage::management_journeys();
+}
+
+#[test]
+fn automatic_sync_journey() {
+    // Sync at start (after the stored library is shown) and on the timer, with no key pressed.
+    autosync::syncs_at_start_and_on_its_timer();
 }
 
 #[test]
