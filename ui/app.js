@@ -698,6 +698,24 @@ async function markAllRead() {
   }
 }
 
+/**
+ * Space: the open story's next screen, or at its end the next unread story (Shift+Space: the
+ * screen before). With no story open, opens the selected one.
+ */
+function pageStory(step) {
+  const frame = $("story-frame");
+  const doc = state.openId != null ? frame.contentDocument : null;
+  const view = doc && doc.scrollingElement;
+  if (!view) {
+    if (step > 0) return state.selected < 0 ? move(1) : openSelected();
+    return;
+  }
+  const height = frame.clientHeight;
+  if (step > 0 && view.scrollTop + height >= view.scrollHeight - 4) return moveUnread(1);
+  // A line of the last screen stays in view, as browsers page.
+  view.scrollTop += step * Math.max(40, height - 48);
+}
+
 async function openOriginal() {
   const story = currentStory() || state.article;
   if (!story) return;
@@ -1460,6 +1478,7 @@ function onKey(event) {
     p: () => moveUnread(-1),
     o: () => (state.selected < 0 ? move(1) : openSelected()),
     Enter: () => (state.selected < 0 ? move(1) : openSelected()),
+    " ": () => pageStory(event.shiftKey ? -1 : 1),
     v: openOriginal,
     m: toggleRead,
     s: toggleBookmark,
@@ -1486,8 +1505,9 @@ function onKey(event) {
   action();
 }
 
-// The story frame runs no script, so keys pressed while it has focus never reach this page.
-// Give focus back to the list after a click in the frame (wheel scrolling still works there).
+// The story frame runs no script (not even the window's listeners on it), so keys pressed
+// while it has focus never reach this page. Give focus back to the list after a click in the
+// frame (wheel scrolling still works there).
 function keepFocusOutOfFrame() {
   setTimeout(() => {
     if (document.activeElement === $("story-frame")) {

@@ -1,7 +1,12 @@
 // Builds the document a story is read in. The body (sanitized HTML from the library) is parsed
 // by DOMParser, which runs nothing and loads nothing; the headline, byline and source are added
-// as text nodes; the result is serialized into the srcdoc of a frame with sandbox="" (no
-// scripts, no same origin, no popups, no top navigation) under its own CSP.
+// as text nodes; the result is serialized into the srcdoc of a frame under its own CSP whose
+// sandbox allows only being same-origin and asking for popups: no scripts (not even event
+// handlers or javascript: links), no forms, no top navigation. Same origin lets the window
+// (never the page) scroll the frame, to page through the story with the keyboard; without
+// allow-scripts the page cannot use it. Links target _blank, so a click asks for a new window:
+// the app makes none and opens an http(s) link in the system browser instead
+// (create_main_window in src-tauri/src/main.rs).
 
 import { FRAME_CSS } from "./frame-css.js";
 
@@ -54,7 +59,7 @@ export function storyDocument(article, { byline, source, theme, textSize, font }
   const inert = "script, noscript, meta, base, link, style, iframe, frame, frameset, object, embed, form";
   for (const node of Array.from(doc.querySelectorAll(inert))) node.remove();
 
-  // Head: charset, the frame's own CSP, links open nowhere (popups are not allowed), style.
+  // Head: charset, the frame's own CSP, no referrer, links to a new window (see above), style.
   for (const old of Array.from(doc.head.childNodes)) old.remove();
   const charset = doc.createElement("meta");
   charset.setAttribute("charset", "utf-8");
@@ -64,10 +69,10 @@ export function storyDocument(article, { byline, source, theme, textSize, font }
   const referrer = doc.createElement("meta");
   referrer.setAttribute("name", "referrer");
   referrer.setAttribute("content", "no-referrer");
-  const base = doc.createElement("base");
-  base.setAttribute("target", "_blank");
   const style = doc.createElement("style");
   style.textContent = FRAME_CSS;
+  const base = doc.createElement("base");
+  base.setAttribute("target", "_blank");
   doc.head.append(charset, csp, referrer, base, style);
 
   const header = el(doc, "header", "story-head");

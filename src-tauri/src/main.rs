@@ -50,6 +50,7 @@ fn main() {
         // granted none of the plugin's own commands.
         .plugin(tauri_plugin_dialog::init())
         .manage(app_state)
+        .setup(|app| Ok(create_main_window(app.handle())?))
         .register_asynchronous_uri_scheme_protocol(tidings::sanitize::IMAGE_SCHEME, images::serve)
         .invoke_handler(tauri::generate_handler![
             commands::library::library_summary,
@@ -115,6 +116,39 @@ fn startup_requests_plugin<R: Runtime>(requests: &[OpenRequest]) -> tauri::plugi
     tauri::plugin::Builder::new("open-requests")
         .js_init_script(format!("window.{OPEN_REQUESTS_GLOBAL} = {json};"))
         .build()
+}
+
+/// The main window (from `tauri.conf.json`, created here rather than by Tauri so it can have
+/// its handlers). A link the user clicks in a story asks for a new window (story links target
+/// `_blank`; the frame runs no script, so only a click does): none is ever made; an http(s)
+/// link opens in the system browser instead. And the window never navigates away from the
+/// app's own pages.
+fn create_main_window<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<()> {
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") else {
+        return Err(tauri::Error::WindowNotFound);
+    };
+    tauri::WebviewWindowBuilder::from_config(app, config)?
+        .on_new_window(|url, _features| {
+            if matches!(url.scheme(), "http" | "https") {
+                if let Err(err) = commands::stories::open_in_browser(url) {
+                    eprintln!("tidings-app: {}", err.message);
+                }
+            }
+            tauri::webview::NewWindowResponse::Deny
+        })
+        .on_navigation(is_own_page)
+        .build()?;
+    Ok(())
+}
+
+/// The app's own pages: its bundled UI and the story frame's srcdoc.
+fn is_own_page(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "about" => matches!(url.path(), "srcdoc" | "blank"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
 }
 
 /// The D-Bus name base for "one app per library": the bundle identifier and a stable hash of
@@ -364,6 +398,19 @@ mod tests {
             json,
             r#"[{"kind":"subscribe","url":"https://a.example/feed"},{"kind":"import","path":"/tmp/x.opml"}]"#
         );
+    }
+
+    #[test]
+    fn the_window_stays_on_its_own_pages() {
+        let own = |u: &str| is_own_page(&tauri::Url::parse(u).unwrap());
+        assert!(own("tauri://localhost/index.html"));
+        assert!(own("about:srcdoc"));
+        assert!(own("about:blank"));
+        assert!(!own("https://example.org/story"));
+        assert!(!own("tauri://evil.example/"));
+        assert!(!own("file:///etc/passwd"));
+        assert!(!own("javascript:alert(1)"));
+        assert!(!own("data:text/html,hi"));
     }
 
     #[test]

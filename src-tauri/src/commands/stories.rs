@@ -96,7 +96,12 @@ pub async fn mark_list_read(
 #[tauri::command]
 pub async fn open_original(state: State<'_, AppState>, id: i64) -> Result<String, CommandError> {
     let url = state.with_library(move |lib| lib.story_url(id)).await?;
-    let url = web_url(url.as_deref())?;
+    open_in_browser(web_url(url.as_deref())?)
+}
+
+/// Opens an http(s) URL in the system browser: `xdg-open` with the URL as one argument, no
+/// shell.
+pub fn open_in_browser(url: tauri::Url) -> Result<String, CommandError> {
     let mut child = std::process::Command::new("xdg-open")
         .arg(url.as_str())
         .stdin(std::process::Stdio::null())

@@ -190,6 +190,20 @@ impl Session {
             .ok_or_else(|| WdError(format!("no element id for {css}: {v}")))
     }
 
+    /// Clicks the element matching `inner` inside the frame matching `frame` (a real click, as
+    /// a user's: WebDriver moves into the frame, clicks, and comes back to the page).
+    pub fn click_in_frame(&self, frame: &str, inner: &str) -> WdResult<()> {
+        let id = self.find(frame)?;
+        self.call(
+            "POST",
+            "/frame",
+            Some(&json!({ "id": { ELEMENT_KEY: id } })),
+        )?;
+        let clicked = self.click(inner);
+        self.call("POST", "/frame/parent", Some(&json!({})))?;
+        clicked
+    }
+
     /// Visible text of the element matching `css`.
     pub fn text(&self, css: &str) -> WdResult<String> {
         let id = self.find(css)?;

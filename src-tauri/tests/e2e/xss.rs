@@ -1,7 +1,7 @@
 //! The XSS corpus in the real app: every vector of `tests/fixtures/xss/vectors.txt` stored twice
 //! in a library file — once raw, written with rusqlite past the sanitizer (proving the reader
-//! frame itself is inert: DOMParser, the frame's own strip list, `sandbox=""`, its CSP), and
-//! once through the library's normal path (the feed parser with its sanitizer, then the offline
+//! frame itself is inert: DOMParser, the frame's own strip list, its sandbox without scripts,
+//! its CSP), and once through the library's normal path (the feed parser with its sanitizer, then the offline
 //! image rewrite, then `store_feed_result`). One app session opens every story in turn with `j`
 //! and checks after each, and once more at the end, that no marker was set in the window
 //! (`document.body.dataset.xss`, `window.xss`): a vector that ran would have set one.
