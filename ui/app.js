@@ -6,7 +6,7 @@
 
 import * as api from "./api.js";
 import { clockTime, dayKey, dayLabel, fullDate, plural, startOfDay, timeAgo } from "./format.js";
-import { storyDocument } from "./reader.js";
+import { isOfflineImage, storyDocument } from "./reader.js";
 
 const PAGE = 100; // the first page of a list: one screen and a bit, fast to paint
 const MORE = 500; // later pages (the backend's maximum)
@@ -279,6 +279,16 @@ function storyRow(story, index) {
   if (story.snippet) body.append(snippetNode(story.snippet));
   else if (story.teaser) body.append(node("div", "row-teaser", story.teaser));
   row.append(marks, body);
+  // The lead picture, when it is stored in the library (never a network address).
+  if (isOfflineImage(story.thumbnail)) {
+    const thumb = document.createElement("img");
+    thumb.className = "row-thumb";
+    thumb.alt = "";
+    thumb.loading = "lazy";
+    thumb.decoding = "async";
+    thumb.src = story.thumbnail;
+    row.append(thumb);
+  }
   updateRow(row, story);
   row.addEventListener("click", () => select(index, true));
   return row;
@@ -627,6 +637,12 @@ function renderReaderBar() {
   b.setAttribute("aria-pressed", String(bookmarked));
   b.classList.toggle("on", bookmarked);
   $("open-original").disabled = !article.url;
+  const versions = article.revisions || 0;
+  const badge = $("updated-badge");
+  badge.hidden = versions === 0;
+  badge.title = versions
+    ? `This story changed after Tidings first stored it${article.updated_at ? ` (updated ${fullDate(article.updated_at)})` : ""}: ${plural(versions, "earlier version is", "earlier versions are")} kept.`
+    : "";
 }
 
 function closeStory() {

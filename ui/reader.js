@@ -36,6 +36,11 @@ function el(doc, tag, className, text) {
 
 const LEAD_SRC = /^tidings-img:\/\/localhost\/[0-9a-f]{32}$/;
 
+/** True for an offline image address of the app's own scheme (and nothing else). */
+export function isOfflineImage(src) {
+  return typeof src === "string" && LEAD_SRC.test(src);
+}
+
 /**
  * The srcdoc for `article` (an Article from `open_story`). `byline` and `source` are plain
  * strings; `theme` is "light", "dark" or "" (follow the system); `textSize` 1 to 5 (3 is the

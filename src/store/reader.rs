@@ -54,6 +54,9 @@ pub struct StoryRow {
     pub teaser: String,
     pub read: bool,
     pub bookmarked: bool,
+    /// The lead image's offline `src` (`tidings-img://localhost/KEY`) when its picture is
+    /// stored in the library; `None` otherwise (no placeholder in a list).
+    pub thumbnail: Option<String>,
 }
 
 /// Characters of plain text a story row carries as its teaser line.
@@ -130,6 +133,7 @@ fn story_from_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
         teaser: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
         read: r.get(8)?,
         bookmarked: r.get(9)?,
+        thumbnail: r.get(10)?,
     })
 }
 
@@ -186,7 +190,7 @@ impl Library {
         let sql = format!(
             "SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
                     a.author, a.published_at, a.sort_at, substr(a.content_text, 1, {TEASER_CHARS}),
-                    s.read, a.bookmarked
+                    s.read, a.bookmarked, a.lead_image
              FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
              WHERE {filter}{cursor}
              ORDER BY {by_date} DESC, {by_id} DESC
@@ -206,6 +210,7 @@ impl Library {
         } else {
             None
         };
+        self.stored_thumbnails(&mut stories)?;
         let as_of = self
             .conn
             .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| {
@@ -216,6 +221,32 @@ impl Library {
             next,
             as_of,
         })
+    }
+
+    /// Turns each row's lead image URL (in `thumbnail` as read) into its offline `src`, kept
+    /// only when the picture is stored: one query for the page.
+    fn stored_thumbnails(&self, stories: &mut [StoryRow]) -> Result<()> {
+        let keys: Vec<Option<String>> = stories
+            .iter()
+            .map(|s| s.thumbnail.as_deref().map(crate::images::image_key))
+            .collect();
+        let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+        let stored: std::collections::HashSet<String> = if wanted.is_empty() {
+            Default::default()
+        } else {
+            let marks = vec!["?"; wanted.len()].join(",");
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT key FROM images WHERE status = 'ok' AND key IN ({marks})"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&wanted), |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (story, key) in stories.iter_mut().zip(keys) {
+            story.thumbnail = key
+                .filter(|k| stored.contains(k))
+                .map(|k| crate::images::image_src_for_key(&k));
+        }
+        Ok(())
     }
 
     /// Opens a story for reading: marks it read and returns everything the reader shows.
@@ -422,5 +453,41 @@ mod tests {
         let counts = lib.sources(0).unwrap();
         assert_eq!((counts.counts.unread, counts.counts.all), (1, 2));
         assert_eq!(counts.feeds[0].unread, 1);
+    }
+
+    #[test]
+    fn rows_carry_a_thumbnail_only_when_the_lead_picture_is_stored() {
+        let mut lib = library("thumbs");
+        let (feed, _) = lib
+            .add_feed(&NewFeed {
+                url: "https://a.example/feed".into(),
+                ..NewFeed::default()
+            })
+            .unwrap();
+        let with_lead = |key: &str, at: i64, lead: &str| IncomingArticle {
+            lead_image: Some(lead.to_string()),
+            image_urls: vec![lead.to_string()],
+            ..story(key, at)
+        };
+        let stored = "https://a.example/stored.png";
+        let failed = "https://a.example/failed.png";
+        let items = vec![
+            with_lead("one", 3_000, stored),
+            with_lead("two", 2_000, failed),
+            story("three", 1_000),
+        ];
+        lib.store_feed_result(feed, &Default::default(), &items)
+            .unwrap();
+        let png = b"\x89PNG\r\n\x1a\n";
+        lib.store_image(&crate::images::image_key(stored), Ok(("image/png", png)))
+            .unwrap();
+        lib.store_image(&crate::images::image_key(failed), Err("404"))
+            .unwrap();
+        let rows = lib.story_page(&StoryList::All, None, 10).unwrap().stories;
+        let thumbs: Vec<_> = rows.iter().map(|r| r.thumbnail.clone()).collect();
+        assert_eq!(
+            thumbs,
+            vec![Some(crate::images::image_src(stored)), None, None]
+        );
     }
 }

@@ -81,6 +81,8 @@ struct Built {
     inline_src: String,
     harbour_feed: i64,
     gazette_feed: i64,
+    /// A story that changed after it was stored (it has a revision).
+    updated_story: i64,
 }
 
 /// Two feeds on a closed loopback port: "Harbour Wire" (folder News, three stories with
@@ -158,6 +160,16 @@ fn build_library(lib_path: &Path, closed: u16) -> Built {
     ];
     lib.store_feed_result(harbour, &FeedUpdate::default(), &items)
         .unwrap();
+    // The ferry story changed after it was stored: the earlier version is kept as a revision.
+    let changed = story(
+        3,
+        "Ferry timetable changes",
+        "<p>Ferries leave the harbour earlier from Monday, and later on Sundays.</p>",
+        "Ferries leave the harbour earlier from Monday, and later on Sundays.",
+        None,
+    );
+    lib.store_feed_result(harbour, &FeedUpdate::default(), &[changed])
+        .unwrap();
     let gazette_items = vec![
         story(
             4,
@@ -192,6 +204,8 @@ fn build_library(lib_path: &Path, closed: u16) -> Built {
     let lead_story = id_of(&lib, "Lighthouse keepers meet at the harbour");
     let inline_story = id_of(&lib, "Tide tables published");
     let kept = id_of(&lib, "Gazette story worth keeping");
+    let updated_story = id_of(&lib, "Ferry timetable changes");
+    assert_eq!(lib.article(updated_story).unwrap().revisions, 1);
     lib.set_bookmarked(kept, true, None).unwrap();
     Built {
         lead_story,
@@ -200,6 +214,7 @@ fn build_library(lib_path: &Path, closed: u16) -> Built {
         inline_src: tidings::images::image_src(&inline_img),
         harbour_feed: harbour,
         gazette_feed: gazette,
+        updated_story,
     }
 }
 
@@ -368,9 +383,48 @@ fn search_as_you_type(s: &Session, built: &Built) {
 
 fn lead_images_offline(s: &Session, built: &Built) {
     all_stories(s);
+    // The list shows the stored lead picture beside its story, and no picture that was not
+    // downloaded (the tide image) or not there at all.
+    let thumbs = js(
+        s,
+        "return Array.from(document.querySelectorAll('.story-row')).map(r => { \
+           const t = r.querySelector('img.row-thumb'); return [r.dataset.id, t ? t.getAttribute('src') : null]; })",
+    );
+    for row in thumbs.as_array().unwrap() {
+        let id: i64 = row[0].as_str().unwrap().parse().unwrap();
+        let expected = (id == built.lead_story).then(|| built.lead_src.clone());
+        assert_eq!(row[1].as_str().map(str::to_string), expected, "row {id}");
+    }
+    wait(
+        s,
+        "the thumbnail drawn from the library",
+        &format!(
+            "const t = document.querySelector('.story-row[data-id=\"{}\"] img.row-thumb'); \
+             return t && t.complete && t.naturalWidth === {LEAD_W}",
+            built.lead_story
+        ),
+    );
+    // A story that changed after it was stored says so.
+    s.click(&format!(".story-row[data-id=\"{}\"]", built.updated_story))
+        .unwrap();
+    frame_for(s, &built.updated_story.to_string());
+    assert_eq!(
+        js(s, "return document.getElementById('updated-badge').hidden"),
+        json!(false)
+    );
+    let tip = js(s, "return document.getElementById('updated-badge').title");
+    assert!(
+        tip.as_str().unwrap().contains("1 earlier version is kept"),
+        "{tip}"
+    );
+    shot(s, "manage-updated-story.png");
     s.click(&format!(".story-row[data-id=\"{}\"]", built.lead_story))
         .unwrap();
     let doc = frame_for(s, &built.lead_story.to_string());
+    assert_eq!(
+        js(s, "return document.getElementById('updated-badge').hidden"),
+        json!(true)
+    );
     assert_eq!(
         doc.matches(&built.lead_src).count(),
         1,
