@@ -291,6 +291,11 @@ function storyRow(story, index) {
   }
   updateRow(row, story);
   row.addEventListener("click", () => select(index, true));
+  row.addEventListener("contextmenu", (event) => {
+    event.preventDefault();
+    select(index, false);
+    openStoryMenu(story, event.clientX, event.clientY);
+  });
   return row;
 }
 
@@ -1124,6 +1129,24 @@ function openFeedMenu(feed, x, y) {
     x,
     y,
     `feed:${feed.id}`
+  );
+}
+
+/** A story row's right-click menu: what the keys do, for mouse users (acts on that story). */
+function openStoryMenu(story, x, y) {
+  openMenu(
+    [
+      { id: "open", label: "Open", action: openSelected },
+      { id: "open-original", label: "Open original in browser", action: openOriginal },
+      "-",
+      { id: "toggle-read", label: story.read ? "Mark unread" : "Mark read", action: toggleRead },
+      { id: "toggle-bookmark", label: story.bookmarked ? "Remove bookmark" : "Bookmark", action: toggleBookmark },
+      "-",
+      { id: "mark-all-read", label: "Mark all read in this list", action: markAllRead },
+    ],
+    x,
+    y,
+    `story:${story.id}`
   );
 }
 

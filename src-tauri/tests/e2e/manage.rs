@@ -231,6 +231,7 @@ pub fn management_journeys() {
     wait(&s, "the first load", "return document.body.dataset.loaded");
     search_as_you_type(&s, &built);
     lead_images_offline(&s, &built);
+    story_context_menu(&s, &built);
     settings_are_kept(&s, &built);
     rename_and_move(&s, &built);
     unsubscribe_keeps_bookmarks(&s, &built);
@@ -461,6 +462,49 @@ fn lead_images_offline(s: &Session, built: &Built) {
     assert_eq!(width(&built.lead_src), json!([LEAD_W, LEAD_H]));
     let unknown = format!("tidings-img://localhost/{}", "0".repeat(32));
     assert_eq!(width(&unknown), json!([160, 90]), "the placeholder");
+}
+
+/// A right-click on a story offers what the keys do; here, bookmark and then remove it.
+fn story_context_menu(s: &Session, built: &Built) {
+    all_stories(s);
+    let row = format!(".story-row[data-id=\"{}\"]", built.inline_story);
+    let menu_for = |label: &str| {
+        js(
+            s,
+            &format!(
+                "const r = document.querySelector('{}').getBoundingClientRect(); \
+                 document.querySelector('{}').dispatchEvent(new MouseEvent('contextmenu', \
+                   {{bubbles: true, cancelable: true, clientX: r.left + 40, clientY: r.top + 10}})); return true;",
+                row.replace('\'', "\\'"),
+                row.replace('\'', "\\'")
+            ),
+        );
+        wait(
+            s,
+            "the story menu",
+            &format!(
+                "const m = document.getElementById('menu'); \
+                 return !m.hidden && m.dataset.menu === 'story:{}' \
+                   && m.querySelector('[data-action=toggle-bookmark]').textContent === {label:?}",
+                built.inline_story
+            ),
+        );
+    };
+    menu_for("Bookmark");
+    shot(s, "manage-story-menu.png");
+    s.click("#menu [data-action=toggle-bookmark]").unwrap();
+    wait(
+        s,
+        "the bookmark from the menu",
+        &format!("return document.querySelector('{row}').classList.contains('bookmarked')"),
+    );
+    menu_for("Remove bookmark");
+    s.click("#menu [data-action=toggle-bookmark]").unwrap();
+    wait(
+        s,
+        "the bookmark removed from the menu",
+        &format!("return !document.querySelector('{row}').classList.contains('bookmarked')"),
+    );
 }
 
 fn settings_are_kept(s: &Session, built: &Built) {
