@@ -51,17 +51,6 @@ const BOILERPLATE_HINTS: &[&str] = &[
     "carousel-control",
     "gallery-control",
     "respond",
-    "author-bio",
-    "authorbio",
-    "about-author",
-    "about-the-author",
-    "author-box",
-    "authorbox",
-    "author-info",
-    "author_info",
-    "authorinfo",
-    "author-description",
-    "author-profile",
     "post-nav",
     "nav-links",
     "prev-next",
@@ -73,6 +62,22 @@ const BOILERPLATE_HINTS: &[&str] = &[
     "visually-hidden",
     "screen-reader",
     "screenreader",
+];
+
+/// Class/id fragments of a box about the author, which may be as long as a short post (also
+/// widget hints, like [`BOILERPLATE_HINTS`]).
+const AUTHOR_BOX_HINTS: &[&str] = &[
+    "author-bio",
+    "authorbio",
+    "about-author",
+    "about-the-author",
+    "author-box",
+    "authorbox",
+    "author-info",
+    "author_info",
+    "authorinfo",
+    "author-description",
+    "author-profile",
 ];
 
 /// Class/id tokens (whole words) of widgets.
@@ -311,6 +316,25 @@ fn is_counter(n: &str) -> bool {
     }
 }
 
+/// The label of a button that unfolds a press release ("Show full PR text", "View the full
+/// press release").
+fn is_press_release_toggle(n: &str) -> bool {
+    let Some(rest) = ["show ", "view ", "read ", "see ", "expand "]
+        .iter()
+        .find_map(|v| n.strip_prefix(v))
+    else {
+        return false;
+    };
+    let rest = rest.strip_prefix("the ").unwrap_or(rest);
+    let Some(rest) = rest.strip_prefix("full ") else {
+        return false;
+    };
+    matches!(
+        rest,
+        "pr" | "pr text" | "press release" | "press release text" | "release"
+    )
+}
+
 fn is_related_heading(n: &str) -> bool {
     n.chars().count() <= 40
         && RELATED_HEADINGS
@@ -331,9 +355,19 @@ fn has_hint(dom: &Dom, id: usize) -> bool {
     ms.split_whitespace()
         .filter(|t| t.split(['-', '_']).count() <= 3)
         .any(|t| {
-            BOILERPLATE_HINTS.iter().any(|h| t.contains(h))
+            BOILERPLATE_HINTS
+                .iter()
+                .chain(AUTHOR_BOX_HINTS)
+                .any(|h| t.contains(h))
                 || t.split(['-', '_']).any(|p| BOILERPLATE_TOKENS.contains(&p))
         })
+}
+
+/// A box about the author: named so, or named just "author" and too long for a byline.
+fn is_author_box(dom: &Dom, id: usize, text_len: usize) -> bool {
+    let ms = dom.match_string(id);
+    AUTHOR_BOX_HINTS.iter().any(|h| ms.contains(h))
+        || (text_len > 150 && ms.split_whitespace().any(|t| t == "author"))
 }
 
 /// Removes widgets, duplicated captions and "related" lists inside the article block.
@@ -353,7 +387,17 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
         {
             continue;
         }
-        if (has_hint(dom, n) || tag == "form") && dom.subtree_stats(n).text * 4 < total {
+        let stats = dom.subtree_stats(n);
+        let author_box = is_author_box(dom, n, stats.text);
+        if !(author_box || has_hint(dom, n) || tag == "form") {
+            continue;
+        }
+        // The size limit keeps a story wrapper with a misleading name; a box that is mostly
+        // links (a menu) or about the author is never the story, even beside a short post.
+        if stats.text * 4 < total
+            || (stats.link_density() > 0.5 && stats.text * 2 < total)
+            || (author_box && stats.text * 2 < total)
+        {
             dom.detach(n);
         }
     }
@@ -409,12 +453,21 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             dom.detach(n);
             continue;
         }
+        // "Show full PR text": a collapsed press release pasted under the story.
+        if is_press_release_toggle(&text) {
+            if let Some(p) = dom.parent(n).filter(|&p| p != root) {
+                if dom.subtree_stats(p).text * 4 < total * 3 {
+                    dom.detach(p);
+                    continue;
+                }
+            }
+        }
         if is_junk_text(&text) && dom.find_all(n, &["img"]).is_empty() {
             dom.detach(n);
         }
     }
     // 3. A text block that repeats an earlier one (captions printed twice, bylines again).
-    let mut seen: HashMap<String, bool> = HashMap::new();
+    let mut seen: HashMap<String, (usize, bool)> = HashMap::new();
     for n in dom.descendants(root).into_iter().skip(1) {
         if !dom.nodes[n].is_element() || !attached_to(dom, n, root) {
             continue;
@@ -444,10 +497,13 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             .iter()
             .any(|h| ms.contains(h));
         match seen.get(&text) {
-            Some(&first_captionish) if captionish || first_captionish => dom.detach(n),
+            // A wrapper and what it wraps (`<figcaption><span>…</span></figcaption>`) are
+            // one text, not a repeat.
+            Some(&(first, _)) if dom.ancestors(n, 0).contains(&first) => {}
+            Some(&(_, first_captionish)) if captionish || first_captionish => dom.detach(n),
             Some(_) => {}
             None => {
-                seen.insert(text, captionish);
+                seen.insert(text, (n, captionish));
             }
         }
     }
@@ -559,6 +615,76 @@ fn remove_related_section(dom: &mut Dom, heading: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scraper::Html;
+
+    fn cleaned(html: &str) -> String {
+        let mut dom = Dom::from_html(&Html::parse_document(html));
+        let root = dom.first("div").unwrap();
+        clean(&mut dom, root);
+        super::super::text::to_text(&dom, root)
+    }
+
+    const STORY: &str = "<p>The council met on Monday evening to approve the harbour plan, \
+        which had been delayed twice by objections from residents of the two islands.</p>\
+        <p>Work on the new pier is due to begin in the spring, the council said.</p>";
+
+    #[test]
+    fn caption_in_a_wrapper_is_not_a_repeat() {
+        let text = cleaned(&format!(
+            "<div>{STORY}<figure><img src=\"a.jpg\"><figcaption><span>Workers on the old pier \
+             at dawn</span></figcaption></figure></div>"
+        ));
+        assert!(text.contains("Workers on the old pier at dawn"), "{text}");
+    }
+
+    #[test]
+    fn folded_press_release_goes() {
+        let release = "<p>The Analog Four is the best of two worlds, the company says, and \
+            its sequencer is enhanced for a machine par excellence.</p>";
+        let text = cleaned(&format!(
+            "<div>{STORY}<div id=\"box\"><div>Show full PR text</div><div>{release}{release}\
+             </div></div></div>"
+        ));
+        assert!(text.contains("Work on the new pier"), "{text}");
+        assert!(!text.contains("Analog Four"), "{text}");
+        assert!(is_press_release_toggle("view the full press release"));
+        assert!(!is_press_release_toggle("show full article"));
+    }
+
+    #[test]
+    fn author_box_and_menu_go_even_beside_a_short_post() {
+        let bio = "I founded this blog to cover the harbour, the islands and their ferries, \
+            after years of reading news written far away from here; I edit it and write most \
+            of the posts, usually about boats.";
+        let text = cleaned(&format!(
+            "<div>{STORY}<div class=\"site-author-box\"><h4>About Jo</h4><p>{bio}</p></div></div>"
+        ));
+        assert!(text.contains("Work on the new pier"), "{text}");
+        assert!(!text.contains("I founded this blog"), "{text}");
+        // Named just "author": a bio when long, a byline (kept) when short.
+        let text = cleaned(&format!(
+            "<div><div class=\"author\">By Jo Bloggs</div>{STORY}<div id=\"author\">\
+             <h3>Author: Jo</h3><p>{bio}</p></div></div>"
+        ));
+        assert!(text.contains("By Jo Bloggs"), "{text}");
+        assert!(!text.contains("I founded this blog"), "{text}");
+        let menu: String = [
+            "Passage lookup",
+            "Keyword search",
+            "Reading plans",
+            "Audio bibles",
+            "Available versions",
+            "Devotionals",
+            "Newsletters",
+            "Store",
+        ]
+        .iter()
+        .map(|m| format!("<li><a href=\"/{m}\">{m}</a></li>"))
+        .collect();
+        let text = cleaned(&format!("<div>{STORY}<ul id=\"nav-col\">{menu}</ul></div>"));
+        assert!(text.contains("Work on the new pier"), "{text}");
+        assert!(!text.contains("Keyword search"), "{text}");
+    }
 
     #[test]
     fn counters_and_junk() {

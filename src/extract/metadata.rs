@@ -23,6 +23,8 @@ pub(crate) struct Meta {
     pub lead_image: Option<String>,
     pub lang: Option<String>,
     pub dir: Option<String>,
+    /// The page's own summary (JSON-LD, OpenGraph, `<meta name="description">`, Twitter).
+    pub description: Option<String>,
 }
 
 /// What JSON-LD says about the article.
@@ -35,6 +37,7 @@ struct JsonLd {
     modified: Option<String>,
     image: Option<String>,
     lang: Option<String>,
+    description: Option<String>,
 }
 
 const ARTICLE_TYPES: &[&str] = &[
@@ -154,7 +157,7 @@ pub(crate) fn read(dom: &Dom, url: &Url) -> Meta {
         .or_else(|| get("parsely-title"))
         .map(|t| collapse_ws(&t))
         .or_else(|| Some(article_title(dom, &doc_title)).filter(|t| !t.is_empty()))
-        .map(|t| strip_site_suffix(&t, site_name.as_deref()));
+        .map(|t| strip_site_suffix(&t, site_name.as_deref(), url));
 
     let article_author = get("article:author").filter(|a| Url::parse(a).is_err());
     let byline = ld
@@ -214,6 +217,16 @@ pub(crate) fn read(dom: &Dom, url: &Url) -> Meta {
     let dir = html_dir
         .map(|d| d.trim().to_ascii_lowercase())
         .filter(|d| d == "rtl" || d == "ltr");
+    let description = ld
+        .description
+        .clone()
+        .or_else(|| {
+            ["og:description", "description", "twitter:description"]
+                .into_iter()
+                .find_map(get)
+        })
+        .map(|d| collapse_ws(&d))
+        .filter(|d| !d.is_empty());
 
     Meta {
         title: title.filter(|t| !t.is_empty()),
@@ -224,6 +237,7 @@ pub(crate) fn read(dom: &Dom, url: &Url) -> Meta {
         lead_image,
         lang,
         dir,
+        description,
     }
 }
 
@@ -366,6 +380,7 @@ fn json_ld(text: &str, dom: &Dom, doc_title: &str) -> Option<JsonLd> {
         modified: s("dateModified"),
         image: image_url(obj.get("image")),
         lang: s("inLanguage"),
+        description: s("description"),
     })
 }
 
@@ -476,23 +491,56 @@ pub(crate) fn article_title(dom: &Dom, doc_title: &str) -> String {
     cur
 }
 
-/// Cuts a trailing " | Site Name" (any title separator) when it names the site.
-pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
-    let Some(site) = site.map(str::trim).filter(|s| !s.is_empty()) else {
-        return title.to_string();
+/// Fewest words a title may keep once a site name is cut from it (Readability's
+/// `_getArticleTitle` goes back to the whole title when 4 words or fewer are left).
+const MIN_STRIPPED_WORDS: usize = 5;
+
+/// Letters and digits only, lower case: "Sky Sports" and "SkySports" are one name.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether `part` of a title names the site: the name the page declares (`og:site_name`,
+/// the JSON-LD publisher), or the page's domain spelled out ("Legal Nomads" on
+/// `www.legalnomads.com`).
+fn names_site(part: &str, site: Option<&str>, url: &Url) -> bool {
+    let part = squash(part);
+    if part.is_empty() {
+        return false;
+    }
+    if site.is_some_and(|s| squash(s) == part) {
+        return true;
+    }
+    let Some(host) = url.host_str() else {
+        return false;
     };
+    let labels: Vec<&str> = host.split('.').collect();
+    // Every label but the last (the TLD); "www" never names a site.
+    labels[..labels.len().saturating_sub(1)]
+        .iter()
+        .any(|l| l.len() >= 3 && *l != "www" && squash(l) == part)
+}
+
+/// Cuts a trailing " | Site Name" (any title separator) when it names the site
+/// ([`names_site`]) and what is left still reads as a headline ([`MIN_STRIPPED_WORDS`]); a
+/// leading "Site Name | " likewise.
+pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>, url: &Url) -> String {
+    let site = site.map(str::trim).filter(|s| !s.is_empty());
     let seps = separator_positions(title);
     if let Some(&(pos, c)) = seps.last() {
         let rest = title[pos + 1 + c.len_utf8()..].trim();
-        if rest.eq_ignore_ascii_case(site) && word_count(&title[..pos]) >= 2 {
+        if names_site(rest, site, url) && word_count(&title[..pos]) >= MIN_STRIPPED_WORDS {
             return title[..pos].trim().to_string();
         }
     }
     if let Some(&(pos, c)) = seps.first() {
         let head = title[..pos].trim();
-        if head.eq_ignore_ascii_case(site) {
+        if names_site(head, site, url) {
             let rest = title[pos + 1 + c.len_utf8()..].trim();
-            if word_count(rest) >= 2 {
+            if word_count(rest) >= MIN_STRIPPED_WORDS {
                 return rest.to_string();
             }
         }
@@ -544,8 +592,56 @@ mod tests {
             Some("Council approves the new harbour bridge")
         );
         let m = meta_of(
+            r#"<head><meta property="og:site_name" content="Gazette"><meta property="og:title" content="Harbour bridge opens at last - Gazette"></head>"#,
+        );
+        assert_eq!(m.title.as_deref(), Some("Harbour bridge opens at last"));
+        let m = meta_of(
+            r#"<head><meta property="og:site_name" content="Gazette"><meta property="og:title" content="Gazette | Harbour bridge opens at last"></head>"#,
+        );
+        assert_eq!(m.title.as_deref(), Some("Harbour bridge opens at last"));
+    }
+
+    #[test]
+    fn suffix_spelling_the_domain_or_the_site_name_goes() {
+        let page = |title: &str, site: &str| {
+            format!(
+                r#"<head><meta property="og:title" content="{title}"><meta property="og:site_name" content="{site}"></head>"#
+            )
+        };
+        let dom = Dom::from_html(&Html::parse_document(&page(
+            "Serendipity and the long road home | Legal Nomads",
+            "",
+        )));
+        let url = Url::parse("https://www.legalnomads.com/2012/serendipity/").unwrap();
+        assert_eq!(
+            read(&dom, &url).title.as_deref(),
+            Some("Serendipity and the long road home")
+        );
+        let url = Url::parse("https://elsewhere.example/2012/serendipity/").unwrap();
+        assert_eq!(
+            read(&dom, &url).title.as_deref(),
+            Some("Serendipity and the long road home | Legal Nomads")
+        );
+        let dom = Dom::from_html(&Html::parse_document(&page(
+            "Midfielder expects six weeks out with knee injury | SkySports",
+            "Sky Sports",
+        )));
+        assert_eq!(
+            read(&dom, &url).title.as_deref(),
+            Some("Midfielder expects six weeks out with knee injury")
+        );
+    }
+
+    #[test]
+    fn short_title_keeps_its_site_name() {
+        // Like Readability: 4 words or fewer left is not a headline, keep the whole title.
+        let m = meta_of(
             r#"<head><meta property="og:site_name" content="Gazette"><meta property="og:title" content="Bridge opens at last - Gazette"></head>"#,
         );
-        assert_eq!(m.title.as_deref(), Some("Bridge opens at last"));
+        assert_eq!(m.title.as_deref(), Some("Bridge opens at last - Gazette"));
+        let m = meta_of(
+            r#"<head><meta property="og:site_name" content="Gazette"><meta property="og:title" content="Gazette | Bridge opens"></head>"#,
+        );
+        assert_eq!(m.title.as_deref(), Some("Gazette | Bridge opens"));
     }
 }

@@ -114,6 +114,10 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
     let title = meta.title.clone().unwrap_or_default();
     let dateline = header_lines(&dom, &title);
     let find_byline = meta.byline.is_none();
+    let anchor = meta
+        .description
+        .as_deref()
+        .and_then(|d| Some((description_key(d)?, d.chars().count())));
 
     // Retries (short articles) start from the prepared page again: a copy kept for small
     // pages, a fresh parse for large ones (which halves their peak memory).
@@ -133,7 +137,13 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
         let Some(grab) = score::grab_article(&mut work, flags, &title, find_byline) else {
             continue;
         };
-        let long_enough = grab.text_len >= CHAR_THRESHOLD;
+        // A short block that holds the page's own summary and more is the story (a short
+        // post): a retry would only find a longer box elsewhere (an "About" blurb) or add the
+        // sidebar. The summary alone (a teaser whose story was stripped) is not enough.
+        let anchored = anchor.as_ref().is_some_and(|(key, len)| {
+            grab.text_len * 5 > len * 6 && holds_words(&work, grab.root, key)
+        });
+        let long_enough = grab.text_len >= CHAR_THRESHOLD || anchored;
         if best
             .as_ref()
             // Each retry trusts fewer heuristics: it must find clearly more to win.
@@ -205,6 +215,29 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
         word_count,
         reading_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
     })
+}
+
+/// Words of a description that identify it in a page: its first [`ANCHOR_WORDS`] words, lower
+/// case, joined by single spaces; `None` when it is too short to tell.
+fn description_key(description: &str) -> Option<String> {
+    let words = words_of(description);
+    (words.len() >= ANCHOR_WORDS).then(|| words[..ANCHOR_WORDS].join(" "))
+}
+
+/// Words of the description that must appear, in order, in a block for it to hold it.
+const ANCHOR_WORDS: usize = 10;
+
+fn words_of(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether the block's text holds the words of `key` in a row.
+fn holds_words(dom: &Dom, root: usize, key: &str) -> bool {
+    let text = format!(" {} ", words_of(&dom.text_content(root)).join(" "));
+    text.contains(&format!(" {key} "))
 }
 
 /// Whitespace collapsed, trailing separators ("Jane Doe —") cut.
@@ -442,6 +475,61 @@ mod tests {
         assert!(decode(latin).contains("café"));
         let broken = b"<p>caf\xFF\xFE</p>";
         assert!(decode(broken).contains('\u{FFFD}'));
+    }
+
+    /// A short post (under Readability's 500 characters) beside a longer "About" blurb.
+    fn short_post(description: &str) -> String {
+        let about = "<p>Along with original posts, this section of the site includes pieces from \
+            other sites, discussions we have followed, stuff we like, and notes from readers, \
+            collected by the editors, checked, and published each weekday morning, with a note \
+            on where each piece first ran.</p>";
+        format!(
+            r#"<html><head><title>Carrier pays another big dividend</title>
+            <meta name="description" content="{description}"></head><body><div id="main">
+            <div class="post"><h1>Carrier pays another big dividend</h1>
+            <p class="article-date">November 12, 2012</p>
+            <div class="article-body"><p>The carrier will pay its shareholders an 8.5
+            billion dividend before the end of the year, after a 10 billion payout last year.</p>
+            <p>That means another big payday for its two owners, and it also means avoiding a
+            rise in taxes next year.</p></div></div></div>
+            <div id="rail"><div class="module voices"><h2>About Voices</h2>{about}{about}</div>
+            </div></body></html>"#
+        )
+    }
+
+    #[test]
+    fn short_post_holding_the_description_beats_a_longer_box() {
+        let url = Url::parse("https://news.example/2012/11/dividend/").unwrap();
+        let page = short_post(
+            "The carrier will pay its shareholders an 8.5 billion dividend before the end of \
+             the year, after a 10 billion payout last year.",
+        );
+        let a = extract(page.as_bytes(), &url).unwrap();
+        assert!(a.text.contains("another big payday"), "{}", a.text);
+        assert!(!a.text.contains("About Voices"), "{}", a.text);
+        // A summary found nowhere in the page changes nothing: the longer box wins the retry.
+        let page = short_post("Dividends, taxes and the carrier's owners, explained in full.");
+        let a = extract(page.as_bytes(), &url).unwrap();
+        assert!(a.text.contains("About Voices"), "{}", a.text);
+    }
+
+    #[test]
+    fn teaser_alone_does_not_stop_the_retries() {
+        let description = "The carrier will pay its shareholders an 8.5 billion dividend before \
+            the end of the year, after a 10 billion payout last year.";
+        let body = "<p>Analysts said the payout, the second in two years, would leave the \
+            venture with less cash for its network, though its owners have said they expect \
+            no change to spending plans.</p>";
+        let page = format!(
+            r#"<html><head><title>Carrier pays another big dividend</title>
+            <meta name="description" content="{description}"></head><body>
+            <div class="post"><h1>Carrier pays another big dividend</h1>
+            <p class="dek">{description}</p></div>
+            <div class="comment-free">{body}{body}{body}</div></body></html>"#
+        );
+        let url = Url::parse("https://news.example/2012/11/dividend/").unwrap();
+        let a = extract(page.as_bytes(), &url).unwrap();
+        assert!(a.text.contains("Analysts said the payout"), "{}", a.text);
     }
 
     #[test]

@@ -171,7 +171,10 @@ pub(crate) fn to_text(dom: &Dom, root: usize) -> String {
                 w.space = false;
                 continue;
             }
-            "img" | "script" | "style" | "noscript" | "template" => continue,
+            // What `crate::sanitize` drops with its content is not in the HTML either: the
+            // text says what the reader sees (no MathML flattened into "a x 2 + b x").
+            "img" => continue,
+            t if crate::sanitize::DROP_WITH_CONTENT.contains(&t) => continue,
             _ => {}
         }
         if is_block(tag) {
@@ -280,6 +283,15 @@ mod tests {
             to_text(&dom, div),
             "Title\n\nOne bold word.\n\nipsum\ndolor\n\na\nb\n\nx\n  y"
         );
+    }
+
+    #[test]
+    fn text_leaves_out_what_the_html_drops() {
+        let dom = Dom::from_html(&Html::parse_document(
+            "<div><p>When <math><mi>a</mi><mo>≠</mo><mn>0</mn></math>, there are two.</p><form><p>Sign up now</p></form><p>End.</p></div>",
+        ));
+        let div = dom.first("div").unwrap();
+        assert_eq!(to_text(&dom, div), "When , there are two.\n\nEnd.");
     }
 
     #[test]

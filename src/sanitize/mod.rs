@@ -87,8 +87,9 @@ const TAGS: &[&str] = &[
     "wbr",
 ];
 
-/// Elements removed together with everything inside them.
-const DROP_WITH_CONTENT: &[&str] = &[
+/// Elements removed together with everything inside them (the extractor's plain text leaves
+/// them out too).
+pub(crate) const DROP_WITH_CONTENT: &[&str] = &[
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "textarea", "select", "button", "form", "frameset", "frame", "applet", "head", "title",
 ];
