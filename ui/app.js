@@ -1704,12 +1704,14 @@ async function start() {
   }
   applyTheme(theme);
   wire();
-  await refreshSummary();
-  if (document.body.dataset.state === "error") return;
-  // The list first: its first page is one indexed query; the sources pane counts every feed.
+  // The list at once, beside the counts: its first page is one indexed query; the sources
+  // pane counts every feed, so it comes after.
+  const counted = refreshSummary();
   const listShown = loadList().then(() => {
     document.body.dataset.firstRowsAt = String(Math.round(performance.now()));
   });
+  await counted;
+  if (document.body.dataset.state === "error") return;
   await Promise.all([listShown, refreshSources(), loadSettings()]);
   $("story-list").focus({ preventScroll: true });
   document.body.dataset.loaded = "true";
