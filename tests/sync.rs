@@ -413,9 +413,11 @@ fn images_are_stored_in_the_library_and_html_never_points_at_the_network() {
     subscribe(&path, &[server.url("/feed.xml").to_string()]);
     let report = run_sync(&path, false);
     assert_eq!(report.new_articles, 1);
+    // Failed: the SVG, the missing one, the foreign host's, and the feed's icon (the site has
+    // no /favicon.ico).
     assert_eq!(
         (report.images_stored, report.images_failed),
-        (2, 3),
+        (2, 4),
         "{report:#?}"
     );
     assert_eq!(
@@ -457,4 +459,73 @@ fn images_are_stored_in_the_library_and_html_never_points_at_the_network() {
     assert_eq!(stored[1].as_ref().unwrap().1, png, "same bytes, second URL");
     assert!(stored[2].is_none(), "SVG is never stored");
     assert!(stored[3].is_none() && stored[4].is_none());
+}
+
+#[test]
+fn feed_icons_are_stored_offline_and_kept_while_their_feed_is() {
+    let png = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("icons/32x32.png")).unwrap();
+    // A Windows icon: one 1×1 entry (its bitmap is not checked, only the header is sniffed).
+    let ico = b"\0\0\x01\0\x01\0\x01\x01\0\0\x01\0\x20\0\x28\0\0\0\x16\0\0\0".to_vec();
+    let rss = |title: &str, image: &str| {
+        format!(
+            r#"<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>
+            <link>/</link>{image}<item><guid>1</guid><title>One</title>
+            <description>A story.</description></item></channel></rss>"#
+        )
+    };
+    let server = TestServer::routes(vec![
+        (
+            "/named.xml",
+            Response::ok(rss("Named", "<image><url>/logo.png</url></image>"))
+                .header("Content-Type", "application/rss+xml"),
+        ),
+        (
+            "/plain.xml",
+            Response::ok(rss("Plain", "")).header("Content-Type", "application/rss+xml"),
+        ),
+        (
+            "/logo.png",
+            Response::ok(png.clone()).header("Content-Type", "image/png"),
+        ),
+        (
+            "/favicon.ico",
+            Response::ok(ico.clone()).header("Content-Type", "image/vnd.microsoft.icon"),
+        ),
+    ]);
+    let path = temp_library("icons");
+    subscribe(
+        &path,
+        &[
+            server.url("/named.xml").to_string(),
+            server.url("/plain.xml").to_string(),
+        ],
+    );
+    let report = run_sync(&path, false);
+    assert_eq!(report.feeds_failed.len(), 0, "{report:#?}");
+    drop(server);
+
+    let mut lib = Library::open(&path).unwrap();
+    let icons = |lib: &Library| -> Vec<(String, Option<Vec<u8>>)> {
+        lib.feeds()
+            .unwrap()
+            .into_iter()
+            .map(|f| {
+                let bytes = f.icon.as_deref().map(|src| {
+                    lib.image(tidings::images::key_from_src(src).unwrap())
+                        .unwrap()
+                        .unwrap()
+                        .1
+                });
+                (f.title, bytes)
+            })
+            .collect()
+    };
+    let expected = vec![
+        ("Named".to_string(), Some(png.clone())),
+        ("Plain".to_string(), Some(ico.clone())),
+    ];
+    assert_eq!(icons(&lib), expected);
+    // No article names the icons, yet they stay while their feeds do.
+    lib.collect_unused_images().unwrap();
+    assert_eq!(icons(&lib), expected);
 }

@@ -119,6 +119,17 @@ function feedButton(feed) {
   b.dataset.key = `feed:${feed.id}`;
   b.dataset.feedId = String(feed.id);
   const name = node("span", "source-name", displayName(feed.title, feed.url));
+  // The feed's icon from the library, else its first letter in a tile of the same size.
+  if (isOfflineImage(feed.icon)) {
+    const icon = document.createElement("img");
+    icon.className = "feed-icon";
+    icon.alt = "";
+    icon.decoding = "async";
+    icon.src = feed.icon;
+    b.append(icon);
+  } else {
+    b.append(node("span", "feed-icon letter", (name.textContent.trim()[0] || "?").toUpperCase()));
+  }
   b.append(name);
   const failing = feed.error_count > 0 || feed.status === "gone";
   if (failing) {

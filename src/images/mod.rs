@@ -68,6 +68,9 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         && matches!(&bytes[8..12], b"avif" | b"avis")
     {
         Some("image/avif")
+    } else if bytes.len() >= 6 && bytes[..4] == [0, 0, 1, 0] && bytes[4..6] != [0, 0] {
+        // Windows icon (favicon.ico): a directory of bitmaps or PNGs, one or more images.
+        Some("image/x-icon")
     } else {
         None
     }
@@ -84,6 +87,8 @@ mod tests {
         assert_eq!(sniff(b"GIF89a...."), Some("image/gif"));
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
         assert_eq!(sniff(b"\0\0\0\x1cftypavif\0\0"), Some("image/avif"));
+        assert_eq!(sniff(b"\0\0\x01\0\x01\0\x10\x10"), Some("image/x-icon"));
+        assert_eq!(sniff(b"\0\0\x01\0\0\0"), None, "an icon of no images");
         assert_eq!(
             sniff(b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>"),
             None

@@ -25,6 +25,9 @@ pub struct Feed {
     pub next_attempt_at: Option<i64>,
     pub unread: i64,
     pub total: i64,
+    /// The feed's icon as an offline `src` (`tidings-img://localhost/KEY`) once it is stored;
+    /// `None` before (or when the feed and its site have none).
+    pub icon: Option<String>,
 }
 
 /// A subscription to add.
@@ -43,7 +46,8 @@ const FEED_COLUMNS: &str =
     d.name, f.status, f.trusted_host, f.format, f.parse_report, f.last_success_at, f.last_error,
     f.error_count, f.next_attempt_at,
     (SELECT count(*) FROM article_status s WHERE s.feed_id = f.id AND s.read = 0),
-    (SELECT count(*) FROM article_status s WHERE s.feed_id = f.id)";
+    (SELECT count(*) FROM article_status s WHERE s.feed_id = f.id),
+    (SELECT i.key FROM images i WHERE i.key = f.icon_key AND i.status = 'ok')";
 
 fn feed_from_row(r: &Row<'_>) -> rusqlite::Result<Feed> {
     Ok(Feed {
@@ -62,6 +66,9 @@ fn feed_from_row(r: &Row<'_>) -> rusqlite::Result<Feed> {
         next_attempt_at: r.get(12)?,
         unread: r.get(13)?,
         total: r.get(14)?,
+        icon: r
+            .get::<_, Option<String>>(15)?
+            .map(|key| crate::images::image_src_for_key(&key)),
     })
 }
 

@@ -39,11 +39,13 @@ impl Library {
     pub fn pending_images(&self, limit: i64) -> Result<Vec<PendingImage>> {
         let mut stmt = self.conn.prepare(
             "SELECT i.key, i.url,
-                (SELECT f.url FROM article_images ai JOIN articles a ON a.id = ai.article_id
+                coalesce((SELECT f.url FROM article_images ai JOIN articles a ON a.id = ai.article_id
                    JOIN feeds f ON f.id = a.feed_id WHERE ai.key = i.key LIMIT 1),
-                coalesce((SELECT max(f.trusted_host) FROM article_images ai
+                   (SELECT f.url FROM feeds f WHERE f.icon_key = i.key LIMIT 1)),
+                max(coalesce((SELECT max(f.trusted_host) FROM article_images ai
                    JOIN articles a ON a.id = ai.article_id JOIN feeds f ON f.id = a.feed_id
-                   WHERE ai.key = i.key), 0)
+                   WHERE ai.key = i.key), 0),
+                   coalesce((SELECT max(f.trusted_host) FROM feeds f WHERE f.icon_key = i.key), 0))
              FROM images i WHERE i.status = 'pending' ORDER BY i.rowid LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |r| {
@@ -100,12 +102,13 @@ impl Library {
             .optional()?)
     }
 
-    /// Deletes images no article uses any more, and bytes no image names. Returns how many
-    /// images went.
+    /// Deletes images no article uses any more and no feed has as its icon, and bytes no image
+    /// names. Returns how many images went.
     pub fn collect_unused_images(&mut self) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let gone = tx.execute(
-            "DELETE FROM images WHERE key NOT IN (SELECT key FROM article_images)",
+            "DELETE FROM images WHERE key NOT IN (SELECT key FROM article_images)
+               AND key NOT IN (SELECT icon_key FROM feeds WHERE icon_key IS NOT NULL)",
             [],
         )?;
         tx.execute(

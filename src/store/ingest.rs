@@ -31,6 +31,8 @@ pub struct FeedUpdate {
     pub last_modified: Option<String>,
     /// The feed moved for good (every redirect hop 301/308): its new URL.
     pub moved_to: Option<String>,
+    /// The feed's icon (an absolute http(s) URL): queued for download, shown beside the feed.
+    pub icon_url: Option<String>,
 }
 
 /// An item as sync hands it to the library.
@@ -211,6 +213,17 @@ impl Library {
                 at
             ],
         )?;
+        if let Some(icon) = update.icon_url.as_deref() {
+            let key = crate::images::image_key(icon);
+            tx.execute(
+                "UPDATE feeds SET icon_url = ?2, icon_key = ?3 WHERE id = ?1",
+                params![feed_id, icon, key],
+            )?;
+            tx.execute(
+                "INSERT INTO images(key, url) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+                params![key, icon],
+            )?;
+        }
         let mut counts = IngestCounts::default();
         {
             let mut tombstoned =

@@ -204,6 +204,12 @@ DROP INDEX articles_unread_date;
 DROP INDEX articles_feed_read;
 ALTER TABLE articles RENAME COLUMN read TO unused_read_before_v4;
 
+-- A feed's icon (the feed's own image, else its site's /favicon.ico): the URL and the key of
+-- its offline copy in images (kept by collect_unused_images while a feed names it).
+ALTER TABLE feeds ADD COLUMN icon_url TEXT;
+ALTER TABLE feeds ADD COLUMN icon_key TEXT;
+CREATE INDEX feeds_icon ON feeds(icon_key) WHERE icon_key IS NOT NULL;
+
 CREATE TRIGGER article_status_insert AFTER INSERT ON articles BEGIN
     INSERT INTO article_status(article_id, feed_id, sort_at)
         VALUES (new.id, new.feed_id, new.sort_at);

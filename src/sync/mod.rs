@@ -370,6 +370,11 @@ async fn sync_feed(
         etag: fetched.etag,
         last_modified: fetched.last_modified,
         moved_to: fetched.moved_permanently.map(String::from),
+        icon_url: feed_icon_url(
+            parsed.icon.as_deref(),
+            parsed.site_url.as_deref(),
+            fetched.final_url.as_str(),
+        ),
     };
     let counts = lib
         .run(move |l| l.store_feed_result(id, &update, &items))
@@ -548,7 +553,7 @@ async fn fetch_image(
     match fetcher.fetch(request).await {
         Ok(FetchResponse::Ok(f)) => match crate::images::sniff(&f.body) {
             Some(mime) => Ok((mime, f.body)),
-            None => Err("not a raster image (png, jpeg, gif, webp, avif)".into()),
+            None => Err("not a raster image (png, jpeg, gif, webp, avif, ico)".into()),
         },
         Ok(FetchResponse::NotModified { .. }) => Err("not modified".into()),
         Err(e) => Err(e.to_string()),
@@ -558,4 +563,47 @@ async fn fetch_image(
 /// Whether an image URL names a known tracker (never downloaded, not even as a lead image).
 fn is_tracker_url(url: &str) -> bool {
     Url::parse(url).is_ok_and(|u| crate::sanitize::is_tracker(&u))
+}
+
+/// A feed's icon: the one the feed names (RSS image, Atom icon or logo, JSON Feed icon), else
+/// the site's `/favicon.ico` (the site's address, else the feed's own). Web addresses only.
+fn feed_icon_url(named: Option<&str>, site_url: Option<&str>, feed_url: &str) -> Option<String> {
+    let web = |u: &str| {
+        Url::parse(u.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+    };
+    if let Some(named) = named.and_then(web) {
+        return Some(named.to_string());
+    }
+    let site = site_url.and_then(web).or_else(|| web(feed_url))?;
+    site.join("/favicon.ico").ok().map(|u| u.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::feed_icon_url;
+
+    #[test]
+    fn the_feed_names_its_icon_else_the_site_favicon() {
+        let feed = "https://feeds.example/news/rss.xml";
+        assert_eq!(
+            feed_icon_url(Some("https://cdn.example/logo.png"), None, feed).as_deref(),
+            Some("https://cdn.example/logo.png")
+        );
+        assert_eq!(
+            feed_icon_url(
+                Some("javascript:alert(1)"),
+                Some("https://www.example/about/"),
+                feed
+            )
+            .as_deref(),
+            Some("https://www.example/favicon.ico")
+        );
+        assert_eq!(
+            feed_icon_url(None, Some("not a url"), feed).as_deref(),
+            Some("https://feeds.example/favicon.ico")
+        );
+        assert_eq!(feed_icon_url(None, None, "file:///tmp/feed.xml"), None);
+    }
 }

@@ -158,8 +158,17 @@ fn build_library(lib_path: &Path, closed: u16) -> Built {
             None,
         ),
     ];
-    lib.store_feed_result(harbour, &FeedUpdate::default(), &items)
-        .unwrap();
+    let icon_url = format!("{base}/icon.png");
+    let with_icon = FeedUpdate {
+        icon_url: Some(icon_url.clone()),
+        ..FeedUpdate::default()
+    };
+    lib.store_feed_result(harbour, &with_icon, &items).unwrap();
+    lib.store_image(
+        &tidings::images::image_key(&icon_url),
+        Ok(("image/png", &png(16, 16))),
+    )
+    .unwrap();
     // The ferry story changed after it was stored: the earlier version is kept as a revision.
     let changed = story(
         3,
@@ -384,6 +393,27 @@ fn search_as_you_type(s: &Session, built: &Built) {
 
 fn lead_images_offline(s: &Session, built: &Built) {
     all_stories(s);
+    // Feed icons come from the library; a feed without one shows its first letter.
+    wait(
+        s,
+        "the Harbour Wire icon",
+        &format!(
+            "const i = document.querySelector('.feed[data-feed-id=\"{}\"] img.feed-icon'); \
+             return i && i.getAttribute('src').startsWith('tidings-img://localhost/') \
+               && i.complete && i.naturalWidth === 16",
+            built.harbour_feed
+        ),
+    );
+    assert_eq!(
+        js(
+            s,
+            &format!(
+                "return document.querySelector('.feed[data-feed-id=\"{}\"] .feed-icon.letter').textContent",
+                built.gazette_feed
+            )
+        ),
+        json!("Q")
+    );
     // The list shows the stored lead picture beside its story, and no picture that was not
     // downloaded (the tide image) or not there at all.
     let thumbs = js(
