@@ -16,7 +16,10 @@ run: deps-run
 	$(CARGO) build -p tidings-app -p tidings
 	$(CARGO_TARGET_DIR)/debug/tidings-app
 
+# make test ends with a brief fuzz run (FUZZ_TEST_SECONDS per target); fuzz-smoke goes longer.
+FUZZ_TEST_SECONDS ?= 10
 test: deps-test fmt-check clippy unit
+	scripts/fuzz $(FUZZ_TEST_SECONDS)
 
 deps-run:
 	@scripts/install-deps run
@@ -49,3 +52,12 @@ package: deps-package
 
 package-test: deps-package
 	scripts/package-test
+
+# The fuzz targets in fuzz/ (feed parsing, OPML import, extraction, sanitizing), FUZZ_SECONDS
+# each (cargo-fuzz on stable Rust; see scripts/fuzz). `make fuzz-smoke FUZZ_SECONDS=300` goes
+# longer. Fails on a panic, a hang (5 s on one input) or 512 MB of memory.
+FUZZ_SECONDS ?= 20
+.PHONY: fuzz-smoke
+fuzz-smoke:
+	@scripts/install-deps fuzz
+	scripts/fuzz $(FUZZ_SECONDS)

@@ -1,13 +1,16 @@
 //! Crash safety: `tidings sync` killed with SIGKILL at random moments, again and again, against
 //! a slow local server. After every kill the library opens, passes `integrity_check`, and still
-//! holds every article and bookmark committed before.
+//! holds every article and bookmark committed before. The same for `tidings import`,
+//! `tidings retention --apply` and `tidings vacuum` over a filled library.
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tidings::store::{ArticleFilter, Library, NewFeed};
 
+use crate::support::library::{fill_library, temp_library};
 use crate::support::{Request, Response, TestServer};
 
 const FEEDS: usize = 30;
@@ -154,4 +157,425 @@ fn sigkill_during_sync_never_corrupts_or_loses_committed_data() {
     assert!(status.success());
     let lib = Library::open(&path).unwrap();
     assert_eq!(lib.summary().unwrap().articles, (FEEDS * 20) as i64);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SIGKILL during `tidings import`, `tidings retention --apply` and `tidings vacuum`: each run
+// killed at a random moment in its measured full duration (or up to half as long again past
+// it, so some runs finish), against a library big enough that most kills land inside the
+// operation. After every kill: the library
+// opens, `integrity_check` is ok, everything committed before is there, bookmarks are there,
+// and the operation took effect whole or not at all.
+
+/// Where the kills of one test landed.
+#[derive(Debug, Default)]
+struct Kills {
+    /// Runs started.
+    runs: usize,
+    /// Runs still going when the kill came (the others had finished).
+    killed: usize,
+    /// Killed after start-up (process start and library open, timed by `tidings summary`):
+    /// inside the operation itself.
+    mid_operation: usize,
+}
+
+impl Kills {
+    /// Fails when too few kills landed inside the operation: the library is too small for the
+    /// test to mean anything. (About half of them do on two cores; a fifth leaves room for a
+    /// fast or a busy machine.)
+    fn assert_enough(&self, what: &str) {
+        eprintln!("{what}: {self:?}");
+        assert!(
+            self.mid_operation * 5 >= self.runs,
+            "{what}: only {} of {} kills landed mid-operation ({self:?})",
+            self.mid_operation,
+            self.runs
+        );
+    }
+}
+
+fn tidings_cmd(path: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tidings"));
+    cmd.arg("--library")
+        .arg(path)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// Runs `tidings args` to the end and returns how long it took.
+fn timed_run(path: &Path, args: &[&str]) -> Duration {
+    let start = Instant::now();
+    let status = tidings_cmd(path, args).status().unwrap();
+    assert!(status.success(), "tidings {args:?}: {status}");
+    start.elapsed()
+}
+
+/// Process start-up and library open: the fastest of three `tidings summary` runs.
+fn startup_time(path: &Path) -> Duration {
+    (0..3)
+        .map(|_| timed_run(path, &["summary"]))
+        .min()
+        .unwrap_or_default()
+}
+
+/// Starts `tidings args`, SIGKILLs it after `after` unless it has exited, and records where the
+/// kill landed.
+fn run_killed(path: &Path, args: &[&str], after: Duration, startup: Duration, kills: &mut Kills) {
+    let start = Instant::now();
+    let mut child = tidings_cmd(path, args).spawn().unwrap();
+    std::thread::sleep(after);
+    kills.runs += 1;
+    if child.try_wait().unwrap().is_none() {
+        let at = start.elapsed();
+        let _ = child.kill(); // SIGKILL
+        kills.killed += 1;
+        if at > startup {
+            kills.mid_operation += 1;
+        }
+    }
+    let _ = child.wait();
+}
+
+/// A kill moment anywhere in a run of `full` (and half as long again, so some runs finish).
+fn kill_after(rng: &mut Lcg, full: Duration) -> Duration {
+    let ms = (full.as_millis() as u64 * 3 / 2).max(1);
+    Duration::from_millis(rng.next(ms))
+}
+
+fn test_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(7)
+}
+
+/// Opens the library after a kill and checks the file itself.
+fn reopen(path: &Path, what: &str) -> Library {
+    let lib = Library::open(path).unwrap_or_else(|e| panic!("{what}: library does not open: {e}"));
+    assert_eq!(lib.integrity_check().unwrap(), "ok", "{what}");
+    lib
+}
+
+fn article_ids(lib: &Library) -> HashSet<i64> {
+    lib.articles(&ArticleFilter::default(), i64::MAX, 0)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect()
+}
+
+/// Bookmarks `ids` with a note each.
+fn bookmark_all(path: &Path, ids: &[i64]) {
+    let mut lib = Library::open(path).unwrap();
+    for &id in ids {
+        lib.set_bookmarked(id, true, Some(&format!("note {id}")))
+            .unwrap();
+    }
+}
+
+fn assert_bookmarks(lib: &Library, ids: &[i64], what: &str) {
+    for &id in ids {
+        let a = lib
+            .article(id)
+            .unwrap_or_else(|e| panic!("{what}: bookmarked article {id} gone: {e}"));
+        assert!(a.bookmarked, "{what}: article {id} lost its bookmark");
+        assert_eq!(
+            a.note.as_deref(),
+            Some(format!("note {id}").as_str()),
+            "{what}: article {id} lost its note"
+        );
+    }
+}
+
+#[test]
+fn sigkill_during_opml_import_keeps_each_import_whole() {
+    const KILLS: usize = 25;
+    const PER_FILE: usize = 2500;
+    let path = temp_library("crash", "import");
+    let ids = fill_library(&path, 4, 25, 400);
+    let bookmarks = [ids[0], ids[ids.len() - 1]];
+    bookmark_all(&path, &bookmarks);
+    let articles = article_ids(&Library::open(&path).unwrap());
+    let dir = path.parent().unwrap().to_path_buf();
+    // Batch `b` is one OPML file of PER_FILE feeds on its own host, in nested folders.
+    let host = |b: usize| format!("https://b{b}.example/");
+    let opml_file = |b: usize| -> String {
+        let mut body = String::new();
+        for folder in 0..10 {
+            body.push_str(&format!(
+                "<outline text=\"Batch {b}\"><outline text=\"Topic {folder}\">"
+            ));
+            for i in (folder..PER_FILE).step_by(10) {
+                body.push_str(&format!(
+                    "<outline type=\"rss\" text=\"Feed {i} &amp; more\" xmlUrl=\"{}feed/{i}.xml\" htmlUrl=\"{}{i}/\"/>\n",
+                    host(b),
+                    host(b)
+                ));
+            }
+            body.push_str("</outline></outline>\n");
+        }
+        let file = dir.join(format!("batch-{b}.opml"));
+        std::fs::write(
+            &file,
+            format!("<?xml version=\"1.0\"?><opml version=\"2.0\"><head><title>Batch {b}</title></head><body>{body}</body></opml>"),
+        )
+        .unwrap();
+        file.to_string_lossy().into_owned()
+    };
+    // Feeds per batch, as stored.
+    let batches = |lib: &Library| -> std::collections::HashMap<String, (usize, usize)> {
+        let mut counts = std::collections::HashMap::new();
+        for feed in lib.feeds_for_export().unwrap() {
+            if let Some(rest) = feed.url.strip_prefix("https://b") {
+                let b = rest.split('.').next().unwrap_or_default().to_string();
+                let entry = counts.entry(b).or_insert((0, 0));
+                entry.0 += 1;
+                if feed.folder.is_some() {
+                    entry.1 += 1;
+                }
+            }
+        }
+        counts
+    };
+
+    let startup = startup_time(&path);
+    let full = timed_run(&path, &["import", &opml_file(0)]);
+    let seed = test_seed();
+    eprintln!("import crash test seed: {seed}; start-up {startup:?}, one import {full:?}");
+    let mut rng = Lcg(seed);
+    let mut kills = Kills::default();
+    let mut complete: HashSet<String> = HashSet::from(["0".to_string()]);
+    for kill in 0..KILLS {
+        let file = opml_file(kill + 1);
+        run_killed(
+            &path,
+            &["import", &file],
+            kill_after(&mut rng, full),
+            startup,
+            &mut kills,
+        );
+        let what = format!("import kill {kill} (seed {seed})");
+        let lib = reopen(&path, &what);
+        let now = batches(&lib);
+        for (b, &(feeds, in_folders)) in &now {
+            assert_eq!(feeds, PER_FILE, "{what}: batch {b} imported in part");
+            assert_eq!(in_folders, PER_FILE, "{what}: batch {b} lost folders");
+        }
+        for b in &complete {
+            assert!(now.contains_key(b), "{what}: imported batch {b} lost");
+        }
+        complete.extend(now.into_keys());
+        assert_eq!(article_ids(&lib), articles, "{what}: articles changed");
+        assert_bookmarks(&lib, &bookmarks, &what);
+    }
+    eprintln!(
+        "import: {} of {} batches committed",
+        complete.len(),
+        KILLS + 1
+    );
+    kills.assert_enough("import");
+    // A killed file imported again over what the kills left completes.
+    if let Some(b) = (0..=KILLS).find(|b| !complete.contains(&b.to_string())) {
+        timed_run(&path, &["import", &opml_file(b)]);
+        let lib = reopen(&path, "final import");
+        assert_eq!(
+            batches(&lib).get(&b.to_string()),
+            Some(&(PER_FILE, PER_FILE))
+        );
+    }
+}
+
+#[test]
+fn sigkill_during_retention_deletes_all_or_nothing_and_never_a_bookmark() {
+    const KILLS: usize = 25;
+    const SLICE: usize = 150;
+    let path = temp_library("crash", "retention");
+    let ids = fill_library(&path, 40, 100, 600);
+    assert!(ids.len() >= SLICE * (KILLS + 1));
+    // One in 25 articles is bookmarked, old ones included: retention must skip them.
+    let bookmarks: Vec<i64> = ids.iter().copied().step_by(25).collect();
+    bookmark_all(&path, &bookmarks);
+    {
+        let mut lib = Library::open(&path).unwrap();
+        lib.set_retention(tidings::store::Retention {
+            read_days: Some(1),
+            unread_days: Some(2),
+        })
+        .unwrap();
+    }
+    // Ages slice `s` past the rules (half read, half unread); returns its unbookmarked ids.
+    let age_slice = |s: usize| -> HashSet<i64> {
+        let slice = &ids[s * SLICE..(s + 1) * SLICE];
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let tx = conn.transaction().unwrap();
+        let long_ago = chrono::Utc::now().timestamp() - 10 * 86_400;
+        for (n, id) in slice.iter().enumerate() {
+            tx.execute(
+                "UPDATE articles SET fetched_at = ?1 WHERE id = ?2",
+                rusqlite::params![long_ago, id],
+            )
+            .unwrap();
+            tx.execute(
+                "UPDATE article_status SET read = ?1 WHERE article_id = ?2",
+                rusqlite::params![(n % 2) as i64, id],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        slice
+            .iter()
+            .copied()
+            .filter(|id| !bookmarks.contains(id))
+            .collect()
+    };
+    let tombstones = || -> usize {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.query_row("SELECT count(*) FROM tombstones", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap() as usize
+    };
+
+    let startup = startup_time(&path);
+    let first = age_slice(0);
+    let full = timed_run(&path, &["retention", "--apply"]);
+    let lib = reopen(&path, "first retention");
+    let mut present = article_ids(&lib);
+    assert!(
+        present.is_disjoint(&first),
+        "a full run deletes the aged slice"
+    );
+    drop(lib);
+    let mut deleted = first.len();
+    assert_eq!(tombstones(), deleted);
+    let seed = test_seed();
+    eprintln!("retention crash test seed: {seed}; start-up {startup:?}, one run {full:?}");
+    let mut rng = Lcg(seed);
+    let mut kills = Kills::default();
+    // Aged and not deleted yet.
+    let mut pending: HashSet<i64> = HashSet::new();
+    let mut next_slice = 1;
+    for kill in 0..KILLS {
+        // A new slice only once the last one is gone, so every run has the same work to do
+        // (and some finish before their kill).
+        if pending.is_empty() {
+            pending.extend(age_slice(next_slice));
+            next_slice += 1;
+        }
+        run_killed(
+            &path,
+            &["retention", "--apply"],
+            kill_after(&mut rng, full),
+            startup,
+            &mut kills,
+        );
+        let what = format!("retention kill {kill} (seed {seed})");
+        let lib = reopen(&path, &what);
+        let now = article_ids(&lib);
+        assert_bookmarks(&lib, &bookmarks, &what);
+        // Nothing the rules spare is gone: every article present before and not aged still is.
+        let spared: Vec<_> = present
+            .difference(&now)
+            .filter(|id| !pending.contains(id))
+            .collect();
+        assert!(spared.is_empty(), "{what}: lost articles {spared:?}");
+        // One transaction: every aged article went, with its tombstone, or none did.
+        let left = pending.intersection(&now).count();
+        assert!(
+            left == 0 || left == pending.len(),
+            "{what}: deleted {} of {} aged articles",
+            pending.len() - left,
+            pending.len()
+        );
+        if left == 0 {
+            deleted += pending.len();
+            pending.clear();
+        }
+        drop(lib);
+        assert_eq!(tombstones(), deleted, "{what}: tombstones");
+        present = now;
+    }
+    eprintln!(
+        "retention: {} slices aged in the killed runs, {} of them deleted",
+        next_slice - 1,
+        next_slice - 1 - usize::from(!pending.is_empty())
+    );
+    kills.assert_enough("retention");
+    timed_run(&path, &["retention", "--apply"]);
+    let lib = reopen(&path, "final retention");
+    assert!(article_ids(&lib).is_disjoint(&pending));
+    assert_bookmarks(&lib, &bookmarks, "final retention");
+    assert_eq!(
+        lib.summary().unwrap().articles as usize,
+        ids.len() - deleted - pending.len()
+    );
+}
+
+#[test]
+fn sigkill_during_vacuum_loses_nothing() {
+    const KILLS: usize = 20;
+    let path = temp_library("crash", "vacuum");
+    let ids = fill_library(&path, 20, 100, 1200);
+    let bookmarks: Vec<i64> = ids.iter().copied().step_by(40).collect();
+    bookmark_all(&path, &bookmarks);
+    {
+        // Free pages for VACUUM to reclaim: retention removes a third of the stories.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE articles SET fetched_at = 1000000000 WHERE id % 3 = 0",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let mut lib = Library::open(&path).unwrap();
+        lib.set_retention(tidings::store::Retention {
+            read_days: None,
+            unread_days: Some(30),
+        })
+        .unwrap();
+        assert!(lib.apply_retention().unwrap() > 0);
+    }
+    let lib = Library::open(&path).unwrap();
+    let before = article_ids(&lib);
+    let hits = lib.search("harbour", 100_000).unwrap().len();
+    assert!(hits > 0);
+    drop(lib);
+
+    let startup = startup_time(&path);
+    // The first run reclaims the free pages; the later ones (the killed ones) copy as much.
+    timed_run(&path, &["vacuum"]);
+    let full = timed_run(&path, &["vacuum"]);
+    let seed = test_seed();
+    eprintln!("vacuum crash test seed: {seed}; start-up {startup:?}, one vacuum {full:?}");
+    let mut rng = Lcg(seed);
+    let mut kills = Kills::default();
+    for kill in 0..KILLS {
+        run_killed(
+            &path,
+            &["vacuum"],
+            kill_after(&mut rng, full),
+            startup,
+            &mut kills,
+        );
+        let what = format!("vacuum kill {kill} (seed {seed})");
+        let lib = reopen(&path, &what);
+        assert_eq!(article_ids(&lib), before, "{what}: articles changed");
+        assert_bookmarks(&lib, &bookmarks, &what);
+        assert_eq!(
+            lib.search("harbour", 100_000).unwrap().len(),
+            hits,
+            "{what}: search"
+        );
+        drop(lib);
+        // The search index agrees with the articles table.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')",
+            [],
+        )
+        .unwrap_or_else(|e| panic!("{what}: search index: {e}"));
+    }
+    kills.assert_enough("vacuum");
 }

@@ -44,3 +44,71 @@ pub fn run_sync_with(path: &Path, fetcher: &Fetcher, feeds_only: bool) -> SyncRe
         .block_on(sync_library(path, fetcher, &options, &|_| {}))
         .unwrap()
 }
+
+/// Fills the library at `path` as sync would store it: `feeds` subscriptions (in folders of
+/// ten) with `per_feed` full-text articles each, about `text_bytes` of varied words apiece so
+/// the search index has real work. Returns every article id, in storing order.
+pub fn fill_library(path: &Path, feeds: usize, per_feed: usize, text_bytes: usize) -> Vec<i64> {
+    const WORDS: &[&str] = &[
+        "harbour", "council", "ferry", "storm", "budget", "river", "school", "market", "bridge",
+        "station", "museum", "library", "festival", "election", "weather", "railway", "garden",
+        "hospital", "village", "airport", "quarter", "mayor", "winter", "summer", "island",
+    ];
+    let mut lib = Library::open(path).unwrap();
+    let mut ids = Vec::with_capacity(feeds * per_feed);
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut word = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        WORDS[(state >> 33) as usize % WORDS.len()]
+    };
+    for f in 0..feeds {
+        let (feed, _) = lib
+            .add_feed(&NewFeed {
+                url: format!("https://fill{f}.example/feed.xml"),
+                title: Some(format!("Filled feed {f}")),
+                folder: Some(format!("Folder {}", f / 10)),
+                ..NewFeed::default()
+            })
+            .unwrap();
+        let items: Vec<tidings::store::IncomingArticle> = (0..per_feed)
+            .map(|i| {
+                let mut text = String::with_capacity(text_bytes + 16);
+                while text.len() < text_bytes {
+                    text.push_str(word());
+                    text.push(' ');
+                }
+                tidings::store::IncomingArticle {
+                    item_key: format!("fill-{f}-{i}"),
+                    url: Some(format!("https://fill{f}.example/{i}.html")),
+                    title: format!("{} {} story {i} of feed {f}", word(), word()),
+                    author: Some(format!("Writer {}", i % 7)),
+                    published_at: Some(1_700_000_000 + (f * per_feed + i) as i64 * 60),
+                    content_html: Some(format!("<p>{text}</p>")),
+                    content_text: Some(text),
+                    extraction: "full",
+                    ..tidings::store::IncomingArticle::default()
+                }
+            })
+            .collect();
+        lib.store_feed_result(feed, &tidings::store::FeedUpdate::default(), &items)
+            .unwrap();
+        let mut stored: Vec<i64> = lib
+            .articles(
+                &tidings::store::ArticleFilter {
+                    feed_id: Some(feed),
+                    ..tidings::store::ArticleFilter::default()
+                },
+                i64::MAX,
+                0,
+            )
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        stored.sort_unstable();
+        ids.extend(stored);
+    }
+    ids
+}

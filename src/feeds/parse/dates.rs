@@ -262,7 +262,9 @@ fn parse_rfc822(s: &str) -> Option<DateTime<FixedOffset>> {
     let mut split_owned: Vec<&str> = Vec::new();
     for t in &tokens {
         if t.contains('-') && t.split('-').nth(1).and_then(month_number).is_some() {
-            split_owned.extend(t.split('-'));
+            // "-Nov" or "24--Nov" leave empty parts: dropped, the loop below reads each
+            // token's first byte.
+            split_owned.extend(t.split('-').filter(|p| !p.is_empty()));
         } else {
             split_owned.push(t);
         }
@@ -472,5 +474,25 @@ mod tests {
         ] {
             assert_eq!(iso(input), None, "{input}");
         }
+    }
+
+    /// Found by fuzzing (fuzz/fuzz_targets/feed_parse.rs): a dash before or after a month name
+    /// left an empty token, and reading its first byte panicked.
+    #[test]
+    fn dashes_around_a_month_never_panic() {
+        for input in [
+            "Tue, 24 -Nov 2026 10:|0:0",
+            "24 Nov- 2026",
+            "24--Nov--2026 10:00",
+            "-Nov",
+            "Nov-",
+            "- Nov -",
+        ] {
+            let _ = iso(input);
+        }
+        assert_eq!(
+            iso("Tue, 24 -Nov 2026 10:00:00 GMT").as_deref(),
+            Some("2026-11-24T10:00:00+00:00")
+        );
     }
 }
