@@ -51,9 +51,15 @@ pub fn launch_on_a_big_library() {
         std::thread::sleep(Duration::from_millis(50));
     };
     let in_page = js(&s, "return Number(document.body.dataset.firstRowsAt || 0)");
-    let status_line = js(&s, "return document.getElementById('status-line').textContent");
+    let status_line = js(
+        &s,
+        "return document.getElementById('status-line').textContent",
+    );
     assert!(
-        !status_line.as_str().unwrap_or_default().starts_with("Could not"),
+        !status_line
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Could not"),
         "{status_line}"
     );
     let articles = js(
