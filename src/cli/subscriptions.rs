@@ -102,12 +102,8 @@ pub fn import(lib: &mut Library, args: &ImportArgs) -> anyhow::Result<()> {
         .subscriptions
         .iter()
         .map(|s| NewFeed {
-            url: s.xml_url.to_string(),
-            title: s.title.clone(),
-            site_url: s.html_url.as_ref().map(ToString::to_string),
             folder: args.folder.clone().or_else(|| s.folder.clone()),
-            // The user chose this list: its feeds are subscribed directly.
-            trusted_host: true,
+            ..NewFeed::from(s)
         })
         .collect();
     let added = lib.add_feeds(&feeds)?;

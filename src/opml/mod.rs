@@ -53,6 +53,20 @@ pub struct OpmlSubscription {
     pub folder: Option<String>,
 }
 
+impl From<&OpmlSubscription> for crate::store::NewFeed {
+    /// The subscription to add for an imported list entry: the user chose the list, so its
+    /// feeds are subscribed directly (their hosts trusted).
+    fn from(s: &OpmlSubscription) -> Self {
+        crate::store::NewFeed {
+            url: s.xml_url.to_string(),
+            title: s.title.clone(),
+            site_url: s.html_url.as_ref().map(ToString::to_string),
+            folder: s.folder.clone(),
+            trusted_host: true,
+        }
+    }
+}
+
 /// Why a subscription list could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

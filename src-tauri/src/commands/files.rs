@@ -158,18 +158,7 @@ pub async fn import_opml(
             let bytes = std::fs::read(&path).map_err(|e| io_error(&path, "read", e))?;
             let opml = parse_opml(&bytes)
                 .map_err(|e| CommandError::new("not-opml", format!("{}: {e}", path.display())))?;
-            let feeds: Vec<NewFeed> = opml
-                .subscriptions
-                .iter()
-                .map(|s| NewFeed {
-                    url: s.xml_url.to_string(),
-                    title: s.title.clone(),
-                    site_url: s.html_url.as_ref().map(ToString::to_string),
-                    folder: s.folder.clone(),
-                    // The user chose this list: its feeds are subscribed directly.
-                    trusted_host: true,
-                })
-                .collect();
+            let feeds: Vec<NewFeed> = opml.subscriptions.iter().map(NewFeed::from).collect();
             let added = lib.add_feeds(&feeds)?;
             Ok(Imported {
                 total: feeds.len(),
