@@ -89,6 +89,8 @@ impl Harness {
         .env("NO_AT_BRIDGE", "1")
         // The app never syncs on its own in tests (a sync only reaches what a test serves).
         .env("TIDINGS_AUTO_SYNC", "off")
+        // Stories a test dates minutes or hours ago must be "Today" whenever the test runs.
+        .env("TZ", midday_time_zone())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -118,13 +120,18 @@ impl Harness {
 
     /// Launches the app binary in a new WebDriver session.
     pub fn launch(&self, app: &str) -> Session {
-        Session::start(self.port, app).unwrap_or_else(|e| panic!("app did not start: {e}"))
+        let mut session =
+            Session::start(self.port, app).unwrap_or_else(|e| panic!("app did not start: {e}"));
+        session.display = Some(self.display.clone());
+        session
     }
 
     /// Launches the app binary with command-line arguments.
     pub fn launch_with_args(&self, app: &str, args: &[&str]) -> Session {
-        Session::start_with_args(self.port, app, args)
-            .unwrap_or_else(|e| panic!("app did not start: {e}"))
+        let mut session = Session::start_with_args(self.port, app, args)
+            .unwrap_or_else(|e| panic!("app did not start: {e}"));
+        session.display = Some(self.display.clone());
+        session
     }
 }
 
@@ -178,4 +185,38 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
+}
+
+/// A time zone (tzdata's `Etc/GMT±N`, which WebKit's ICU knows) in which it is now between 11:00 and 13:00, so that "Today" holds every
+/// story dated up to 11 hours ago (a test run just after midnight would split them otherwise).
+fn midday_time_zone() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let utc_hour = ((secs / 3600) % 24) as i64;
+    // Etc/GMT+N is N hours west of Greenwich: local = UTC - N (N from -12 to +11 here).
+    let offset = utc_hour - 12;
+    format!("Etc/GMT{offset:+}")
+}
+
+#[test]
+fn the_test_time_zone_puts_now_at_midday() {
+    let tz = midday_time_zone();
+    let offset: i64 = tz.trim_start_matches("Etc/GMT").parse().unwrap();
+    assert!(
+        std::path::Path::new("/usr/share/zoneinfo")
+            .join(&tz)
+            .exists(),
+        "{tz}"
+    );
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let local_hour = ((secs - offset * 3600).rem_euclid(86_400)) / 3600;
+    assert!(
+        (11..=13).contains(&local_hour),
+        "{tz}: local hour {local_hour}"
+    );
 }

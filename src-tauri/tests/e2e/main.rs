@@ -8,6 +8,7 @@ mod manage;
 mod reader;
 mod server;
 mod webdriver;
+mod xcapture;
 mod xss;
 
 use std::time::Duration;

@@ -14,6 +14,8 @@ const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub struct Session {
     port: u16,
     id: String,
+    /// The X display the app is on (set by the harness): screenshots come from it.
+    pub display: Option<String>,
 }
 
 /// A WebDriver request that failed, with the driver's answer.
@@ -147,7 +149,11 @@ impl Session {
             .as_str()
             .ok_or_else(|| WdError(format!("no sessionId in {value}")))?
             .to_string();
-        Ok(Session { port, id })
+        Ok(Session {
+            port,
+            id,
+            display: None,
+        })
     }
 
     fn call(&self, method: &str, path: &str, body: Option<&Value>) -> WdResult<Value> {
@@ -299,6 +305,9 @@ impl Session {
              requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
             json!([]),
         )?;
+        if let Some(display) = &self.display {
+            return crate::xcapture::window_png(display).map_err(WdError);
+        }
         let v = self.call("GET", "/screenshot", None)?;
         let b64 = v.as_str().unwrap_or_default();
         use base64::Engine;
