@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "choose_file",
     "settings",
     "set_setting",
+    "launch_mark",
 ];
 
 fn main() {

@@ -1,10 +1,12 @@
-// Every backend command and event the UI uses, by name, in one place. Tauri's global is looked
-// up at call time, not at module load, so this module can load before the bridge is ready.
+// Every backend command and event the UI uses, by name, in one place. It talks to Tauri's IPC
+// bridge (`window.__TAURI_INTERNALS__`, which Tauri sets before any page script runs) the way
+// Tauri's own JS API does; the app does not load that API bundle (`withGlobalTauri` is off), so
+// the window starts sooner. The bridge is looked up at call time, not at module load.
 // Errors arrive as { kind, message } (see src-tauri/src/commands/mod.rs for the kinds).
 
-function tauri() {
-  const t = window.__TAURI__;
-  if (!t || !t.core) {
+function bridge() {
+  const t = window.__TAURI_INTERNALS__;
+  if (!t || typeof t.invoke !== "function") {
     throw { kind: "no-backend", message: "The Tidings backend is not available." };
   }
   return t;
@@ -12,7 +14,21 @@ function tauri() {
 
 function invoke(command, args) {
   try {
-    return tauri().core.invoke(command, args);
+    return bridge().invoke(command, args);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Calls `handler(event)` for each `event` emitted to this window (as Tauri's `listen`). */
+function listen(event, handler) {
+  try {
+    const t = bridge();
+    return t.invoke("plugin:event|listen", {
+      event,
+      target: { kind: "Any" },
+      handler: t.transformCallback(handler),
+    });
   } catch (error) {
     return Promise.reject(error);
   }
@@ -39,7 +55,21 @@ export function sources(todaySince) {
  * bookmarked }.
  */
 export function storyPage(list, after, limit) {
-  return invoke("story_page", { list, after, limit });
+  const early = takeFirstPage(list, after, limit);
+  return early ? Promise.resolve(early) : invoke("story_page", { list, after, limit });
+}
+
+/**
+ * The first page of "All unread", read by the app while the window was being made and set in
+ * `window.__TIDINGS_FIRST_PAGE__` before this module ran ({ list, limit, page }). Taken by the
+ * first page request only, and only when it asks for that page; null otherwise.
+ */
+function takeFirstPage(list, after, limit) {
+  const first = window.__TIDINGS_FIRST_PAGE__;
+  if (first === undefined) return null;
+  window.__TIDINGS_FIRST_PAGE__ = undefined;
+  const same = first && first.page && list && list.kind === first.list && after == null && limit === first.limit;
+  return same ? first.page : null;
 }
 
 /**
@@ -151,7 +181,7 @@ export function setSetting(name, value) {
  * { event: "pages-started", total } | { event: "page-done", done, total, article_id, ok }.
  */
 export function onSyncProgress(handler) {
-  return tauri().event.listen("sync-progress", (e) => handler(e.payload));
+  return listen("sync-progress", (e) => handler(e.payload));
 }
 
 /**
@@ -160,12 +190,12 @@ export function onSyncProgress(handler) {
  * pages_failed, seconds }, offline }.
  */
 export function onSyncFinished(handler) {
-  return tauri().event.listen("sync-finished", (e) => handler(e.payload));
+  return listen("sync-finished", (e) => handler(e.payload));
 }
 
 /** `sync-failed`: { kind, message } when the sync could not run at all. */
 export function onSyncFailed(handler) {
-  return tauri().event.listen("sync-failed", (e) => handler(e.payload));
+  return listen("sync-failed", (e) => handler(e.payload));
 }
 
 /**
@@ -174,7 +204,7 @@ export function onSyncFailed(handler) {
  * open. The first launch's requests are in `window.__TIDINGS_OPEN_REQUESTS__`.
  */
 export function onOpenRequest(handler) {
-  return tauri().event.listen("open-request", (e) => handler(e.payload));
+  return listen("open-request", (e) => handler(e.payload));
 }
 
 /** The first launch's open requests (read once). */
@@ -182,4 +212,12 @@ export function startupOpenRequests() {
   const list = window.__TIDINGS_OPEN_REQUESTS__;
   window.__TIDINGS_OPEN_REQUESTS__ = [];
   return Array.isArray(list) ? list : [];
+}
+
+/**
+ * Tells the app a launch stage is on screen ("first-stories", "library-shown"), for the
+ * launch measurement (`TIDINGS_LAUNCH_TRACE=1`; otherwise the app ignores it). Never fails.
+ */
+export function launchMark(stage) {
+  invoke("launch_mark", { stage }).catch(() => {});
 }

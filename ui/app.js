@@ -1720,12 +1720,15 @@ async function start() {
   const counted = refreshSummary();
   const listShown = loadList().then(() => {
     document.body.dataset.firstRowsAt = String(Math.round(performance.now()));
+    // After the frame that shows them: the launch measurement's "first stories on screen".
+    requestAnimationFrame(() => setTimeout(() => api.launchMark("first-stories"), 0));
   });
   await counted;
   if (document.body.dataset.state === "error") return;
   await Promise.all([listShown, refreshSources(), loadSettings()]);
   $("story-list").focus({ preventScroll: true });
   document.body.dataset.loaded = "true";
+  requestAnimationFrame(() => setTimeout(() => api.launchMark("library-shown"), 0));
   queueOpenRequests(api.startupOpenRequests());
   // The cached library is on screen: now sync, if the user asked for automatic sync.
   if (state.autoSync && state.settings.sync_interval !== "off" && state.summary && state.summary.feeds > 0) {

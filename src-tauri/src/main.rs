@@ -15,7 +15,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod first_page;
 mod images;
+mod launch;
 mod state;
 
 use std::ffi::{OsStr, OsString};
@@ -30,11 +32,13 @@ const OPEN_REQUEST_EVENT: &str = "open-request";
 const OPEN_REQUESTS_GLOBAL: &str = "__TIDINGS_OPEN_REQUESTS__";
 
 fn main() {
+    launch::start();
     let args: Vec<OsString> = std::env::args_os().collect();
     let library_path = state::library_path_from_args(args.iter().cloned());
     let startup_requests =
         open_requests_from_args(args, &std::env::current_dir().unwrap_or_default());
     let app_state = state::AppState::open(library_path.clone());
+    let first_page = first_page::spawn(app_state.library_handle());
     let context = tauri::generate_context!();
     let instance_id = single_instance_id(&context.config().identifier, &library_path);
     let result = tauri::Builder::default()
@@ -50,7 +54,11 @@ fn main() {
         // granted none of the plugin's own commands.
         .plugin(tauri_plugin_dialog::init())
         .manage(app_state)
-        .setup(|app| Ok(create_main_window(app.handle())?))
+        .setup(move |app| {
+            create_main_window(app.handle(), first_page::script(first_page))?;
+            launch::mark("window-built");
+            Ok(())
+        })
         .register_asynchronous_uri_scheme_protocol(tidings::sanitize::IMAGE_SCHEME, images::serve)
         .invoke_handler(tauri::generate_handler![
             commands::library::library_summary,
@@ -74,6 +82,7 @@ fn main() {
             commands::files::choose_file,
             commands::settings::settings,
             commands::settings::set_setting,
+            launch::launch_mark,
         ])
         .run(context);
     if let Err(err) = result {
@@ -122,12 +131,19 @@ fn startup_requests_plugin<R: Runtime>(requests: &[OpenRequest]) -> tauri::plugi
 /// its handlers). A link the user clicks in a story asks for a new window (story links target
 /// `_blank`; the frame runs no script, so only a click does): none is ever made; an http(s)
 /// link opens in the system browser instead. And the window never navigates away from the
-/// app's own pages.
-fn create_main_window<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<()> {
+/// app's own pages. `first_page`: the init script with the first stories (see `first_page`).
+fn create_main_window<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    first_page: Option<String>,
+) -> tauri::Result<()> {
     let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") else {
         return Err(tauri::Error::WindowNotFound);
     };
-    tauri::WebviewWindowBuilder::from_config(app, config)?
+    let mut builder = tauri::WebviewWindowBuilder::from_config(app, config)?;
+    if let Some(script) = first_page {
+        builder = builder.initialization_script(script);
+    }
+    builder
         .on_new_window(|url, _features| {
             if matches!(url.scheme(), "http" | "https") {
                 if let Err(err) = commands::stories::open_in_browser(url) {

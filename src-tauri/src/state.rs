@@ -71,6 +71,11 @@ impl AppState {
         }
     }
 
+    /// The open library, for work before the window exists (the first page).
+    pub fn library_handle(&self) -> Option<Arc<Mutex<Library>>> {
+        self.library.as_ref().ok().cloned()
+    }
+
     /// The library's open error, if it could not be opened (sync refuses to run then).
     pub fn library_error(&self) -> Option<CommandError> {
         self.library.as_ref().err().cloned()

@@ -1,0 +1,85 @@
+//! Launch: how the window renders, and the launch measurement.
+//!
+//! Rendering: the app asks WebKitGTK for its software path (`WEBKIT_DISABLE_COMPOSITING_MODE=1`)
+//! unless the user set that variable. Measured on the 100k-article library (see DEVELOPERS.md,
+//! "Launch"): the GPU compositing path costs about 80 ms before the first stories are painted
+//! and about 90 MB of memory across the app's processes, and buys nothing for static pages of
+//! text and pictures (the UI has no animation, article bodies no video or canvas).
+//!
+//! Measurement: with `TIDINGS_LAUNCH_TRACE=1` the app prints one line on stderr per stage,
+//! `tidings-app: launch: STAGE at N ms` (since `main`): `window-built` from here, and
+//! `first-stories` and `library-shown` from the UI once they are painted (`launch_mark`).
+//! `scripts/bench-desktop` timestamps these lines to time exec to first stories.
+
+use std::ffi::OsStr;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// The variable WebKitGTK reads for its rendering path; "0" (or unset) means composited.
+const COMPOSITING_VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+/// Turns the launch trace on.
+const TRACE_VAR: &str = "TIDINGS_LAUNCH_TRACE";
+/// The stages the UI may report (anything else is ignored).
+const UI_STAGES: &[&str] = &["first-stories", "library-shown"];
+
+/// When `main` started, if the trace is on.
+static TRACE_START: OnceLock<Instant> = OnceLock::new();
+
+/// Call first thing in `main`, before any thread exists (it may set an environment variable).
+pub fn start() {
+    if let Some(value) = compositing_value(std::env::var_os(COMPOSITING_VAR).as_deref()) {
+        // Single-threaded here (first line of main), so setting the environment is sound; the
+        // web processes WebKit starts later inherit it.
+        std::env::set_var(COMPOSITING_VAR, value);
+    }
+    if trace_enabled(std::env::var_os(TRACE_VAR).as_deref()) {
+        let _ = TRACE_START.set(Instant::now());
+    }
+}
+
+/// What to set the compositing variable to: "1" unless the user chose (any value is theirs).
+fn compositing_value(current: Option<&OsStr>) -> Option<&'static str> {
+    current.is_none().then_some("1")
+}
+
+fn trace_enabled(value: Option<&OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Prints the stage's time since `main` when the trace is on.
+pub fn mark(stage: &str) {
+    if let Some(start) = TRACE_START.get() {
+        eprintln!(
+            "tidings-app: launch: {stage} at {:.1} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// The UI reports a launch stage it has painted (see the module comment).
+#[tauri::command]
+pub fn launch_mark(stage: String) {
+    if UI_STAGES.contains(&stage.as_str()) {
+        mark(&stage);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn software_rendering_is_asked_for_unless_the_user_chose() {
+        assert_eq!(compositing_value(None), Some("1"));
+        assert_eq!(compositing_value(Some(OsStr::new("0"))), None);
+        assert_eq!(compositing_value(Some(OsStr::new("1"))), None);
+    }
+
+    #[test]
+    fn the_trace_is_on_only_when_asked() {
+        assert!(!trace_enabled(None));
+        assert!(!trace_enabled(Some(OsStr::new(""))));
+        assert!(!trace_enabled(Some(OsStr::new("0"))));
+        assert!(trace_enabled(Some(OsStr::new("1"))));
+    }
+}
