@@ -1707,9 +1707,11 @@ function queueOpenRequests(requests) {
 }
 
 async function start() {
-  let theme = "system";
+  // The app sets an explicit light or dark theme on the root before the first paint (the
+  // library's setting); else the copy from the last run, until the settings arrive.
+  let theme = document.documentElement.dataset.theme || "system";
   try {
-    theme = localStorage.getItem("tidings.theme") || "system";
+    if (!document.documentElement.dataset.theme) theme = localStorage.getItem("tidings.theme") || "system";
   } catch (_) {
     // storage unavailable
   }

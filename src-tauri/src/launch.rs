@@ -6,6 +6,10 @@
 //! and about 90 MB of memory across the app's processes, and buys nothing for static pages of
 //! text and pictures (the UI has no animation, article bodies no video or canvas).
 //!
+//! Background: the window and web view start in the page's own background colour for the
+//! stored theme (or the desktop's, for "system"), so a dark window is never white while its
+//! page loads.
+//!
 //! Measurement: with `TIDINGS_LAUNCH_TRACE=1` the app prints one line on stderr per stage,
 //! `tidings-app: launch: STAGE at N ms` (since `main`): `window-built` from here, and
 //! `first-stories` and `library-shown` from the UI once they are painted (`launch_mark`).
@@ -21,6 +25,25 @@ const COMPOSITING_VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 const TRACE_VAR: &str = "TIDINGS_LAUNCH_TRACE";
 /// The stages the UI may report (anything else is ignored).
 const UI_STAGES: &[&str] = &["first-stories", "library-shown"];
+
+/// `--bg` of `ui/style.css`, light and dark (a test keeps them equal).
+const LIGHT_BACKGROUND: (u8, u8, u8) = (0xfb, 0xfa, 0xf7);
+const DARK_BACKGROUND: (u8, u8, u8) = (0x1c, 0x1d, 0x1f);
+
+/// The background for the stored theme setting, or the desktop's when it is "system" or unset.
+pub fn background(theme: Option<&str>, desktop_is_dark: bool) -> tauri::window::Color {
+    let dark = match theme {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => desktop_is_dark,
+    };
+    let (r, g, b) = if dark {
+        DARK_BACKGROUND
+    } else {
+        LIGHT_BACKGROUND
+    };
+    tauri::window::Color(r, g, b, 0xff)
+}
 
 /// When `main` started, if the trace is on.
 static TRACE_START: OnceLock<Instant> = OnceLock::new();
@@ -73,6 +96,20 @@ mod tests {
         assert_eq!(compositing_value(None), Some("1"));
         assert_eq!(compositing_value(Some(OsStr::new("0"))), None);
         assert_eq!(compositing_value(Some(OsStr::new("1"))), None);
+    }
+
+    #[test]
+    fn the_background_follows_the_theme_and_matches_the_page() {
+        let rgb = |c: tauri::window::Color| (c.0, c.1, c.2);
+        assert_eq!(rgb(background(Some("dark"), false)), DARK_BACKGROUND);
+        assert_eq!(rgb(background(Some("light"), true)), LIGHT_BACKGROUND);
+        assert_eq!(rgb(background(Some("system"), true)), DARK_BACKGROUND);
+        assert_eq!(rgb(background(None, false)), LIGHT_BACKGROUND);
+        let css = include_str!("../../ui/style.css");
+        for (r, g, b) in [LIGHT_BACKGROUND, DARK_BACKGROUND] {
+            let bg = format!("--bg: #{r:02x}{g:02x}{b:02x};");
+            assert!(css.contains(&bg), "ui/style.css has no {bg}");
+        }
     }
 
     #[test]

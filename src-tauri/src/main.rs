@@ -55,7 +55,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(app_state)
         .setup(move |app| {
-            create_main_window(app.handle(), first_page::script(first_page))?;
+            create_main_window(app.handle(), &first_page::finish(first_page))?;
             launch::mark("window-built");
             Ok(())
         })
@@ -131,19 +131,20 @@ fn startup_requests_plugin<R: Runtime>(requests: &[OpenRequest]) -> tauri::plugi
 /// its handlers). A link the user clicks in a story asks for a new window (story links target
 /// `_blank`; the frame runs no script, so only a click does): none is ever made; an http(s)
 /// link opens in the system browser instead. And the window never navigates away from the
-/// app's own pages. `first_page`: the init script with the first stories (see `first_page`).
+/// app's own pages. `early`: the first stories (an init script) and the theme, whose
+/// background the window starts in (see `first_page`, `launch::background`).
 fn create_main_window<R: Runtime>(
     app: &tauri::AppHandle<R>,
-    first_page: Option<String>,
+    early: &first_page::EarlyRead,
 ) -> tauri::Result<()> {
     let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") else {
         return Err(tauri::Error::WindowNotFound);
     };
     let mut builder = tauri::WebviewWindowBuilder::from_config(app, config)?;
-    if let Some(script) = first_page {
+    if let Some(script) = early.script() {
         builder = builder.initialization_script(script);
     }
-    builder
+    let window = builder
         .on_new_window(|url, _features| {
             if matches!(url.scheme(), "http" | "https") {
                 if let Err(err) = commands::stories::open_in_browser(url) {
@@ -154,6 +155,12 @@ fn create_main_window<R: Runtime>(
         })
         .on_navigation(is_own_page)
         .build()?;
+    // Set before the window's first draw (it happens on a later turn of the main loop).
+    let desktop_is_dark = matches!(window.theme(), Ok(tauri::Theme::Dark));
+    let background = launch::background(early.theme.as_deref(), desktop_is_dark);
+    if let Err(err) = window.set_background_color(Some(background)) {
+        eprintln!("tidings-app: cannot set the window's background: {err}");
+    }
     Ok(())
 }
 
