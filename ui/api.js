@@ -215,8 +215,9 @@ export function startupOpenRequests() {
 }
 
 /**
- * Tells the app a launch stage is on screen ("first-stories", "library-shown"), for the
- * launch measurement (`TIDINGS_LAUNCH_TRACE=1`; otherwise the app ignores it). Never fails.
+ * Tells the app a launch stage: "ready" (the first stories, or the error, are in the page:
+ * the app shows its window), then "first-stories" and "library-shown" once painted (for the
+ * launch measurement, `TIDINGS_LAUNCH_TRACE=1`). Never fails.
  */
 export function launchMark(stage) {
   invoke("launch_mark", { stage }).catch(() => {});

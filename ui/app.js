@@ -1721,12 +1721,17 @@ async function start() {
   // pane counts every feed, so it comes after.
   const counted = refreshSummary();
   const listShown = loadList().then(() => {
+    // The window is shown once it has stories to show (see src-tauri/src/launch.rs).
+    api.launchMark("ready");
     document.body.dataset.firstRowsAt = String(Math.round(performance.now()));
     // After the frame that shows them: the launch measurement's "first stories on screen".
     requestAnimationFrame(() => setTimeout(() => api.launchMark("first-stories"), 0));
   });
   await counted;
-  if (document.body.dataset.state === "error") return;
+  if (document.body.dataset.state === "error") {
+    api.launchMark("ready");
+    return;
+  }
   await Promise.all([listShown, refreshSources(), loadSettings()]);
   $("story-list").focus({ preventScroll: true });
   document.body.dataset.loaded = "true";

@@ -10,6 +10,12 @@
 //! stored theme (or the desktop's, for "system"), so a dark window is never white while its
 //! page loads.
 //!
+//! Showing: the window is made hidden and shown when the page reports "ready" (its first
+//! stories, or its error, are in the document), or after [`SHOW_AT_THE_LATEST`]. WebKit's
+//! software path paints a shown view by waiting up to 500 ms on the main thread for the web
+//! process's first frame; a window shown before its web process runs (as soon as GTK draws)
+//! froze there for the full 500 ms, with the page's own requests queued behind it.
+//!
 //! Measurement: with `TIDINGS_LAUNCH_TRACE=1` the app prints one line on stderr per stage,
 //! `tidings-app: launch: STAGE at N ms` (since `main`): `window-built` from here, and
 //! `first-stories` and `library-shown` from the UI once they are painted (`launch_mark`).
@@ -24,7 +30,9 @@ const COMPOSITING_VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 /// Turns the launch trace on.
 const TRACE_VAR: &str = "TIDINGS_LAUNCH_TRACE";
 /// The stages the UI may report (anything else is ignored).
-const UI_STAGES: &[&str] = &["first-stories", "library-shown"];
+const UI_STAGES: &[&str] = &["ready", "first-stories", "library-shown"];
+/// The window is shown by then even if the page never reports "ready" (a script error).
+pub const SHOW_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// `--bg` of `ui/style.css`, light and dark (a test keeps them equal).
 const LIGHT_BACKGROUND: (u8, u8, u8) = (0xfb, 0xfa, 0xf7);
@@ -79,11 +87,24 @@ pub fn mark(stage: &str) {
     }
 }
 
-/// The UI reports a launch stage it has painted (see the module comment).
+/// The UI reports a launch stage (see the module comment); "ready" shows the window.
 #[tauri::command]
-pub fn launch_mark(stage: String) {
-    if UI_STAGES.contains(&stage.as_str()) {
-        mark(&stage);
+pub fn launch_mark<R: tauri::Runtime>(window: tauri::WebviewWindow<R>, stage: String) {
+    if !UI_STAGES.contains(&stage.as_str()) {
+        return;
+    }
+    if stage == "ready" {
+        show(&window);
+    }
+    mark(&stage);
+}
+
+/// Shows the window (once; later calls do nothing visible).
+pub fn show<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
+    if !window.is_visible().unwrap_or(false) {
+        if let Err(err) = window.show() {
+            eprintln!("tidings-app: cannot show the window: {err}");
+        }
     }
 }
 

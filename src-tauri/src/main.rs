@@ -161,6 +161,11 @@ fn create_main_window<R: Runtime>(
     if let Err(err) = window.set_background_color(Some(background)) {
         eprintln!("tidings-app: cannot set the window's background: {err}");
     }
+    // Shown when the page is ready (launch_mark), or by then whatever happens.
+    std::thread::spawn(move || {
+        std::thread::sleep(launch::SHOW_AT_THE_LATEST);
+        launch::show(&window);
+    });
     Ok(())
 }
 
