@@ -1709,13 +1709,15 @@ function queueOpenRequests(requests) {
 async function start() {
   // The app sets an explicit light or dark theme on the root before the first paint (the
   // library's setting); else the copy from the last run, until the settings arrive.
-  let theme = document.documentElement.dataset.theme || "system";
-  try {
-    if (!document.documentElement.dataset.theme) theme = localStorage.getItem("tidings.theme") || "system";
-  } catch (_) {
-    // storage unavailable
+  let theme = document.documentElement.dataset.theme;
+  if (!theme) {
+    try {
+      theme = localStorage.getItem("tidings.theme");
+    } catch (_) {
+      // storage unavailable
+    }
   }
-  applyTheme(theme);
+  applyTheme(theme || "system");
   wire();
   // The list at once, beside the counts: its first page is one indexed query; the sources
   // pane counts every feed, so it comes after.

@@ -73,14 +73,8 @@ impl EarlyRead {
             )),
             _ => None,
         };
-        match (page, theme) {
-            (None, None) => None,
-            (page, theme) => Some(format!(
-                "{}\n{}",
-                page.unwrap_or_default(),
-                theme.unwrap_or_default()
-            )),
-        }
+        let parts: Vec<String> = page.into_iter().chain(theme).collect();
+        (!parts.is_empty()).then(|| parts.join("\n"))
     }
 }
 

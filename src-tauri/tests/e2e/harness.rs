@@ -120,10 +120,7 @@ impl Harness {
 
     /// Launches the app binary in a new WebDriver session.
     pub fn launch(&self, app: &str) -> Session {
-        let mut session =
-            Session::start(self.port, app).unwrap_or_else(|e| panic!("app did not start: {e}"));
-        session.display = Some(self.display.clone());
-        session
+        self.launch_with_args(app, &[])
     }
 
     /// Launches the app binary with command-line arguments.
@@ -187,14 +184,11 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A time zone (tzdata's `Etc/GMT±N`, which WebKit's ICU knows) in which it is now between 11:00 and 13:00, so that "Today" holds every
-/// story dated up to 11 hours ago (a test run just after midnight would split them otherwise).
+/// A time zone (tzdata's `Etc/GMT±N`, which WebKit's ICU knows) in which it is now between
+/// 11:00 and 13:00, so that "Today" holds every story dated up to 11 hours ago (a test run just
+/// after midnight would split them otherwise).
 fn midday_time_zone() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let utc_hour = ((secs / 3600) % 24) as i64;
+    let utc_hour = crate::reader::now().div_euclid(3600).rem_euclid(24);
     // Etc/GMT+N is N hours west of Greenwich: local = UTC - N (N from -12 to +11 here).
     let offset = utc_hour - 12;
     format!("Etc/GMT{offset:+}")
@@ -210,11 +204,7 @@ fn the_test_time_zone_puts_now_at_midday() {
             .exists(),
         "{tz}"
     );
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let local_hour = ((secs - offset * 3600).rem_euclid(86_400)) / 3600;
+    let local_hour = (crate::reader::now() - offset * 3600).rem_euclid(86_400) / 3600;
     assert!(
         (11..=13).contains(&local_hour),
         "{tz}: local hour {local_hour}"

@@ -133,12 +133,8 @@ fn unchunk(body: &[u8]) -> Vec<u8> {
 }
 
 impl Session {
-    /// Starts a session that launches `application` (the app binary) through tauri-driver.
-    pub fn start(port: u16, application: &str) -> WdResult<Session> {
-        Session::start_with_args(port, application, &[])
-    }
-
-    /// Like [`Session::start`], with command-line arguments for the app.
+    /// Starts a session that launches `application` (the app binary, with `args`) through
+    /// tauri-driver.
     pub fn start_with_args(port: u16, application: &str, args: &[&str]) -> WdResult<Session> {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "wry",
