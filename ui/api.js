@@ -217,8 +217,28 @@ export function startupOpenRequests() {
 /**
  * Tells the app a launch stage: "ready" (the first stories, or the error, are in the page:
  * the app shows its window), then "first-stories" and "library-shown" once painted (for the
- * launch measurement, `TIDINGS_LAUNCH_TRACE=1`). Never fails.
+ * launch measurement, `TIDINGS_LAUNCH_TRACE=1`). With "ready", while the trace is on, the
+ * page's own timing goes along (`pageTiming`). Never fails.
  */
 export function launchMark(stage) {
-  invoke("launch_mark", { stage }).catch(() => {});
+  const page = stage === "ready" && window.__TIDINGS_TRACE__ ? pageTiming() : null;
+  invoke("launch_mark", { stage, page }).catch(() => {});
+}
+
+/** ms after navigation start: the HTML, stylesheet and last module received, the UI's start. */
+function pageTiming() {
+  const [nav] = performance.getEntriesByType("navigation");
+  const resources = performance.getEntriesByType("resource");
+  const received = (suffix) =>
+    Math.max(0, ...resources.filter((r) => r.name.endsWith(suffix)).map((r) => r.responseEnd));
+  const started = performance.getEntriesByName("tidings-start")[0];
+  return {
+    time_origin: performance.timeOrigin,
+    html: nav ? nav.responseEnd : 0,
+    styles: received(".css"),
+    modules: received(".js"),
+    start: started ? started.startTime : 0,
+    rows: performance.now(),
+    marks: Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, m.startTime])),
+  };
 }

@@ -48,6 +48,7 @@ pub fn spawn(library: Option<Arc<Mutex<Library>>>) -> Option<JoinHandle<EarlyRea
                 .map_err(|err| eprintln!("tidings-app: cannot read the first stories early: {err}"))
                 .ok();
             let theme = lib.setting("ui.theme").ok().flatten();
+            crate::launch::mark("early-read");
             EarlyRead { page, theme }
         })
         .ok()

@@ -5,6 +5,11 @@
 //! "Launch"): the GPU compositing path costs about 80 ms before the first stories are painted
 //! and about 90 MB of memory across the app's processes, and buys nothing for static pages of
 //! text and pictures (the UI has no animation, article bodies no video or canvas).
+//! With that path chosen, nothing in the app's own process needs OpenGL, yet GTK and WebKit
+//! still load the GL driver there (Mesa and LLVM: ~95 ms of the main thread while the window
+//! is built): GTK for its GLX visual probe, and WebKit to find a render node for a DMA-BUF
+//! renderer it will not use. [`SOFTWARE_PATH`] turns both off. The variables are the app's
+//! own: they are removed again for the programs it starts ([`own_variables`]).
 //!
 //! Background: the window and web view start in the page's own background colour for the
 //! stored theme (or the desktop's, for "system"), so a dark window is never white while its
@@ -17,16 +22,34 @@
 //! froze there for the full 500 ms, with the page's own requests queued behind it.
 //!
 //! Measurement: with `TIDINGS_LAUNCH_TRACE=1` the app prints one line on stderr per stage,
-//! `tidings-app: launch: STAGE at N ms` (since `main`): `window-built` from here, and
-//! `first-stories` and `library-shown` from the UI once they are painted (`launch_mark`).
+//! `tidings-app: launch: STAGE at N ms` (since `main`): `library-open`, `early-read`, `setup`,
+//! `webview-built` and `window-built` from the app ([`mark`]); `ready`, `first-stories` and
+//! `library-shown` from the UI once they are in the page or painted (`launch_mark`). With
+//! "ready" the UI also sends its own clock ([`PageTiming`]): one more line says when the page
+//! started loading (since `main`) and how long after that its parts arrived.
 //! `scripts/bench-desktop` timestamps these lines to time exec to first stories.
 
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-/// The variable WebKitGTK reads for its rendering path; "0" (or unset) means composited.
-const COMPOSITING_VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+use serde::Deserialize;
+
+/// The software path: each variable and the value the app sets, unless the user set any of
+/// them (then the user is choosing how WebKit renders, and the app sets none).
+const SOFTWARE_PATH: &[(&str, &str)] = &[
+    // WebKitGTK's rendering path; "0" (or unset) means composited.
+    ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
+    // No DMA-BUF renderer (the software path has no GPU buffers to share), so the web process
+    // never opens a render node ...
+    ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+    // ... which lets WebKit take this one as named instead of starting EGL in the app's process
+    // to look for one as each web process starts. It is never opened (see above).
+    ("WEBKIT_WEB_RENDER_DEVICE_FILE", "/dev/dri/renderD128"),
+    // GTK draws the window with cairo: no GLX probe of every X visual at start.
+    ("GDK_GL", "disable"),
+];
 /// Turns the launch trace on.
 const TRACE_VAR: &str = "TIDINGS_LAUNCH_TRACE";
 /// The stages the UI may report (anything else is ignored).
@@ -53,24 +76,44 @@ pub fn background(theme: Option<&str>, desktop_is_dark: bool) -> tauri::window::
     tauri::window::Color(r, g, b, 0xff)
 }
 
-/// When `main` started, if the trace is on.
-static TRACE_START: OnceLock<Instant> = OnceLock::new();
+/// When `main` started (monotonic, and wall clock for the page's own clock), if the trace is on.
+static TRACE_START: OnceLock<(Instant, SystemTime)> = OnceLock::new();
 
-/// Call first thing in `main`, before any thread exists (it may set an environment variable).
+/// The variables [`start`] set.
+static OWN_VARIABLES: OnceLock<Vec<&'static str>> = OnceLock::new();
+
+/// Call first thing in `main`, before any thread exists (it may set environment variables).
 pub fn start() {
-    if let Some(value) = compositing_value(std::env::var_os(COMPOSITING_VAR).as_deref()) {
+    let settings = software_path(|name| std::env::var_os(name).is_some());
+    for (name, value) in &settings {
         // Single-threaded here (first line of main), so setting the environment is sound; the
         // web processes WebKit starts later inherit it.
-        std::env::set_var(COMPOSITING_VAR, value);
+        std::env::set_var(name, value);
     }
+    let _ = OWN_VARIABLES.set(settings.iter().map(|(name, _)| *name).collect());
     if trace_enabled(std::env::var_os(TRACE_VAR).as_deref()) {
-        let _ = TRACE_START.set(Instant::now());
+        let _ = TRACE_START.set((Instant::now(), SystemTime::now()));
     }
 }
 
-/// What to set the compositing variable to: "1" unless the user chose (any value is theirs).
-fn compositing_value(current: Option<&OsStr>) -> Option<&'static str> {
-    current.is_none().then_some("1")
+/// Whether the launch trace is on (the UI then reports its page timing too).
+pub fn trace_on() -> bool {
+    TRACE_START.get().is_some()
+}
+
+/// What to set for the software path: all of [`SOFTWARE_PATH`], or nothing when the user set
+/// any of its variables (any value is theirs, "0" included).
+fn software_path(is_set: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
+    if SOFTWARE_PATH.iter().any(|(name, _)| is_set(name)) {
+        return Vec::new();
+    }
+    SOFTWARE_PATH.to_vec()
+}
+
+/// The environment variables the app set for itself: a program it starts (the browser) gets
+/// the user's environment without them.
+pub fn own_variables() -> &'static [&'static str] {
+    OWN_VARIABLES.get().map(Vec::as_slice).unwrap_or_default()
 }
 
 fn trace_enabled(value: Option<&OsStr>) -> bool {
@@ -79,7 +122,7 @@ fn trace_enabled(value: Option<&OsStr>) -> bool {
 
 /// Prints the stage's time since `main` when the trace is on.
 pub fn mark(stage: &str) {
-    if let Some(start) = TRACE_START.get() {
+    if let Some((start, _)) = TRACE_START.get() {
         eprintln!(
             "tidings-app: launch: {stage} at {:.1} ms",
             start.elapsed().as_secs_f64() * 1000.0
@@ -87,9 +130,30 @@ pub fn mark(stage: &str) {
     }
 }
 
+/// The page's own clock at "ready", sent only when the trace is on: `time_origin` is the
+/// page's navigation start (ms since the Unix epoch, `performance.timeOrigin`); the rest are
+/// ms after it: the HTML, the stylesheet and the last module received, the UI's start
+/// (`DOMContentLoaded`), and the first rows in the document.
+#[derive(Debug, Deserialize)]
+pub struct PageTiming {
+    time_origin: f64,
+    html: f64,
+    styles: f64,
+    modules: f64,
+    start: f64,
+    rows: f64,
+    /// Every `performance.mark` the page made by then (a finer split when looking into it).
+    #[serde(default)]
+    marks: BTreeMap<String, f64>,
+}
+
 /// The UI reports a launch stage (see the module comment); "ready" shows the window.
 #[tauri::command]
-pub fn launch_mark<R: tauri::Runtime>(window: tauri::WebviewWindow<R>, stage: String) {
+pub fn launch_mark<R: tauri::Runtime>(
+    window: tauri::WebviewWindow<R>,
+    stage: String,
+    page: Option<PageTiming>,
+) {
     if !UI_STAGES.contains(&stage.as_str()) {
         return;
     }
@@ -97,6 +161,30 @@ pub fn launch_mark<R: tauri::Runtime>(window: tauri::WebviewWindow<R>, stage: St
         show(&window);
     }
     mark(&stage);
+    if let (Some(page), Some((_, main_wall))) = (page, TRACE_START.get()) {
+        eprintln!("tidings-app: launch: {}", page_line(&page, *main_wall));
+    }
+}
+
+/// `navigation at N ms; page: html +a, …` (N since `main`, the rest after navigation).
+fn page_line(page: &PageTiming, main_wall: SystemTime) -> String {
+    let main_ms = main_wall
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or_default();
+    format!(
+        "navigation at {:.1} ms; page: html +{:.0}, styles +{:.0}, modules +{:.0}, start +{:.0}, rows +{:.0} ms",
+        page.time_origin - main_ms,
+        page.html,
+        page.styles,
+        page.modules,
+        page.start,
+        page.rows
+    ) + &page
+        .marks
+        .iter()
+        .map(|(name, at)| format!("; {name} +{at:.0}"))
+        .collect::<String>()
 }
 
 /// Shows the window (once; later calls do nothing visible).
@@ -114,9 +202,27 @@ mod tests {
 
     #[test]
     fn software_rendering_is_asked_for_unless_the_user_chose() {
-        assert_eq!(compositing_value(None), Some("1"));
-        assert_eq!(compositing_value(Some(OsStr::new("0"))), None);
-        assert_eq!(compositing_value(Some(OsStr::new("1"))), None);
+        let all = software_path(|_| false);
+        let names: Vec<&str> = all.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            names,
+            [
+                "WEBKIT_DISABLE_COMPOSITING_MODE",
+                "WEBKIT_DISABLE_DMABUF_RENDERER",
+                "WEBKIT_WEB_RENDER_DEVICE_FILE",
+                "GDK_GL"
+            ]
+        );
+        assert!(all.contains(&("WEBKIT_DISABLE_COMPOSITING_MODE", "1")));
+        // Any one of them set by the user (say WEBKIT_DISABLE_COMPOSITING_MODE=0 for the GPU
+        // path, or a DMA-BUF choice): the app sets none, so no half of the path is forced.
+        for (user_set, _) in SOFTWARE_PATH {
+            assert_eq!(
+                software_path(|name| name == *user_set),
+                Vec::new(),
+                "{user_set}"
+            );
+        }
     }
 
     #[test]
@@ -131,6 +237,19 @@ mod tests {
             let bg = format!("--bg: #{r:02x}{g:02x}{b:02x};");
             assert!(css.contains(&bg), "ui/style.css has no {bg}");
         }
+    }
+
+    #[test]
+    fn the_page_timing_reads_against_main() {
+        let main_wall = UNIX_EPOCH + std::time::Duration::from_millis(1_000_000);
+        let page: PageTiming = serde_json::from_str(
+            r#"{"time_origin":1000250.0,"html":20,"styles":31.4,"modules":70,"start":90,"rows":128.6}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            page_line(&page, main_wall),
+            "navigation at 250.0 ms; page: html +20, styles +31, modules +70, start +90, rows +129 ms"
+        );
     }
 
     #[test]

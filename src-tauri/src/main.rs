@@ -38,6 +38,7 @@ fn main() {
     let startup_requests =
         open_requests_from_args(args, &std::env::current_dir().unwrap_or_default());
     let app_state = state::AppState::open(library_path.clone());
+    launch::mark("library-open");
     let first_page = first_page::spawn(app_state.library_handle());
     let context = tauri::generate_context!();
     let instance_id = single_instance_id(&context.config().identifier, &library_path);
@@ -55,6 +56,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(app_state)
         .setup(move |app| {
+            launch::mark("setup");
             create_main_window(app.handle(), &first_page::finish(first_page))?;
             launch::mark("window-built");
             Ok(())
@@ -144,6 +146,10 @@ fn create_main_window<R: Runtime>(
     if let Some(script) = early.script() {
         builder = builder.initialization_script(script);
     }
+    if launch::trace_on() {
+        // The UI then sends its page timing with "ready" (ui/api.js, launchMark).
+        builder = builder.initialization_script("window.__TIDINGS_TRACE__ = true;");
+    }
     let window = builder
         .on_new_window(|url, _features| {
             if matches!(url.scheme(), "http" | "https") {
@@ -155,6 +161,7 @@ fn create_main_window<R: Runtime>(
         })
         .on_navigation(is_own_page)
         .build()?;
+    launch::mark("webview-built");
     // Set before the window's first draw (it happens on a later turn of the main loop).
     let desktop_is_dark = matches!(window.theme(), Ok(tauri::Theme::Dark));
     let background = launch::background(early.theme.as_deref(), desktop_is_dark);

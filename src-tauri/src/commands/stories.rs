@@ -102,9 +102,7 @@ pub async fn open_original(state: State<'_, AppState>, id: i64) -> Result<String
 /// Opens an http(s) URL in the system browser: `xdg-open` with the URL as one argument, no
 /// shell.
 pub fn open_in_browser(url: tauri::Url) -> Result<String, CommandError> {
-    let mut child = std::process::Command::new("xdg-open")
-        .arg(url.as_str())
-        .stdin(std::process::Stdio::null())
+    let mut child = browser_command(&url, crate::launch::own_variables())
         .spawn()
         .map_err(|e| {
             CommandError::new(
@@ -115,6 +113,17 @@ pub fn open_in_browser(url: tauri::Url) -> Result<String, CommandError> {
     // Reap it whenever it ends; a browser started by it may keep running long after.
     std::thread::spawn(move || child.wait());
     Ok(url.to_string())
+}
+
+/// `xdg-open URL` in the user's environment: without `own_variables`, the ones the app set for
+/// its own rendering (a browser built on WebKitGTK or GTK would otherwise inherit them).
+fn browser_command(url: &tauri::Url, own_variables: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new("xdg-open");
+    command.arg(url.as_str()).stdin(std::process::Stdio::null());
+    for name in own_variables {
+        command.env_remove(name);
+    }
+    command
 }
 
 /// The story's address if it is an absolute http(s) URL.
@@ -133,7 +142,7 @@ fn web_url(url: Option<&str>) -> Result<tauri::Url, CommandError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{lead_image_src, web_url};
+    use super::{browser_command, lead_image_src, web_url};
     use tidings::store::Article;
 
     fn article(lead: Option<&str>, body: Option<&str>, teaser: Option<&str>) -> Article {
@@ -205,5 +214,21 @@ mod tests {
             assert_eq!(err.kind, "no-link", "{bad}");
         }
         assert_eq!(web_url(None).unwrap_err().kind, "no-link");
+    }
+
+    #[test]
+    fn the_browser_gets_the_users_environment_not_the_apps() {
+        let url = tauri::Url::parse("https://example.org/story?id=1").unwrap();
+        let command = browser_command(&url, &["GDK_GL", "WEBKIT_DISABLE_DMABUF_RENDERER"]);
+        assert_eq!(command.get_program(), "xdg-open");
+        let args: Vec<_> = command.get_args().collect();
+        assert_eq!(args, ["https://example.org/story?id=1"]);
+        let removed: Vec<_> = command
+            .get_envs()
+            .filter(|(_, value)| value.is_none())
+            .map(|(name, _)| name.to_owned())
+            .collect();
+        assert_eq!(removed, ["GDK_GL", "WEBKIT_DISABLE_DMABUF_RENDERER"]);
+        assert_eq!(browser_command(&url, &[]).get_envs().count(), 0);
     }
 }
