@@ -468,7 +468,11 @@ function renderListEmpty() {
 }
 
 /** Loads the first page of the current list; keeps the story `keepId` selected if present. */
-async function loadList({ keepId = null, limit = PAGE } = {}) {
+/**
+ * Loads the first page of the current list. `onRows` is called once its rows are in the
+ * document, before the scroll position is set (which lays the page out).
+ */
+async function loadList({ keepId = null, limit = PAGE, onRows = null } = {}) {
   const generation = ++state.generation;
   $("list-title").textContent = state.listTitle;
   state.loading = true;
@@ -481,6 +485,7 @@ async function loadList({ keepId = null, limit = PAGE } = {}) {
     state.asOf = page.as_of;
     appendStories(page.stories);
     renderListEmpty();
+    if (onRows) onRows();
     $("story-list").scrollTop = scroll;
     if (keepId != null) {
       const index = state.stories.findIndex((s) => s.id === keepId);
@@ -1707,6 +1712,7 @@ function queueOpenRequests(requests) {
 }
 
 async function start() {
+  performance.mark("tidings-start");
   // The app sets an explicit light or dark theme on the root before the first paint (the
   // library's setting); else the copy from the last run, until the settings arrive.
   let theme = document.documentElement.dataset.theme;
@@ -1722,16 +1728,23 @@ async function start() {
   // The list at once, beside the counts: its first page is one indexed query; the sources
   // pane counts every feed, so it comes after.
   const counted = refreshSummary();
-  const listShown = loadList().then(() => {
-    // The window is shown once it has stories to show (see src-tauri/src/launch.rs).
-    api.launchMark("ready");
+  // The window is shown once it has stories to show (see src-tauri/src/launch.rs): as soon as
+  // the rows are in, so the app maps it while this page lays them out; else once the list
+  // is done whatever it shows (an error, say).
+  let readySent = false;
+  const ready = () => {
+    if (!readySent) api.launchMark("ready");
+    readySent = true;
+  };
+  const listShown = loadList({ onRows: ready }).then(() => {
+    ready();
     document.body.dataset.firstRowsAt = String(Math.round(performance.now()));
     // After the frame that shows them: the launch measurement's "first stories on screen".
     requestAnimationFrame(() => setTimeout(() => api.launchMark("first-stories"), 0));
   });
   await counted;
   if (document.body.dataset.state === "error") {
-    api.launchMark("ready");
+    ready();
     return;
   }
   await Promise.all([listShown, refreshSources(), loadSettings()]);

@@ -19,15 +19,28 @@ export function timeAgo(seconds, now = Date.now() / 1000) {
   return shortDate(seconds);
 }
 
-const sameYear = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
-const otherYear = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
-const dayHeading = new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric" });
-const dayHeadingYear = new Intl.DateTimeFormat(undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric" });
-const full = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+// Each made on first use: a formatter costs a millisecond or two to make (the locale's data),
+// and the first screen needs only some of them.
+// Keyed by the options object: one of the constants below.
+const formatters = new Map();
+function formatter(options) {
+  let made = formatters.get(options);
+  if (!made) {
+    made = new Intl.DateTimeFormat(undefined, options);
+    formatters.set(options, made);
+  }
+  return made;
+}
+const sameYear = { month: "short", day: "numeric" };
+const otherYear = { year: "numeric", month: "short", day: "numeric" };
+const dayHeading = { weekday: "long", month: "long", day: "numeric" };
+const dayHeadingYear = { weekday: "long", year: "numeric", month: "long", day: "numeric" };
+const full = { dateStyle: "long", timeStyle: "short" };
+const clock = { hour: "2-digit", minute: "2-digit" };
 
 export function shortDate(seconds) {
   const d = new Date(seconds * 1000);
-  return (d.getFullYear() === new Date().getFullYear() ? sameYear : otherYear).format(d);
+  return formatter(d.getFullYear() === new Date().getFullYear() ? sameYear : otherYear).format(d);
 }
 
 /** The heading of the day group a story belongs to: "Today", "Yesterday", "Monday, 3 March". */
@@ -36,7 +49,7 @@ export function dayLabel(seconds) {
   if (seconds >= today) return "Today";
   if (seconds >= today - DAY) return "Yesterday";
   const d = new Date(seconds * 1000);
-  return (d.getFullYear() === new Date().getFullYear() ? dayHeading : dayHeadingYear).format(d);
+  return formatter(d.getFullYear() === new Date().getFullYear() ? dayHeading : dayHeadingYear).format(d);
 }
 
 /** A key that is the same for two times on the same local day. */
@@ -45,15 +58,13 @@ export function dayKey(seconds) {
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
 }
 
-const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-
 /** "14:05" (or "2:05 PM", as the locale writes it). */
 export function clockTime(seconds) {
-  return clock.format(new Date(seconds * 1000));
+  return formatter(clock).format(new Date(seconds * 1000));
 }
 
 export function fullDate(seconds) {
-  return seconds == null ? "" : full.format(new Date(seconds * 1000));
+  return seconds == null ? "" : formatter(full).format(new Date(seconds * 1000));
 }
 
 /** "1 story", "3 stories". */
