@@ -1713,6 +1713,9 @@ function queueOpenRequests(requests) {
 
 async function start() {
   performance.mark("tidings-start");
+  // The size the page first lays out at: the window's own, though it is still hidden (a test
+  // compares; see lay_out_hidden in src-tauri/src/launch.rs).
+  document.body.dataset.startViewport = `${innerWidth}x${innerHeight}`;
   // The app sets an explicit light or dark theme on the root before the first paint (the
   // library's setting); else the copy from the last run, until the settings arrive.
   let theme = document.documentElement.dataset.theme;

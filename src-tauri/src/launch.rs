@@ -187,6 +187,30 @@ fn page_line(page: &PageTiming, main_wall: SystemTime) -> String {
         .collect::<String>()
 }
 
+/// Lays the hidden window out at its size, so the page is laid out once, at that size. WebKit
+/// sizes the page from the web view's GTK allocation, which a hidden window's children never
+/// get: the page started at 0x0 and was laid out again once the window was shown (measured,
+/// 6 launches each: first stories on screen 398 -> 378 ms after exec).
+#[cfg(target_os = "linux")]
+pub fn lay_out_hidden<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
+    use gtk::prelude::{BinExt, GtkWindowExt, WidgetExt};
+    let Ok(gtk_window) = window.gtk_window() else {
+        return;
+    };
+    // The default size until the window is mapped (then whatever the desktop gives it).
+    let (width, height) = gtk_window.size();
+    // The web view and its box were made hidden along with the window.
+    if let Some(child) = gtk_window.child() {
+        child.show_all();
+    }
+    // GTK asks for a size request before an allocation.
+    let _ = gtk_window.preferred_size();
+    gtk_window.size_allocate(&gtk::Allocation::new(0, 0, width, height));
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn lay_out_hidden<R: tauri::Runtime>(_window: &tauri::WebviewWindow<R>) {}
+
 /// Shows the window (once; later calls do nothing visible).
 pub fn show<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
     if !window.is_visible().unwrap_or(false) {

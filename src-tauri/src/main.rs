@@ -168,6 +168,8 @@ fn create_main_window<R: Runtime>(
     if let Err(err) = window.set_background_color(Some(background)) {
         eprintln!("tidings-app: cannot set the window's background: {err}");
     }
+    // Before the page's first layout (it happens on a later turn of the main loop).
+    launch::lay_out_hidden(&window);
     // Shown when the page is ready (launch_mark), or by then whatever happens.
     std::thread::spawn(move || {
         std::thread::sleep(launch::SHOW_AT_THE_LATEST);

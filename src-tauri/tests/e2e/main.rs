@@ -117,6 +117,15 @@ fn counts_come_from_the_library_file() {
         )
         .unwrap();
     assert_eq!(empty_hidden, true);
+    // The page first laid out at the window's size, though the window was still hidden (else
+    // it starts at 0x0 and lays out again once shown).
+    let viewports = s
+        .execute(
+            "return [document.body.dataset.startViewport, `${innerWidth}x${innerHeight}`]",
+            serde_json::json!([]),
+        )
+        .unwrap();
+    assert_eq!(viewports[0], viewports[1], "{viewports}");
     let png = s.screenshot_png().unwrap();
     std::fs::write(screenshot_dir().join("skeleton-counts.png"), png).unwrap();
     s.quit().unwrap();
