@@ -141,29 +141,24 @@ impl Library {
     /// The sources pane: smart-list counts (`today_since` is the start of the user's day) and
     /// the subscriptions with their unread counts.
     pub fn sources(&self, today_since: i64) -> Result<Sources> {
-        let counts = self.conn.query_row(
+        // Unread and all are the sums of the feeds' own counts (index ranges per feed): as two
+        // joins over every story they cost 115 ms more on a 100k-story library.
+        let feeds = self.feeds()?;
+        let (today, bookmarks) = self.conn.query_row(
             "SELECT
                 (SELECT count(*) FROM article_status s JOIN feeds f ON f.id = s.feed_id
-                  WHERE s.read = 0 AND f.status != 'unsubscribed'),
-                (SELECT count(*) FROM article_status s JOIN feeds f ON f.id = s.feed_id
                   WHERE s.read = 0 AND s.sort_at >= ?1 AND f.status != 'unsubscribed'),
-                (SELECT count(*) FROM articles WHERE bookmarked = 1),
-                (SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
-                  WHERE f.status != 'unsubscribed')",
+                (SELECT count(*) FROM articles WHERE bookmarked = 1)",
             [today_since],
-            |r| {
-                Ok(SmartCounts {
-                    unread: r.get(0)?,
-                    today: r.get(1)?,
-                    bookmarks: r.get(2)?,
-                    all: r.get(3)?,
-                })
-            },
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        Ok(Sources {
-            counts,
-            feeds: self.feeds()?,
-        })
+        let counts = SmartCounts {
+            unread: feeds.iter().map(|f| f.unread).sum(),
+            today,
+            bookmarks,
+            all: feeds.iter().map(|f| f.total).sum(),
+        };
+        Ok(Sources { counts, feeds })
     }
 
     /// One page of a list, newest first, starting after `after` (the first page when `None`).
@@ -394,6 +389,46 @@ mod tests {
         assert_eq!(s.feeds.len(), 2);
         let today = StoryList::Today { since: 1_500_000 };
         assert_eq!(lib.story_page(&today, None, 100).unwrap().stories.len(), 1);
+    }
+
+    #[test]
+    fn smart_counts_agree_with_counting_every_story() {
+        let mut lib = library("smart-counts");
+        let a = feed_with(&mut lib, "https://a.example/feed", Some("News"), 4);
+        let b = feed_with(&mut lib, "https://b.example/feed", None, 3);
+        let gone = feed_with(&mut lib, "https://c.example/feed", None, 2);
+        let first = |lib: &Library, feed: i64| {
+            lib.story_page(&StoryList::Feed { id: feed }, None, 1)
+                .unwrap()
+                .stories[0]
+                .id
+        };
+        lib.set_read(first(&lib, a), true).unwrap();
+        lib.set_bookmarked(first(&lib, b), true, None).unwrap();
+        // A bookmark outlives its feed; the feed's other stories go with it.
+        lib.set_bookmarked(first(&lib, gone), true, None).unwrap();
+        lib.unsubscribe(gone).unwrap();
+        let today_since = 1_000_000 + 2 * 60;
+        let s = lib.sources(today_since).unwrap();
+        let by_joins: (i64, i64, i64, i64) = lib
+            .conn
+            .query_row(
+                "SELECT
+                    (SELECT count(*) FROM article_status s JOIN feeds f ON f.id = s.feed_id
+                      WHERE s.read = 0 AND f.status != 'unsubscribed'),
+                    (SELECT count(*) FROM article_status s JOIN feeds f ON f.id = s.feed_id
+                      WHERE s.read = 0 AND s.sort_at >= ?1 AND f.status != 'unsubscribed'),
+                    (SELECT count(*) FROM articles WHERE bookmarked = 1),
+                    (SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
+                      WHERE f.status != 'unsubscribed')",
+                [today_since],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        let c = &s.counts;
+        assert_eq!((c.unread, c.today, c.bookmarks, c.all), by_joins);
+        assert_eq!((c.unread, c.today, c.bookmarks, c.all), (6, 2, 2, 7));
+        assert_eq!(s.feeds.len(), 2);
     }
 
     #[test]
