@@ -243,11 +243,15 @@ function refreshSourcesSoon(delay = 250) {
   sourcesTimer = setTimeout(refreshSources, delay);
 }
 
-async function refreshSources() {
+/** The sources pane, and the library's counts too unless `summary` is false (just read). */
+async function refreshSources({ summary = true } = {}) {
   try {
-    const [sources, summary] = await Promise.all([api.sources(startOfDay()), api.librarySummary()]);
+    const [sources, counts] = await Promise.all([
+      api.sources(startOfDay()),
+      summary ? api.librarySummary() : null,
+    ]);
     renderSources(sources);
-    renderSummary(summary);
+    if (counts) renderSummary(counts);
   } catch (error) {
     status(`Could not read the subscriptions: ${errorText(error)}`);
   }
@@ -1750,7 +1754,7 @@ async function start() {
     ready();
     return;
   }
-  await Promise.all([listShown, refreshSources(), loadSettings()]);
+  await Promise.all([listShown, refreshSources({ summary: false }), loadSettings()]);
   $("story-list").focus({ preventScroll: true });
   document.body.dataset.loaded = "true";
   requestAnimationFrame(() => setTimeout(() => api.launchMark("library-shown"), 0));
