@@ -471,10 +471,10 @@ function renderListEmpty() {
   list.replaceChildren(node("p", "list-empty", message));
 }
 
-/** Loads the first page of the current list; keeps the story `keepId` selected if present. */
 /**
- * Loads the first page of the current list. `onRows` is called once its rows are in the
- * document, before the scroll position is set (which lays the page out).
+ * Loads the first page of the current list; keeps the story `keepId` selected if present.
+ * `onRows` is called once its rows are in the document, before the scroll position is set
+ * (which lays the page out).
  */
 async function loadList({ keepId = null, limit = PAGE, onRows = null } = {}) {
   const generation = ++state.generation;

@@ -19,9 +19,9 @@ export function timeAgo(seconds, now = Date.now() / 1000) {
   return shortDate(seconds);
 }
 
-// Each made on first use: a formatter costs a millisecond or two to make (the locale's data),
-// and the first screen needs only some of them.
-// Keyed by the options object: one of the constants below.
+// Each made on first use, keyed by its options object (one of the constants below): a
+// formatter costs a millisecond or two to make (the locale's data), and the first screen
+// needs only some of them.
 const formatters = new Map();
 function formatter(options) {
   let made = formatters.get(options);
