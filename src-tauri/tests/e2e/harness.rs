@@ -210,7 +210,7 @@ pub fn assert_shown_near_midday(shown: &str, at: i64) {
     assert!(
         (11..=13).contains(&hour),
         "the app shows {shown:?} for a moment minutes ago: not around midday, so stories from \
-         earlier today may not be \"Today\" (TZ {})",
+         earlier today may not be \"Today\" (the harness's zone now: {})",
         midday_time_zone()
     );
 }
