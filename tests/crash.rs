@@ -1,7 +1,8 @@
 //! Crash safety: `tidings sync` killed with SIGKILL at random moments, again and again, against
 //! a slow local server. After every kill the library opens, passes `integrity_check`, and still
-//! holds every article and bookmark committed before. The same for `tidings import`,
-//! `tidings retention --apply` and `tidings vacuum` over a filled library.
+//! holds every article and bookmark (with its note) committed before. The same for `tidings
+//! import`, `tidings retention --apply` and `tidings vacuum` over a filled library. Each test
+//! counts where its kills landed and fails when too few landed inside the operation.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -76,10 +77,7 @@ fn sigkill_during_sync_never_corrupts_or_loses_committed_data() {
     base.set(server.url("").to_string().trim_end_matches('/').to_string())
         .unwrap();
 
-    let dir = std::env::temp_dir().join(format!("tidings-crash-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("library.sqlite");
+    let path = temp_library("crash", "sync");
     {
         let mut lib = Library::open(&path).unwrap();
         for n in 0..FEEDS {
@@ -92,71 +90,46 @@ fn sigkill_during_sync_never_corrupts_or_loses_committed_data() {
         }
     }
 
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(7);
-    eprintln!("crash test seed: {seed}");
+    let seed = test_seed();
+    eprintln!("sync crash test seed: {seed}");
     let mut rng = Lcg(seed);
+    let mut kills = Kills::default();
     let mut committed: HashSet<i64> = HashSet::new();
     let mut bookmark: Option<i64> = None;
     for kill in 0..KILLS {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tidings"))
-            .arg("--library")
-            .arg(&path)
-            .args(["sync", "--force"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.next(400)));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-
-        let mut lib = Library::open(&path)
-            .unwrap_or_else(|e| panic!("kill {kill} (seed {seed}): library does not open: {e}"));
-        assert_eq!(
-            lib.integrity_check().unwrap(),
-            "ok",
-            "kill {kill} (seed {seed})"
+        // Mid-sync: the run had reached the network (its first request came in) and not
+        // finished.
+        let asked_before = server.total_hits();
+        run_killed(
+            &path,
+            &["sync", "--force"],
+            Duration::from_millis(rng.next(400)),
+            &mut kills,
+            |_| server.total_hits() > asked_before,
         );
-        let now: HashSet<i64> = lib
-            .articles(&ArticleFilter::default(), i64::MAX, 0)
-            .unwrap()
-            .into_iter()
-            .map(|a| a.id)
-            .collect();
+        let what = format!("sync kill {kill} (seed {seed})");
+        let mut lib = reopen(&path, &what);
+        let now = article_ids(&lib);
         let lost: Vec<_> = committed.difference(&now).collect();
-        assert!(
-            lost.is_empty(),
-            "kill {kill} (seed {seed}): lost articles {lost:?}"
-        );
+        assert!(lost.is_empty(), "{what}: lost articles {lost:?}");
         if let Some(id) = bookmark {
-            assert!(
-                lib.article(id).unwrap().bookmarked,
-                "kill {kill}: bookmark lost"
-            );
+            assert_bookmarks(&lib, &[id], &what);
         } else if let Some(&id) = now.iter().next() {
-            lib.set_bookmarked(id, true, Some("survive")).unwrap();
+            lib.set_bookmarked(id, true, Some(&note_for(id))).unwrap();
             bookmark = Some(id);
         }
         committed = now;
     }
+    kills.assert_enough("sync");
     assert!(
         bookmark.is_some(),
         "no sync ever committed anything in {KILLS} runs"
     );
     // A last sync to the end completes normally over the library the kills left.
-    let status = Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .arg("--library")
-        .arg(&path)
-        .args(["sync", "--force", "--feeds-only"])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let lib = Library::open(&path).unwrap();
+    timed_run(&path, &["sync", "--force", "--feeds-only"]);
+    let lib = reopen(&path, "final sync");
     assert_eq!(lib.summary().unwrap().articles, (FEEDS * 20) as i64);
+    assert_bookmarks(&lib, bookmark.as_slice(), "final sync");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,8 +147,8 @@ struct Kills {
     runs: usize,
     /// Runs still going when the kill came (the others had finished).
     killed: usize,
-    /// Killed after start-up (process start and library open, timed by `tidings summary`):
-    /// inside the operation itself.
+    /// Killed inside the operation itself: after start-up (process start and library open,
+    /// timed by `tidings summary`), or for sync, after its first request reached the server.
     mid_operation: usize,
 }
 
@@ -221,17 +194,24 @@ fn startup_time(path: &Path) -> Duration {
 }
 
 /// Starts `tidings args`, SIGKILLs it after `after` unless it has exited, and records where the
-/// kill landed.
-fn run_killed(path: &Path, args: &[&str], after: Duration, startup: Duration, kills: &mut Kills) {
+/// kill landed: `inside(elapsed)`, asked just before the kill, says whether the operation had
+/// begun.
+fn run_killed(
+    path: &Path,
+    args: &[&str],
+    after: Duration,
+    kills: &mut Kills,
+    inside: impl FnOnce(Duration) -> bool,
+) {
     let start = Instant::now();
     let mut child = tidings_cmd(path, args).spawn().unwrap();
     std::thread::sleep(after);
     kills.runs += 1;
     if child.try_wait().unwrap().is_none() {
-        let at = start.elapsed();
+        let mid_operation = inside(start.elapsed());
         let _ = child.kill(); // SIGKILL
         kills.killed += 1;
-        if at > startup {
+        if mid_operation {
             kills.mid_operation += 1;
         }
     }
@@ -266,12 +246,16 @@ fn article_ids(lib: &Library) -> HashSet<i64> {
         .collect()
 }
 
+/// The note bookmark `id` carries in these tests.
+fn note_for(id: i64) -> String {
+    format!("note {id}")
+}
+
 /// Bookmarks `ids` with a note each.
 fn bookmark_all(path: &Path, ids: &[i64]) {
     let mut lib = Library::open(path).unwrap();
     for &id in ids {
-        lib.set_bookmarked(id, true, Some(&format!("note {id}")))
-            .unwrap();
+        lib.set_bookmarked(id, true, Some(&note_for(id))).unwrap();
     }
 }
 
@@ -283,7 +267,7 @@ fn assert_bookmarks(lib: &Library, ids: &[i64], what: &str) {
         assert!(a.bookmarked, "{what}: article {id} lost its bookmark");
         assert_eq!(
             a.note.as_deref(),
-            Some(format!("note {id}").as_str()),
+            Some(note_for(id).as_str()),
             "{what}: article {id} lost its note"
         );
     }
@@ -353,8 +337,8 @@ fn sigkill_during_opml_import_keeps_each_import_whole() {
             &path,
             &["import", &file],
             kill_after(&mut rng, full),
-            startup,
             &mut kills,
+            |at| at > startup,
         );
         let what = format!("import kill {kill} (seed {seed})");
         let lib = reopen(&path, &what);
@@ -468,8 +452,8 @@ fn sigkill_during_retention_deletes_all_or_nothing_and_never_a_bookmark() {
             &path,
             &["retention", "--apply"],
             kill_after(&mut rng, full),
-            startup,
             &mut kills,
+            |at| at > startup,
         );
         let what = format!("retention kill {kill} (seed {seed})");
         let lib = reopen(&path, &what);
@@ -556,8 +540,8 @@ fn sigkill_during_vacuum_loses_nothing() {
             &path,
             &["vacuum"],
             kill_after(&mut rng, full),
-            startup,
             &mut kills,
+            |at| at > startup,
         );
         let what = format!("vacuum kill {kill} (seed {seed})");
         let lib = reopen(&path, &what);

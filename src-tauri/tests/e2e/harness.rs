@@ -186,7 +186,8 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// A time zone (tzdata's `Etc/GMT±N`, which WebKit's ICU knows) in which it is now between
 /// 11:00 and 13:00, so that "Today" holds every story dated up to 11 hours ago (a test run just
-/// after midnight would split them otherwise).
+/// after midnight would split them otherwise). The reader journey checks that the app shows
+/// times in it that way ([`assert_shown_near_midday`]).
 fn midday_time_zone() -> String {
     let utc_hour = crate::reader::now().div_euclid(3600).rem_euclid(24);
     // Etc/GMT+N is N hours west of Greenwich: local = UTC - N (N from -12 to +11 here).
@@ -194,19 +195,58 @@ fn midday_time_zone() -> String {
     format!("Etc/GMT{offset:+}")
 }
 
+/// Fails unless `shown`, the app's rendering of the Unix time `at` (a moment minutes before
+/// the harness started), is a local time between 11:00 and 13:59 with `at`'s minutes: the zone
+/// the harness chose reached the app, and tzdata reads it as `midday_time_zone` means it.
+pub fn assert_shown_near_midday(shown: &str, at: i64) {
+    let (hour, minute) =
+        clock_in(shown).unwrap_or_else(|| panic!("no clock time in what the app shows: {shown:?}"));
+    // Every Etc/GMT±N zone is whole hours from UTC: the minutes are the same in all of them.
+    assert_eq!(
+        minute,
+        at.rem_euclid(3600) / 60,
+        "{shown:?} is not the time {at}"
+    );
+    assert!(
+        (11..=13).contains(&hour),
+        "the app shows {shown:?} for a moment minutes ago: not around midday, so stories from \
+         earlier today may not be \"Today\" (the harness's zone now: {})",
+        midday_time_zone()
+    );
+}
+
+/// The last clock time in `text` ("May 5, 2026 at 12:05 PM", "5 May 2026, 12:05") as a 24-hour
+/// (hour, minute).
+fn clock_in(text: &str) -> Option<(i64, i64)> {
+    let (before, after) = text.rsplit_once(':')?;
+    let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let hour: i64 = before[before.len() - digits..].parse().ok()?;
+    let minute: i64 = after.get(..2)?.parse().ok()?;
+    // The locale may write a 12-hour clock, its AM/PM after a (narrow no-break) space.
+    let marker = after[2..].trim_start().to_ascii_uppercase();
+    Some(match hour {
+        1..=11 if marker.starts_with("PM") => (hour + 12, minute),
+        12 if marker.starts_with("AM") => (0, minute),
+        _ => (hour, minute),
+    })
+}
+
 #[test]
-fn the_test_time_zone_puts_now_at_midday() {
+fn the_test_time_zone_is_one_tzdata_knows() {
     let tz = midday_time_zone();
-    let offset: i64 = tz.trim_start_matches("Etc/GMT").parse().unwrap();
     assert!(
         std::path::Path::new("/usr/share/zoneinfo")
             .join(&tz)
             .exists(),
         "{tz}"
     );
-    let local_hour = (crate::reader::now() - offset * 3600).rem_euclid(86_400) / 3600;
-    assert!(
-        (11..=13).contains(&local_hour),
-        "{tz}: local hour {local_hour}"
-    );
+}
+
+#[test]
+fn clock_times_are_read_in_either_convention() {
+    assert_eq!(clock_in("May 5, 2026 at 12:05\u{202f}PM"), Some((12, 5)));
+    assert_eq!(clock_in("May 5, 2026 at 1:59 PM"), Some((13, 59)));
+    assert_eq!(clock_in("May 5, 2026 at 12:30 AM"), Some((0, 30)));
+    assert_eq!(clock_in("5 May 2026, 11:07"), Some((11, 7)));
+    assert_eq!(clock_in("5 May 2026"), None);
 }

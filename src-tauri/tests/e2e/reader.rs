@@ -1,8 +1,9 @@
 //! The reader journeys, against a real local HTTP server and a real library file: a library
 //! subscribed (through the library's own API) to a feed on the server; sync with `r` (the feed
-//! answers 304 to the stored ETag, slowly, so the progress shows; a story's page answers 404,
-//! so it stays a teaser and says why); read with the keyboard, bookmark, mark all read, open
-//! the original through a stand-in `xdg-open`; the add dialog's errors and "subscribe anyway"
+//! answers 304 only when the validators it issued come back, and the request log shows they
+//! did; slowly, so the progress shows; a story's page answers 404, so it stays a teaser and
+//! says why); read with the keyboard, bookmark, mark all read, open the original through a
+//! stand-in `xdg-open`; the add dialog's errors and "subscribe anyway"
 //! with a failed feed listed after the sync; then a restart with the server gone: the bookmark
 //! reads offline, sync says "offline", a hostile stored body runs no script, and Arabic and
 //! Chinese stories get their `lang` and `dir`.
@@ -12,14 +13,12 @@
 //! subscribes to a served RSS document through the dialog and sees its stories arrive.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use super::harness::{screenshot_dir, temp_dir, Harness};
-use super::server::{Reply, Server};
+use super::harness::{assert_shown_near_midday, screenshot_dir, temp_dir, Harness};
+use super::server::{Reply, Request, Server};
 use super::webdriver::Session;
 use super::APP;
 
@@ -49,9 +48,14 @@ fn long_text(n: usize) -> String {
     format!("<p>{}</p>", sentence.repeat(12)).repeat(3) + &link
 }
 
+/// The validators the test feed issues: its ETag and Last-Modified.
+const ETAG: &str = "\"wire-1\"";
+const LAST_MODIFIED: &str = "Tue, 05 May 2026 08:00:00 GMT";
+
 /// A library subscribed to `feed_url` (in folder "News") with `STORIES` stored as the last
-/// sync left them, and the feed's ETag `"v1"`. Story 2 is still waiting for its page.
-fn build_library(lib_path: &Path, base: &str, feed_url: &str) {
+/// sync left them, and the feed's validators. Story 2 is still waiting for its page. Returns
+/// the time the stories are dated from (each `STORIES` minutes before it).
+fn build_library(lib_path: &Path, base: &str, feed_url: &str) -> i64 {
     use tidings::store::{FeedUpdate, IncomingArticle, Library, NewFeed};
     let mut lib = Library::open(lib_path).unwrap();
     let (feed, _) = lib
@@ -86,10 +90,12 @@ fn build_library(lib_path: &Path, base: &str, feed_url: &str) {
     let update = FeedUpdate {
         title: Some("Tidings Test Wire".into()),
         format: Some("rss2.0".into()),
-        etag: Some("\"v1\"".into()),
+        etag: Some(ETAG.into()),
+        last_modified: Some(LAST_MODIFIED.into()),
         ..FeedUpdate::default()
     };
     lib.store_feed_result(feed, &update, &items).unwrap();
+    at
 }
 
 pub fn js(s: &Session, script: &str) -> Value {
@@ -184,38 +190,39 @@ pub fn reader_journeys() {
     let lib_path = dir.join("library.sqlite");
     let (path_env, opened_log) = fake_opener(&dir);
 
-    // The server: the feed is unchanged (304, slowly), every story page is missing (404).
-    let feed_hits = Arc::new(AtomicUsize::new(0));
-    let page_hits = Arc::new(AtomicUsize::new(0));
-    let server = {
-        let (feed_hits, page_hits) = (Arc::clone(&feed_hits), Arc::clone(&page_hits));
-        Server::start(move |path| {
-            if path == "/feed.xml" {
-                feed_hits.fetch_add(1, Ordering::SeqCst);
-                Reply::not_modified().delayed(Duration::from_millis(1500))
-            } else {
-                if path.starts_with("/story/") {
-                    page_hits.fetch_add(1, Ordering::SeqCst);
-                }
-                Reply::not_found()
-            }
-        })
-    };
+    // The server: the feed is unchanged (304, slowly) for a client that sends back the
+    // validators it issued; any other client gets the whole feed, with a story that gives it
+    // away. Every story page is missing (404).
+    let server = Server::start(|req: &Request| {
+        if req.path != "/feed.xml" {
+            return Reply::not_found();
+        }
+        let reply = if req.header("if-none-match") == Some(ETAG) {
+            Reply::not_modified()
+        } else {
+            Reply::ok("application/rss+xml", UNCONDITIONAL_FEED)
+        };
+        reply
+            .header("ETag", ETAG)
+            .header("Last-Modified", LAST_MODIFIED)
+            .delayed(Duration::from_millis(1500))
+    });
     let feed_url = server.url("/feed.xml");
-    build_library(&lib_path, &server.url(""), &feed_url);
+    let dated_from = build_library(&lib_path, &server.url(""), &feed_url);
 
     let h = Harness::start(&[("TIDINGS_LIBRARY", &lib_path), ("PATH", &path_env)]);
     let s = h.launch(APP);
-    shows_the_library_at_once(&s);
-    sync_with_r(&s);
-    assert_eq!(feed_hits.load(Ordering::SeqCst), 1, "one conditional GET");
+    shows_the_library_at_once(&s, dated_from);
+    sync_with_r(&s, &server);
     assert_eq!(
-        page_hits.load(Ordering::SeqCst),
+        server.requests_for("/story/2").len(),
         1,
         "story 2's page was asked for"
     );
     let bookmarked = read_bookmark_and_mark_all(&s, &server.url("/story/3"), &opened_log);
     add_dialog_errors_and_subscribe_anyway(&s, &server.url("/missing.xml"));
+    // The sync after subscribing asked for the feed again, with the same validators.
+    assert_conditional_gets(&server, 2);
     s.quit().unwrap();
     drop(h);
 
@@ -235,6 +242,26 @@ pub fn reader_journeys() {
     drop(h);
 
     long_lists_are_paged();
+}
+
+/// What the feed answers a request without its validators: a story the journey would show.
+const UNCONDITIONAL_FEED: &str = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>\
+    <title>Tidings Test Wire</title><link>http://127.0.0.1/</link>\
+    <item><guid>unconditional</guid><title>Fetched without validators</title></item>\
+    </channel></rss>";
+
+/// The feed was asked for `count` times, each time as a conditional GET carrying the
+/// validators the server issued (which is what earned the 304s).
+fn assert_conditional_gets(server: &Server, count: usize) {
+    let asked = server.requests_for("/feed.xml");
+    assert_eq!(asked.len(), count, "feed requests: {asked:#?}");
+    for req in &asked {
+        assert_eq!(
+            (req.header("if-none-match"), req.header("if-modified-since")),
+            (Some(ETAG), Some(LAST_MODIFIED)),
+            "a feed request without the stored validators: {req:#?}"
+        );
+    }
 }
 
 /// 700 stories, 40 minutes apart: the list arrives 100 first, then 500 at a time, grouped by
@@ -343,7 +370,7 @@ fn long_lists_are_paged() {
     s.quit().unwrap();
 }
 
-fn shows_the_library_at_once(s: &Session) {
+fn shows_the_library_at_once(s: &Session, dated_from: i64) {
     wait(s, "the first load", "return document.body.dataset.loaded");
     assert_eq!(js(s, "return document.body.dataset.state"), "ready");
     assert_eq!(text_of(s, "#count-unread"), "4");
@@ -358,6 +385,16 @@ fn shows_the_library_at_once(s: &Session) {
     let expected: Vec<&str> = STORIES.iter().map(|s| s.1).collect();
     assert_eq!(titles, json!(expected), "newest first");
     assert_eq!(text_of(s, ".day-head"), "Today");
+    // The newest story's full date, as its row shows it on hover, is in the harness's midday
+    // zone.
+    let newest = js(
+        s,
+        "return document.querySelector('.story-row .row-time').title",
+    );
+    assert_shown_near_midday(
+        newest.as_str().unwrap_or_default(),
+        dated_from - STORIES[0].2 * 60,
+    );
     assert_eq!(
         js(
             s,
@@ -387,7 +424,7 @@ fn shows_the_library_at_once(s: &Session) {
     );
 }
 
-fn sync_with_r(s: &Session) {
+fn sync_with_r(s: &Session, server: &Server) {
     key(s, "r");
     let progress = wait(
         s,
@@ -404,6 +441,7 @@ fn sync_with_r(s: &Session) {
         "const t = document.getElementById('sync-summary-text').textContent; \
          return document.body.dataset.sync === 'idle' && !document.getElementById('sync-summary').hidden ? t : '';",
     );
+    assert_conditional_gets(server, 1);
     assert_eq!(summary, "No new stories");
     assert_eq!(js(s, "return document.body.dataset.network"), "online");
     assert!(js(s, "return document.getElementById('sync-progress').hidden") == true);

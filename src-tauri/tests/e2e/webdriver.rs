@@ -195,15 +195,33 @@ impl Session {
     /// Clicks the element matching `inner` inside the frame matching `frame` (a real click, as
     /// a user's: WebDriver moves into the frame, clicks, and comes back to the page).
     pub fn click_in_frame(&self, frame: &str, inner: &str) -> WdResult<()> {
-        let id = self.find(frame)?;
+        self.enter_frame(frame)?;
+        let clicked = self.click(inner);
+        self.call("POST", "/frame/parent", Some(&json!({})))?;
+        clicked
+    }
+
+    /// Runs `script` inside a frame, as the frame's own script would run: `frames` are CSS
+    /// selectors, each matched in the frame the one before it entered (the first in the page).
+    /// Comes back to the page after.
+    pub fn execute_in_frame(&self, frames: &[&str], script: &str) -> WdResult<Value> {
+        let result = frames
+            .iter()
+            .try_for_each(|css| self.enter_frame(css))
+            .and_then(|_| self.execute(script, json!([])));
+        self.call("POST", "/frame", Some(&json!({ "id": null })))?;
+        result
+    }
+
+    /// Makes the frame matching `css` (in the current one) the one scripts and lookups use.
+    fn enter_frame(&self, css: &str) -> WdResult<()> {
+        let id = self.find(css)?;
         self.call(
             "POST",
             "/frame",
             Some(&json!({ "id": { ELEMENT_KEY: id } })),
-        )?;
-        let clicked = self.click(inner);
-        self.call("POST", "/frame/parent", Some(&json!({})))?;
-        clicked
+        )
+        .map(|_| ())
     }
 
     /// Visible text of the element matching `css`.

@@ -3,8 +3,11 @@
 //! frame itself is inert: DOMParser, the frame's own strip list, its sandbox without scripts,
 //! its CSP), and once through the library's normal path (the feed parser with its sanitizer, then the offline
 //! image rewrite, then `store_feed_result`). One app session opens every story in turn with `j`
-//! and checks after each, and once more at the end, that no marker was set in the window
-//! (`document.body.dataset.xss`, `window.xss`): a vector that ran would have set one.
+//! and checks after each, and once more at the end, that no marker was set in any frame: a
+//! vector that ran would have set `parent.document.body.dataset.xss` or `top.xss` from where it
+//! ran (the story frame, or a frame nested in it, whose parent is the story frame). The check is
+//! first shown to see such markers, set by WebDriver from inside the story frame and from inside
+//! a `srcdoc` frame nested in it.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -165,8 +168,95 @@ fn js(s: &Session, script: &str) -> Value {
         .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
 }
 
-/// Any marker a vector could have set in the window, or `null`.
-const MARKER: &str = "(document.body.dataset.xss ?? window.xss ?? window.top.xss ?? null)";
+/// Every marker a vector could have set, read inside every frame of the window (the page, the
+/// story frame, and any frame nested in it): `["<frame> body: <marker>", "<frame> window:
+/// <marker>", ...]` from `document.body.dataset.xss` and `window.xss`, or `null` when there is
+/// none. A frame the check cannot read counts as a finding too.
+const MARKERS: &str = "(() => {
+  const found = [];
+  const visit = (w, where) => {
+    let body;
+    try { body = w.document.body; } catch (e) { found.push(`${where}: unreadable`); return; }
+    if (body && body.dataset.xss !== undefined) found.push(`${where} body: ${body.dataset.xss}`);
+    if (w.xss !== undefined) found.push(`${where} window: ${w.xss}`);
+    for (let i = 0; i < w.frames.length; i++) {
+      const element = w.frames[i].frameElement;
+      visit(w.frames[i], `${where} > ${element && element.id ? '#' + element.id : 'frame ' + i}`);
+    }
+  };
+  visit(window.top, 'page');
+  return found.length ? found : null;
+})()";
+
+/// Removes every marker [`MARKERS`] reads.
+const CLEAR_MARKERS: &str = "const clear = (w) => {
+  delete w.document.body.dataset.xss;
+  delete w.xss;
+  for (let i = 0; i < w.frames.length; i++) clear(w.frames[i]);
+};
+clear(window.top);
+return true;";
+
+/// Shows that [`MARKERS`] sees what a vector that ran would leave: markers written by scripts
+/// run (by WebDriver) inside the story frame and inside a `srcdoc` frame nested in it, where
+/// the corpus's nested-`srcdoc` vector would run. Needs a story open; leaves no marker behind.
+fn markers_are_seen_from_inside_the_frames(s: &Session) {
+    let story = ["#story-frame"];
+    let nested = ["#story-frame", "#probe-frame"];
+    s.execute_in_frame(
+        &story,
+        "const f = document.createElement('iframe');
+         f.id = 'probe-frame';
+         f.srcdoc = '<p>A nested frame.</p>';
+         document.body.append(f);
+         return true;",
+    )
+    .unwrap_or_else(|e| panic!("a frame nested in the story frame: {e}"));
+    s.wait_for(
+        "const f = document.getElementById('story-frame').contentDocument.getElementById('probe-frame');
+         return !!(f && f.contentDocument && f.contentDocument.body
+                   && f.contentDocument.body.textContent === 'A nested frame.');",
+        WAIT,
+    )
+    .unwrap_or_else(|e| panic!("the nested srcdoc frame never loaded: {e}"));
+    let probes: [(&[&str], &str, &str); 4] = [
+        (
+            &story,
+            "parent.document.body.dataset.xss = 'probe'",
+            "page body: probe",
+        ),
+        (&story, "top.xss = 'probe'", "page window: probe"),
+        (
+            &nested,
+            "parent.document.body.dataset.xss = 'probe'",
+            "page > #story-frame body: probe",
+        ),
+        (
+            &nested,
+            "window.xss = 'probe'",
+            "page > #story-frame > #probe-frame window: probe",
+        ),
+    ];
+    for (frames, write, expected) in probes {
+        s.execute_in_frame(frames, &format!("{write}; return true;"))
+            .unwrap_or_else(|e| panic!("{write} in {frames:?}: {e}"));
+        assert_eq!(
+            js(s, &format!("return {MARKERS}")),
+            json!([expected]),
+            "the marker check missed `{write}` run in {frames:?}"
+        );
+        js(s, CLEAR_MARKERS);
+    }
+    s.execute_in_frame(
+        &story,
+        "document.getElementById('probe-frame').remove(); return true;",
+    )
+    .unwrap();
+    // WebDriver's visits left the keyboard focus in the frames (keys would go nowhere): give
+    // it back to the window.
+    js(s, "window.focus(); return true;");
+    assert_eq!(js(s, &format!("return {MARKERS}")), Value::Null);
+}
 
 pub fn every_vector_is_inert_in_the_reader() {
     let all = vectors();
@@ -181,14 +271,6 @@ pub fn every_vector_is_inert_in_the_reader() {
     s.wait_for("return document.body.dataset.loaded", WAIT)
         .unwrap_or_else(|e| panic!("the UI never loaded: {e}"));
     assert_eq!(js(&s, "return document.body.dataset.state"), "ready");
-    // The marker check can see a marker: set one from outside, read it back, remove it.
-    assert_eq!(
-        js(
-            &s,
-            &format!("document.body.dataset.xss = 'probe'; const m = {MARKER}; delete document.body.dataset.xss; return m;")
-        ),
-        "probe"
-    );
     s.send_keys("#story-list", "ga").unwrap();
     s.wait_for(
         "return document.body.dataset.list === 'all' && document.querySelectorAll('.story-row').length > 0",
@@ -200,7 +282,19 @@ pub fn every_vector_is_inert_in_the_reader() {
     let mut refused: Vec<usize> = Vec::new();
     let mut raw_with_markup = 0;
     let mut previous = String::new();
+    let ran = |kind: &str, n: usize, markers: &Value| {
+        assert!(
+            markers.is_null(),
+            "{kind} vector {n} ran a script (markers {markers}): {:?}",
+            all[n - 1].1
+        );
+    };
     for step in 0..ids.len() {
+        if let Some(&(kind, n)) = previous.parse().ok().and_then(|id: i64| ids.get(&id)) {
+            // Once more before `j` replaces the open story's document (and any marker a late
+            // handler set in it).
+            ran(kind, n, &js(&s, &format!("return {MARKERS}")));
+        }
         // A story the reader could not render says so in #reader-error; clear it first so a
         // message seen after `j` is about the next story.
         js(
@@ -215,7 +309,7 @@ pub fn every_vector_is_inert_in_the_reader() {
                      const row = document.querySelector('.story-row[aria-selected=\"true\"]'); \
                      const id = row ? row.dataset.id : ''; \
                      if (!id || id === {previous:?}) return null; \
-                     const marker = {MARKER}; \
+                     const marker = {MARKERS}; \
                      const err = document.getElementById('reader-error'); \
                      if (!err.hidden && err.textContent) return {{id, marker, refused: err.textContent}}; \
                      if (document.body.dataset.open !== id || f.dataset.loaded !== id) return null; \
@@ -232,12 +326,7 @@ pub fn every_vector_is_inert_in_the_reader() {
         let id_text = seen["id"].as_str().unwrap_or_default().to_string();
         let id: i64 = id_text.parse().unwrap();
         let (kind, n) = ids[&id];
-        assert!(
-            seen["marker"].is_null(),
-            "{kind} vector {n} ran a script in the window (marker {}): {:?}",
-            seen["marker"],
-            all[n - 1].1
-        );
+        ran(kind, n, &seen["marker"]);
         if let Some(message) = seen["refused"].as_str() {
             // Only a raw body (past the sanitizer) may be one the reader cannot render.
             assert_eq!(
@@ -249,6 +338,9 @@ pub fn every_vector_is_inert_in_the_reader() {
         }
         if kind == "raw" && seen["markup"] == true {
             raw_with_markup += 1;
+        }
+        if step == 0 {
+            markers_are_seen_from_inside_the_frames(&s);
         }
         if step == ids.len() / 2 {
             let png = s.screenshot_png().unwrap();
@@ -270,6 +362,6 @@ pub fn every_vector_is_inert_in_the_reader() {
     );
     // Give late handlers (timers, animations, failed loads) every chance to run.
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(js(&s, &format!("return {MARKER}")), Value::Null);
+    assert_eq!(js(&s, &format!("return {MARKERS}")), Value::Null);
     s.quit().unwrap();
 }
