@@ -141,7 +141,7 @@ fn cjk_of(title: &str, text: Option<&str>) -> String {
 type StoredVersion = (i64, String, String, Option<String>, Option<String>);
 
 /// Waiting time after `failures` consecutive failures: 5 minutes doubling, at most a day.
-pub fn backoff_seconds(failures: i64) -> i64 {
+pub(crate) fn backoff_seconds(failures: i64) -> i64 {
     let exp = failures.clamp(1, 20) - 1;
     (300i64 << exp.min(9)).min(86_400)
 }
