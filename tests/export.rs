@@ -33,7 +33,7 @@ fn library_with_bookmarks() -> (Library, std::path::PathBuf) {
             content_html: Some(html),
             content_text: Some("Tom & Jerry line two missing".into()),
             published_at: Some(1_764_000_000),
-            extraction: "full",
+            extraction: tidings::store::Extraction::Full,
             image_urls: urls,
             ..IncomingArticle::default()
         },
@@ -42,13 +42,13 @@ fn library_with_bookmarks() -> (Library, std::path::PathBuf) {
             title: "香港天气".into(),
             content_html: Some("<p>香港的天气</p>".into()),
             lang: Some("zh".into()),
-            extraction: "feed",
+            extraction: tidings::store::Extraction::Feed,
             ..IncomingArticle::default()
         },
         IncomingArticle {
             item_key: "3".into(),
             title: "Not bookmarked".into(),
-            extraction: "feed",
+            extraction: tidings::store::Extraction::Feed,
             ..IncomingArticle::default()
         },
     ];

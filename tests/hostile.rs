@@ -552,10 +552,15 @@ fn pages_and_images_named_by_a_feed_never_reach_private_addresses() {
     for summary in lib.articles(&ArticleFilter::default(), 10, 0).unwrap() {
         let a = lib.article(summary.id).unwrap();
         if a.title == "Images" {
-            assert_eq!(a.extraction, "feed");
+            assert_eq!(a.extraction, tidings::store::Extraction::Feed);
             continue;
         }
-        assert_eq!(a.extraction, "teaser", "{}", a.title);
+        assert_eq!(
+            a.extraction,
+            tidings::store::Extraction::Teaser,
+            "{}",
+            a.title
+        );
         let note = a.extraction_note.unwrap_or_default();
         assert!(note.contains("not a public address"), "{}: {note}", a.title);
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tidings::feeds::fetch::{FetchConfig, Fetcher};
 use tidings::store::{ArticleFilter, Library};
-use tidings::sync::SyncReport;
+use tidings::sync::{FailureKind, SyncReport};
 
 use crate::support::{library, Request, Response, TestServer};
 
@@ -174,6 +174,27 @@ fn every_format_syncs_and_every_fault_is_a_clear_per_feed_error() {
         "{}",
         reason("/page.html")
     );
+    // Each failure also carries its kind, for programs (the app's wording, "offline").
+    let kind = |path: &str| {
+        report
+            .feeds_failed
+            .iter()
+            .find(|f| f.url.ends_with(path))
+            .map(|f| f.kind)
+            .unwrap()
+    };
+    for (path, expected) in [
+        ("/500.xml", FailureKind::Http(500)),
+        ("/404.xml", FailureKind::Http(404)),
+        ("/410.xml", FailureKind::Http(410)),
+        ("/429.xml", FailureKind::Http(429)),
+        ("/hang.xml", FailureKind::Timeout),
+        ("/huge.xml", FailureKind::TooLarge),
+        ("/loop.xml", FailureKind::Redirects),
+        ("/page.html", FailureKind::NotAFeed),
+    ] {
+        assert_eq!(kind(path), expected, "{path}");
+    }
 
     let lib = Library::open(&path).unwrap();
     assert_eq!(lib.integrity_check().unwrap(), "ok");
@@ -373,7 +394,7 @@ fn story_links_to_other_private_hosts_are_never_fetched() {
     let mut lib = Library::open(&path).unwrap();
     for summary in lib.articles(&ArticleFilter::default(), 10, 0).unwrap() {
         let a = lib.article(summary.id).unwrap();
-        assert_eq!(a.extraction, "teaser");
+        assert_eq!(a.extraction, tidings::store::Extraction::Teaser);
         let note = a.extraction_note.unwrap_or_default();
         assert!(note.contains("not a public address"), "{}: {note}", a.title);
     }
@@ -431,7 +452,8 @@ fn images_are_stored_in_the_library_and_html_never_points_at_the_network() {
     let id = lib.articles(&ArticleFilter::default(), 1, 0).unwrap()[0].id;
     let article = lib.article(id).unwrap();
     assert_eq!(
-        article.extraction, "feed",
+        article.extraction,
+        tidings::store::Extraction::Feed,
         "a long feed body is the full story"
     );
     let html = article.content_html.unwrap();

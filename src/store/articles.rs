@@ -2,7 +2,8 @@
 
 use std::sync::LazyLock;
 
-use rusqlite::Row;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{Row, ToSql};
 use serde::Serialize;
 
 use super::{Library, Result};
@@ -159,6 +160,55 @@ impl Library {
     }
 }
 
+/// How much of a story the library holds. Stored in `articles.extraction` as the lowercase
+/// word (the queries in this module name those words too), and serialized the same way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Extraction {
+    /// The story's page is still to be fetched and extracted.
+    #[default]
+    Pending,
+    /// The page was extracted: the full article is stored.
+    Full,
+    /// The feed's own text is the story (long enough, or there is no page to fetch).
+    Feed,
+    /// Only the feed's teaser: the page could not be had (`extraction_note` says why).
+    Teaser,
+}
+
+impl Extraction {
+    /// The word stored for this state.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Extraction::Pending => "pending",
+            Extraction::Full => "full",
+            Extraction::Feed => "feed",
+            Extraction::Teaser => "teaser",
+        }
+    }
+}
+
+impl ToSql for Extraction {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for Extraction {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let word = value.as_str()?;
+        [
+            Extraction::Pending,
+            Extraction::Full,
+            Extraction::Feed,
+            Extraction::Teaser,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == word)
+        .ok_or_else(|| FromSqlError::Other(format!("unknown extraction state {word:?}").into()))
+    }
+}
+
 /// One article, everything the reader shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Article {
@@ -178,7 +228,7 @@ pub struct Article {
     pub lang: Option<String>,
     pub dir: Option<String>,
     pub word_count: Option<i64>,
-    pub extraction: String,
+    pub extraction: Extraction,
     pub extraction_note: Option<String>,
     pub read: bool,
     pub bookmarked: bool,

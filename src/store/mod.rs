@@ -17,7 +17,7 @@ mod reader;
 mod search;
 
 // The API callers use, by name: models in and out, never a `Connection` or a `Row`.
-pub use articles::{Article, ArticleFilter, Revision, StoryRow, TEASER_CHARS};
+pub use articles::{Article, ArticleFilter, Extraction, Revision, StoryRow, TEASER_CHARS};
 pub use feeds::{Feed, NewFeed};
 pub use images::PendingImage;
 pub use ingest::{

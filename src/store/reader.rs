@@ -229,7 +229,7 @@ impl Library {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{IncomingArticle, NewFeed, TEASER_CHARS};
+    use crate::store::{Extraction, IncomingArticle, NewFeed, TEASER_CHARS};
 
     fn library(name: &str) -> Library {
         let dir = std::env::temp_dir().join(format!(
@@ -248,7 +248,7 @@ mod tests {
             title: format!("Story {key}"),
             published_at: Some(at),
             content_text: Some(format!("text of {key} ").repeat(40)),
-            extraction: "feed",
+            extraction: Extraction::Feed,
             ..IncomingArticle::default()
         }
     }
@@ -498,5 +498,67 @@ mod tests {
         );
         let hits = lib.search("\"text of s0\"", 5).unwrap();
         assert_eq!(hits[0].article, *oldest);
+    }
+
+    #[test]
+    fn extraction_states_are_stored_as_their_words() {
+        let mut lib = library("extraction");
+        let feed = feed_with(&mut lib, "https://a.example/feed", None, 0);
+        let states = [
+            Extraction::Pending,
+            Extraction::Full,
+            Extraction::Feed,
+            Extraction::Teaser,
+        ];
+        let items: Vec<_> = states
+            .iter()
+            .enumerate()
+            .map(|(i, state)| IncomingArticle {
+                extraction: *state,
+                ..story(state.as_str(), 1_000 + i as i64)
+            })
+            .collect();
+        lib.store_feed_result(feed, &Default::default(), &items)
+            .unwrap();
+        let stored: Vec<(String, Extraction)> = lib
+            .conn
+            .prepare("SELECT extraction, id FROM articles ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|row| {
+                let (word, id): (String, i64) = row.unwrap();
+                (word, lib.article(id).unwrap().extraction)
+            })
+            .collect();
+        let expected: Vec<(String, Extraction)> = ["pending", "full", "feed", "teaser"]
+            .into_iter()
+            .map(String::from)
+            .zip(states)
+            .collect();
+        assert_eq!(stored, expected);
+        assert_eq!(
+            serde_json::to_string(&Extraction::Teaser).unwrap(),
+            r#""teaser""#
+        );
+        // Only what the page stage looks for is pending.
+        assert_eq!(lib.pending_pages(10).unwrap().len(), 1);
+        // A word this build does not know is a clear error, not a guess.
+        lib.conn
+            .execute(
+                "UPDATE articles SET extraction = 'later' WHERE extraction = 'feed'",
+                [],
+            )
+            .unwrap();
+        let id: i64 = lib
+            .conn
+            .query_row(
+                "SELECT id FROM articles WHERE extraction = 'later'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let err = lib.article(id).unwrap_err().to_string();
+        assert!(err.contains("unknown extraction state \"later\""), "{err}");
     }
 }

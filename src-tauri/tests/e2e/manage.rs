@@ -130,7 +130,7 @@ fn build_library(lib_path: &Path, closed: u16) -> Built {
             content_html: Some(html),
             content_text: Some(text.into()),
             lead_image: lead.map(Into::into),
-            extraction: "feed",
+            extraction: tidings::store::Extraction::Feed,
             image_urls,
             ..IncomingArticle::default()
         }

@@ -107,7 +107,7 @@ fn build_library(lib_path: &Path, all: &[(usize, String)]) -> HashMap<i64, (&'st
             teaser_html: offline(&e.summary_html),
             content_html: offline(&e.content_html),
             content_text: Some(format!("Vector {}", i + 1)),
-            extraction: "feed",
+            extraction: tidings::store::Extraction::Feed,
             ..IncomingArticle::default()
         })
         .collect();
