@@ -1,7 +1,11 @@
 //! The feeds stage: every due feed fetched (a conditional GET), parsed and stored, concurrently.
 //! Each feed's items become what the library stores: their HTML pointed at offline images, their
 //! plain text, and whether the feed's own text is the whole story. A failed feed is recorded on
-//! it (error, kind, backoff); only a library error stops the stage.
+//! it (error, backoff); only a library error stops the stage.
+//!
+//! Offline: a feed whose host could not be reached is recorded only once every feed is done.
+//! When no feed at all could be reached, the machine is offline, not the feeds broken: nothing
+//! is recorded on them (no error, no backoff) and the report says `offline` once.
 
 use futures_util::stream::{self, StreamExt};
 use url::Url;
@@ -30,6 +34,14 @@ impl Failure {
             gone: false,
         }
     }
+
+    /// The feed's outcome for the report and its event.
+    fn outcome(&self) -> FeedOutcome {
+        FeedOutcome::Failed {
+            error: self.error.clone(),
+            kind: self.kind,
+        }
+    }
 }
 
 /// What fetching one feed came to: stored (updated or not modified), or a failure.
@@ -52,18 +64,28 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
     let mut outcomes = stream::iter(feeds)
         .map(|feed| async move {
             let outcome = match sync_feed(run, &feed).await {
-                Ok(Fetched::Stored(outcome)) => Ok(outcome),
-                Ok(Fetched::Failed(failure)) => record_failure(run, &feed, failure).await,
+                Ok(Fetched::Stored(outcome)) => Ok((outcome, None)),
+                // Held until every feed is done: this may be the whole network, not the feed.
+                Ok(Fetched::Failed(failure)) if failure.kind.is_unreachable() => {
+                    Ok((failure.outcome(), Some(failure)))
+                }
+                Ok(Fetched::Failed(failure)) => record_failure(run, feed.id, &failure)
+                    .await
+                    .map(|()| (failure.outcome(), None)),
                 Err(err) => Err(err),
             };
             (feed, outcome)
         })
         .buffer_unordered(run.options.concurrency.max(1));
     let mut done = 0;
+    let mut unreachable = Vec::new();
     while let Some((feed, outcome)) = outcomes.next().await {
         done += 1;
         let outcome = match outcome {
-            Ok(o) => o,
+            Ok((o, held)) => {
+                unreachable.extend(held.map(|failure| (feed.id, failure)));
+                o
+            }
             // The library itself failed (disk full, I/O): stop, nothing half-written stays.
             Err(SyncError::Store(e)) => return Err(SyncError::Store(e)),
             Err(e) => FeedOutcome::Failed {
@@ -94,27 +116,22 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
             outcome,
         });
     }
+    drop(outcomes);
+    report.offline = total > 0 && unreachable.len() == total;
+    if !report.offline {
+        for (id, failure) in &unreachable {
+            record_failure(run, *id, failure).await?;
+        }
+    }
     Ok(())
 }
 
 /// Records a failure on its feed (error, a longer wait before the next attempt, `gone`).
-async fn record_failure(
-    run: &SyncRun<'_>,
-    feed: &FeedToSync,
-    failure: Failure,
-) -> Result<FeedOutcome, SyncError> {
-    let id = feed.id;
-    let Failure {
-        kind,
-        error,
-        retry_after,
-        gone,
-    } = failure;
-    let stored = error.clone();
+async fn record_failure(run: &SyncRun<'_>, id: i64, failure: &Failure) -> Result<(), SyncError> {
+    let (error, retry_after, gone) = (failure.error.clone(), failure.retry_after, failure.gone);
     run.lib
-        .run(move |l| l.record_feed_failure(id, &stored, retry_after, gone))
-        .await?;
-    Ok(FeedOutcome::Failed { error, kind })
+        .run(move |l| l.record_feed_failure(id, &error, retry_after, gone))
+        .await
 }
 
 /// Fetches, parses and stores one feed. Network and parse failures come back as

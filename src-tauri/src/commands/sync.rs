@@ -28,7 +28,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize)]
 pub struct SyncFinished {
     pub report: SyncReport,
-    /// No feed could be reached at all: the window says "offline" rather than listing errors.
+    /// No feed could be reached at all (the report's own `offline`, kept here for the window):
+    /// it says "offline" once rather than listing errors.
     pub offline: bool,
 }
 
@@ -75,7 +76,7 @@ pub async fn sync_now(
         syncing.store(false, Ordering::SeqCst);
         let _ = match result {
             Ok(report) => {
-                let offline = looks_offline(&report);
+                let offline = report.offline;
                 app.emit_to("main", "sync-finished", SyncFinished { report, offline })
             }
             Err(err) => app.emit_to(
@@ -86,44 +87,4 @@ pub async fn sync_now(
         };
     });
     Ok(SyncStarted { started: true })
-}
-
-/// True when there were feeds to fetch and every one failed to connect or timed out: the
-/// network (not the feeds) is the problem. Decided by each failure's kind.
-pub fn looks_offline(report: &SyncReport) -> bool {
-    report.feeds_total > 0
-        && report.feeds_failed.len() == report.feeds_total
-        && report.feeds_failed.iter().all(|f| f.kind.is_unreachable())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tidings::sync::{FailureKind, FeedFailure};
-
-    fn failure(kind: FailureKind) -> FeedFailure {
-        FeedFailure {
-            feed_id: 1,
-            title: "A".into(),
-            url: "https://a.example/feed".into(),
-            error: "a message for people, never read by code".into(),
-            kind,
-        }
-    }
-
-    #[test]
-    fn offline_only_when_every_feed_failed_to_connect() {
-        let mut report = SyncReport {
-            feeds_total: 2,
-            feeds_failed: vec![failure(FailureKind::Offline), failure(FailureKind::Timeout)],
-            ..SyncReport::default()
-        };
-        assert!(looks_offline(&report));
-        report.feeds_failed[1] = failure(FailureKind::Http(404));
-        assert!(!looks_offline(&report));
-        report.feeds_failed.truncate(1);
-        report.feeds_failed[0] = failure(FailureKind::Offline);
-        assert!(!looks_offline(&report), "one feed answered");
-        assert!(!looks_offline(&SyncReport::default()), "nothing to sync");
-    }
 }
