@@ -19,7 +19,7 @@ fn library_with_bookmarks() -> (Library, std::path::PathBuf) {
         std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("icons/32x32.png"))
             .unwrap();
     let img_url = "https://news.example/a.png".to_string();
-    let (html, urls) = tidings::sanitize::rewrite_images(
+    let (html, urls) = tidings::sync::offline_html(
         &format!(
             r#"<p>Tom &amp; Jerry<br>line two</p><img src="{img_url}" alt="A"><p>missing <img src="https://news.example/gone.png"></p>"#
         ),

@@ -246,7 +246,7 @@ fn incoming_article(
     let mut image_urls = Vec::new();
     let mut offline = |html: &Option<String>| {
         html.as_deref().map(|h| {
-            let (rewritten, urls) = crate::sanitize::rewrite_images(h, None);
+            let (rewritten, urls) = super::offline_html(h, None);
             for url in urls {
                 if !image_urls.contains(&url) {
                     image_urls.push(url);

@@ -8,7 +8,23 @@ use url::Url;
 
 use super::{SyncError, SyncEvent, SyncReport, SyncRun};
 use crate::feeds::fetch::{origin_of, FetchRequest, FetchResponse};
+use crate::sanitize::{self, OfflineImages};
 use crate::store::PendingImage;
+
+/// The offline names stored HTML gives its images: the app's scheme, served from the library.
+const OFFLINE_IMAGES: OfflineImages = OfflineImages {
+    scheme: crate::images::IMAGE_SCHEME,
+    src_for_url: crate::images::image_src,
+    is_offline_src: |src| crate::images::key_from_src(src).is_some(),
+};
+
+/// HTML as the library stores it: sanitized again (relative URLs resolved against `base`), every
+/// `<img>` pointed at its offline source (`tidings-img://localhost/KEY`), no `srcset` or
+/// `<source>`, so a stored story never reaches the network. Returns the HTML and the original
+/// URLs of its images, in order, each once: what this stage downloads.
+pub fn offline_html(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
+    sanitize::rewrite_images(html, base, &OFFLINE_IMAGES)
+}
 
 /// Runs the stage: fills the report's image counts and sends an `ImageDone` event per image.
 pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<(), SyncError> {
@@ -67,5 +83,5 @@ async fn fetch_image(
 
 /// Whether an image URL names a known tracker (never downloaded, not even as a lead image).
 pub(super) fn is_tracker_url(url: &str) -> bool {
-    Url::parse(url).is_ok_and(|u| crate::sanitize::is_tracker(&u))
+    Url::parse(url).is_ok_and(|u| sanitize::is_tracker(&u))
 }

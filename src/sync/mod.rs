@@ -29,6 +29,7 @@ use crate::feeds::fetch::{FetchError, Fetcher};
 use crate::store::{self, Library, StoreError};
 
 pub use failure::FailureKind;
+pub use images::offline_html;
 
 /// How a sync runs.
 #[derive(Debug, Clone)]

@@ -73,8 +73,7 @@ async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
     let extracted = tokio::task::spawn_blocking(move || extract::extract(&body, &final_url)).await;
     match extracted {
         Ok(Ok(article)) => {
-            let (content_html, mut image_urls) =
-                crate::sanitize::rewrite_images(&article.content_html, None);
+            let (content_html, mut image_urls) = super::offline_html(&article.content_html, None);
             if let Some(lead) = article
                 .lead_image
                 .as_ref()

@@ -93,7 +93,7 @@ fn build_library(lib_path: &Path, all: &[(usize, String)]) -> HashMap<i64, (&'st
     let at = now() - 3600;
     let offline = |html: &Option<String>| {
         html.as_deref()
-            .map(|h| tidings::sanitize::rewrite_images(h, None).0)
+            .map(|h| tidings::sync::offline_html(h, None).0)
     };
     let incoming: Vec<IncomingArticle> = parsed
         .entries
