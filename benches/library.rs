@@ -209,7 +209,7 @@ fn main() {
                     published_at: Some(1_700_000_000 + (f * per_feed + i) as i64 * 60),
                     content_html: Some(format!("<p>{body}</p>")),
                     content_text: Some(body),
-                    extraction: "full",
+                    extraction: tidings::store::Extraction::Full,
                     ..IncomingArticle::default()
                 }
             })

@@ -4,7 +4,8 @@
 //! - [`feeds`]: fetching feeds over HTTP and parsing them into [`feeds::ParsedFeed`]s.
 //! - [`extract`]: pure article extraction, (HTML bytes, page URL) in, [`extract::Article`] out.
 //! - [`sanitize`]: the one allowlist every stored piece of HTML passes through.
-//! - [`images`]: naming offline images and recognising downloaded ones.
+//! - [`images`]: naming offline images (the app's one image scheme) and recognising downloaded
+//!   ones.
 //! - [`store`]: the library file: schema, migrations and every SQL query.
 //! - [`opml`]: reading and writing subscription lists.
 //! - [`sync`]: the orchestrator that fetches, parses, extracts and stores.

@@ -19,7 +19,7 @@ fn library_with_bookmarks() -> (Library, std::path::PathBuf) {
         std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("icons/32x32.png"))
             .unwrap();
     let img_url = "https://news.example/a.png".to_string();
-    let (html, urls) = tidings::sanitize::rewrite_images(
+    let (html, urls) = tidings::sync::offline_html(
         &format!(
             r#"<p>Tom &amp; Jerry<br>line two</p><img src="{img_url}" alt="A"><p>missing <img src="https://news.example/gone.png"></p>"#
         ),
@@ -33,7 +33,7 @@ fn library_with_bookmarks() -> (Library, std::path::PathBuf) {
             content_html: Some(html),
             content_text: Some("Tom & Jerry line two missing".into()),
             published_at: Some(1_764_000_000),
-            extraction: "full",
+            extraction: tidings::store::Extraction::Full,
             image_urls: urls,
             ..IncomingArticle::default()
         },
@@ -42,13 +42,13 @@ fn library_with_bookmarks() -> (Library, std::path::PathBuf) {
             title: "香港天气".into(),
             content_html: Some("<p>香港的天气</p>".into()),
             lang: Some("zh".into()),
-            extraction: "feed",
+            extraction: tidings::store::Extraction::Feed,
             ..IncomingArticle::default()
         },
         IncomingArticle {
             item_key: "3".into(),
             title: "Not bookmarked".into(),
-            extraction: "feed",
+            extraction: tidings::store::Extraction::Feed,
             ..IncomingArticle::default()
         },
     ];

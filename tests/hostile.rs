@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use scraper::Html;
 use tidings::feeds::fetch::{FetchConfig, Fetcher};
-use tidings::sanitize::{rewrite_images, sanitize_html};
+use tidings::sanitize::sanitize_html;
 use tidings::store::{ArticleFilter, Library};
+use tidings::sync::offline_html;
 use tidings::sync::SyncReport;
 use url::Url;
 
@@ -176,11 +177,12 @@ pub fn active_content(html: &str) -> Vec<String> {
                 | "xlink:href" | "data" | "ping" | "dynsrc" | "lowsrc" | "code" => vec![value],
                 _ => vec![],
             };
+            let offline = format!("{}:", tidings::images::IMAGE_SCHEME);
             for url in urls {
                 let seen = browser_view(url);
                 let allowed: &[&str] = match attr.as_str() {
                     "href" => &["http:", "https:", "mailto:"],
-                    "src" => &["http:", "https:", "tidings-img:"],
+                    "src" => &["http:", "https:", &offline],
                     _ => &["http:", "https:"],
                 };
                 if ["javascript:", "vbscript:", "data:"]
@@ -237,7 +239,7 @@ fn the_corpus_is_large_and_the_checker_sees_it() {
 }
 
 #[test]
-fn every_vector_is_inert_after_sanitize_html_and_rewrite_images() {
+fn every_vector_is_inert_after_sanitize_html_and_offline_html() {
     let base = Url::parse("https://news.example/section/story.html").unwrap();
     for (n, v) in vectors() {
         let clean = sanitize_html(&v, Some(&base));
@@ -247,14 +249,14 @@ fn every_vector_is_inert_after_sanitize_html_and_rewrite_images() {
             clean,
             "#{n} not stable when sanitized again"
         );
-        let (offline, urls) = rewrite_images(&v, Some(&base));
-        assert_inert(&format!("rewrite_images #{n}"), &offline);
+        let (offline, urls) = offline_html(&v, Some(&base));
+        assert_inert(&format!("offline_html #{n}"), &offline);
         for url in &urls {
             assert!(url.starts_with("https://"), "#{n} would download {url}");
         }
         // What sync stores: the parser's sanitized body, rewritten for offline reading.
-        let (stored, _) = rewrite_images(&clean, None);
-        assert_inert(&format!("sanitize_html+rewrite_images #{n}"), &stored);
+        let (stored, _) = offline_html(&clean, None);
+        assert_inert(&format!("sanitize_html+offline_html #{n}"), &stored);
         assert!(
             !stored.contains("src=\"http"),
             "#{n}: stored HTML names the network: {stored}"
@@ -564,10 +566,15 @@ fn pages_and_images_named_by_a_feed_never_reach_private_addresses() {
     for summary in lib.articles(&ArticleFilter::default(), 10, 0).unwrap() {
         let a = lib.article(summary.id).unwrap();
         if a.title == "Images" {
-            assert_eq!(a.extraction, "feed");
+            assert_eq!(a.extraction, tidings::store::Extraction::Feed);
             continue;
         }
-        assert_eq!(a.extraction, "teaser", "{}", a.title);
+        assert_eq!(
+            a.extraction,
+            tidings::store::Extraction::Teaser,
+            "{}",
+            a.title
+        );
         let note = a.extraction_note.unwrap_or_default();
         assert!(note.contains("not a public address"), "{}: {note}", a.title);
     }
@@ -917,15 +924,15 @@ mod fuzz {
             let found = active_content(&again);
             prop_assert!(found.is_empty(), "{:?} in {:?}", found, again);
             prop_assert_eq!(&sanitize_html(&again, Some(&base)), &again);
-            let (offline, _) = bounded("rewrite_images", || rewrite_images(&html, Some(&base)))?;
+            let (offline, _) = bounded("offline_html", || offline_html(&html, Some(&base)))?;
             let found = active_content(&offline);
             prop_assert!(found.is_empty(), "{:?} in {:?} from {:?}", found, offline, html);
             // Stored HTML rewritten again names no new download and stays inert.
-            let (again, urls) = rewrite_images(&offline, None);
+            let (again, urls) = offline_html(&offline, None);
             prop_assert!(urls.is_empty(), "{:?} from {:?}", urls, offline);
             let found = active_content(&again);
             prop_assert!(found.is_empty(), "{:?} in {:?}", found, again);
-            prop_assert_eq!(rewrite_images(&again, None).0, again);
+            prop_assert_eq!(offline_html(&again, None).0, again);
         }
 
         #[test]

@@ -21,7 +21,7 @@ fn article(key: &str, title: &str, text: &str, published: i64) -> IncomingArticl
         published_at: Some(published),
         content_text: Some(text.into()),
         content_html: Some(format!("<p>{text}</p>")),
-        extraction: "feed",
+        extraction: tidings::store::Extraction::Feed,
         ..IncomingArticle::default()
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tidings::feeds::fetch::{FetchConfig, Fetcher};
 use tidings::store::{ArticleFilter, Library};
-use tidings::sync::SyncReport;
+use tidings::sync::{FailureKind, SyncReport};
 
 use crate::support::{library, Request, Response, TestServer};
 
@@ -174,6 +174,28 @@ fn every_format_syncs_and_every_fault_is_a_clear_per_feed_error() {
         "{}",
         reason("/page.html")
     );
+    // Each failure also carries its kind, for programs (the app's wording, "offline").
+    let kind = |path: &str| {
+        report
+            .feeds_failed
+            .iter()
+            .find(|f| f.url.ends_with(path))
+            .map(|f| f.kind)
+            .unwrap()
+    };
+    for (path, expected) in [
+        ("/500.xml", FailureKind::Http(500)),
+        ("/404.xml", FailureKind::Http(404)),
+        ("/410.xml", FailureKind::Http(410)),
+        ("/429.xml", FailureKind::Http(429)),
+        ("/hang.xml", FailureKind::Timeout),
+        ("/huge.xml", FailureKind::TooLarge),
+        ("/loop.xml", FailureKind::Redirects),
+        ("/page.html", FailureKind::NotAFeed),
+    ] {
+        assert_eq!(kind(path), expected, "{path}");
+    }
+    assert!(!report.offline, "most feeds answered");
 
     let lib = Library::open(&path).unwrap();
     assert_eq!(lib.integrity_check().unwrap(), "ok");
@@ -373,7 +395,7 @@ fn story_links_to_other_private_hosts_are_never_fetched() {
     let mut lib = Library::open(&path).unwrap();
     for summary in lib.articles(&ArticleFilter::default(), 10, 0).unwrap() {
         let a = lib.article(summary.id).unwrap();
-        assert_eq!(a.extraction, "teaser");
+        assert_eq!(a.extraction, tidings::store::Extraction::Teaser);
         let note = a.extraction_note.unwrap_or_default();
         assert!(note.contains("not a public address"), "{}: {note}", a.title);
     }
@@ -431,7 +453,8 @@ fn images_are_stored_in_the_library_and_html_never_points_at_the_network() {
     let id = lib.articles(&ArticleFilter::default(), 1, 0).unwrap()[0].id;
     let article = lib.article(id).unwrap();
     assert_eq!(
-        article.extraction, "feed",
+        article.extraction,
+        tidings::store::Extraction::Feed,
         "a long feed body is the full story"
     );
     let html = article.content_html.unwrap();
@@ -528,4 +551,120 @@ fn feed_icons_are_stored_offline_and_kept_while_their_feed_is() {
     // No article names the icons, yet they stay while their feeds do.
     lib.collect_unused_images().unwrap();
     assert_eq!(icons(&lib), expected);
+}
+
+/// A loopback URL nothing listens on: connecting to it is refused at once, as when offline.
+fn closed_port_url(path: &str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}{path}")
+}
+
+/// The feed state a failure would change: (last error, error count, next attempt).
+fn failure_state(lib: &Library) -> Vec<(Option<String>, i64, Option<i64>)> {
+    lib.feeds()
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.last_error, f.error_count, f.next_attempt_at))
+        .collect()
+}
+
+#[test]
+fn offline_is_said_once_and_marks_no_feed_failing() {
+    // Online once: a story whose page is still to fetch (a short teaser with a link).
+    let server = TestServer::start(|req: &Request| match req.path.as_str() {
+        "/feed.xml" => Response::ok(
+            r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+            <item><guid>w1</guid><title>Waiting for its page</title><link>/story.html</link>
+            <description>Short.</description></item></channel></rss>"#,
+        )
+        .header("Content-Type", "application/rss+xml"),
+        _ => Response::status(404),
+    });
+    let path = temp_library("offline");
+    subscribe(&path, &[server.url("/feed.xml").to_string()]);
+    assert_eq!(run_sync(&path, true).new_articles, 1);
+    drop(server);
+    subscribe(
+        &path,
+        &[closed_port_url("/a.xml"), closed_port_url("/b.xml")],
+    );
+    let before = failure_state(&Library::open(&path).unwrap());
+
+    // Offline: no feed can be reached.
+    let report = run_sync(&path, false);
+    assert!(report.offline, "{report:#?}");
+    assert_eq!(report.feeds_failed.len(), 3, "{report:#?}");
+    assert!(
+        report
+            .feeds_failed
+            .iter()
+            .all(|f| f.kind == FailureKind::Offline),
+        "{report:#?}"
+    );
+    assert_eq!(
+        (
+            report.pages_extracted,
+            report.pages_failed,
+            report.images_failed
+        ),
+        (0, 0, 0),
+        "the pages and images wait for the network"
+    );
+    let lib = Library::open(&path).unwrap();
+    assert_eq!(failure_state(&lib), before, "no feed is marked failing");
+    assert!(failure_state(&lib)
+        .iter()
+        .all(|(error, ..)| error.is_none()));
+    let story = lib.articles(&ArticleFilter::default(), 1, 0).unwrap()[0].id;
+    assert_eq!(
+        lib.article(story).unwrap().extraction,
+        tidings::store::Extraction::Pending,
+        "the story still waits for its page, not a teaser for good"
+    );
+    drop(lib);
+
+    // The real command says it once, and lists no failing feed.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .arg("--library")
+        .arg(&path)
+        .arg("sync")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(stdout.matches("Offline").count(), 1, "{stdout}");
+    assert!(!stdout.contains("failed:"), "{stdout}");
+    assert_eq!(failure_state(&Library::open(&path).unwrap()), before);
+}
+
+#[test]
+fn one_feed_answering_means_the_unreachable_ones_are_failing() {
+    let server = farm();
+    let path = temp_library("partly-offline");
+    let closed = closed_port_url("/gone-quiet.xml");
+    subscribe(&path, &[server.url("/rss.xml").to_string(), closed.clone()]);
+    let report = run_sync(&path, true);
+    assert!(!report.offline, "{report:#?}");
+    assert_eq!(report.feeds_ok, 1);
+    assert_eq!(report.feeds_failed.len(), 1);
+    assert_eq!(report.feeds_failed[0].kind, FailureKind::Offline);
+    let lib = Library::open(&path).unwrap();
+    let quiet = lib
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.url == closed)
+        .unwrap();
+    assert_eq!(quiet.error_count, 1, "{quiet:?}");
+    assert!(
+        quiet
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("could not connect"),
+        "{quiet:?}"
+    );
+    assert!(quiet.next_attempt_at.is_some(), "it backs off: {quiet:?}");
 }

@@ -9,8 +9,9 @@
 // (create_main_window in src-tauri/src/main.rs).
 
 import { FRAME_CSS } from "./frame-css.js";
+import { IMAGE_SCHEME } from "./image-scheme.js";
 
-const FRAME_CSP = "default-src 'none'; img-src tidings-img: data:; style-src 'unsafe-inline'";
+const FRAME_CSP = `default-src 'none'; img-src ${IMAGE_SCHEME}: data:; style-src 'unsafe-inline'`;
 const RTL_LANGS = new Set(["ar", "arc", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"]);
 
 /** A BCP 47-looking language tag, or "". */
@@ -34,7 +35,7 @@ function el(doc, tag, className, text) {
   return node;
 }
 
-const LEAD_SRC = /^tidings-img:\/\/localhost\/[0-9a-f]{32}$/;
+const LEAD_SRC = new RegExp(`^${IMAGE_SCHEME}://localhost/[0-9a-f]{32}$`);
 
 /** True for an offline image address of the app's own scheme (and nothing else). */
 export function isOfflineImage(src) {

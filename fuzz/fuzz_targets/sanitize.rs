@@ -1,6 +1,6 @@
-//! `tidings::sanitize`: any markup comes out of `sanitize_html` and `rewrite_images` without a
+//! `tidings::sanitize`: any markup comes out of `sanitize_html` and `offline_html` without a
 //! panic, without a tag or attribute that runs code or loads content (read back with a real
-//! HTML parser), and bounded by the input's size; `rewrite_images` reports only http(s) image
+//! HTML parser), and bounded by the input's size; `offline_html` reports only http(s) image
 //! URLs, each once.
 //!
 //! Input: the first byte picks the base URL (or none), the rest is the markup (UTF-8, lossy).
@@ -10,7 +10,9 @@ use std::collections::HashSet;
 
 use libfuzzer_sys::fuzz_target;
 use scraper::Html;
-use tidings::sanitize::{rewrite_images, sanitize_html, IMAGE_SCHEME};
+use tidings::images::IMAGE_SCHEME;
+use tidings::sanitize::sanitize_html;
+use tidings::sync::offline_html;
 use url::Url;
 
 const BASES: &[Option<&str>] = &[
@@ -86,8 +88,8 @@ fuzz_target!(|data: &[u8]| {
     let clean = sanitize_html(&html, base.as_ref());
     check("sanitize_html", &html, &clean);
 
-    let (offline, images) = rewrite_images(&html, base.as_ref());
-    check("rewrite_images", &html, &offline);
+    let (offline, images) = offline_html(&html, base.as_ref());
+    check("offline_html", &html, &offline);
     let mut seen = HashSet::new();
     for image in &images {
         let url = Url::parse(image).unwrap_or_else(|e| panic!("image {image:?}: {e}"));
@@ -96,6 +98,6 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // What sync stores is sanitized again for offline images: that pass keeps it safe too.
-    let (twice, _) = rewrite_images(&clean, base.as_ref());
-    check("rewrite_images(sanitize_html)", &clean, &twice);
+    let (twice, _) = offline_html(&clean, base.as_ref());
+    check("offline_html(sanitize_html)", &clean, &twice);
 });

@@ -20,19 +20,15 @@ pub fn serve<R: Runtime>(
     let path = request.uri().path().to_string();
     tauri::async_runtime::spawn(async move {
         let key = path.trim_start_matches('/').to_string();
-        let found = match tidings::images::key_from_src(&format!(
-            "{}://localhost/{key}",
-            tidings::sanitize::IMAGE_SCHEME
-        )) {
-            Some(_) => {
-                let state = app.state::<AppState>();
-                state
-                    .with_library(move |lib| lib.image(&key))
-                    .await
-                    .ok()
-                    .flatten()
-            }
-            None => None,
+        let found = if tidings::images::is_image_key(&key) {
+            let state = app.state::<AppState>();
+            state
+                .with_library(move |lib| lib.image(&key))
+                .await
+                .ok()
+                .flatten()
+        } else {
+            None
         };
         let (status, mime, bytes) = match found {
             Some((mime, bytes)) => (StatusCode::OK, mime, bytes),
@@ -52,4 +48,24 @@ pub fn serve<R: Runtime>(
             .unwrap_or_else(|_| Response::new(Vec::new()));
         responder.respond(response);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_policy_allows_the_scheme_the_protocol_serves() {
+        let config = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tauri.conf.json"),
+        )
+        .unwrap();
+        let config: serde_json::Value = serde_json::from_str(&config).unwrap();
+        let img_src = config["app"]["security"]["csp"]["img-src"]
+            .as_str()
+            .unwrap_or_default();
+        let scheme = format!("{}:", tidings::images::IMAGE_SCHEME);
+        assert!(
+            img_src.split_whitespace().any(|source| source == scheme),
+            "img-src {img_src:?} lacks {scheme}"
+        );
+    }
 }

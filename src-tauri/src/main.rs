@@ -61,7 +61,7 @@ fn main() {
             launch::mark("window-built");
             Ok(())
         })
-        .register_asynchronous_uri_scheme_protocol(tidings::sanitize::IMAGE_SCHEME, images::serve)
+        .register_asynchronous_uri_scheme_protocol(tidings::images::IMAGE_SCHEME, images::serve)
         .invoke_handler(tauri::generate_handler![
             commands::library::library_summary,
             commands::library::sources,

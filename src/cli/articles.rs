@@ -91,7 +91,7 @@ pub fn read(lib: &Library, args: &ReadArgs) -> anyhow::Result<()> {
     if let Some(url) = &article.url {
         println!("{url}");
     }
-    if article.extraction == "teaser" {
+    if article.extraction == crate::store::Extraction::Teaser {
         println!(
             "[teaser only: {}]",
             article

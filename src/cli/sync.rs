@@ -98,6 +98,14 @@ pub fn run(library: &Path, args: &SyncArgs) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
+    if report.offline {
+        println!(
+            "Offline: none of the {} feeds could be reached. No feed was marked as failing; \
+             stories and images wait for the next sync.",
+            report.feeds_total
+        );
+        return Ok(());
+    }
     println!(
         "Synced {} feeds in {:.1} s: {} ok, {} not modified, {} failed; {} new articles, {} updated",
         report.feeds_total,

@@ -117,8 +117,7 @@ pub fn bookmarks_html(lib: &Library) -> Result<String, ExportError> {
 fn inline_images(lib: &Library, html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    let prefix = format!("{}://localhost/", crate::sanitize::IMAGE_SCHEME);
-    while let Some(at) = rest.find(&prefix) {
+    while let Some(at) = rest.find(crate::images::SRC_PREFIX) {
         out.push_str(&rest[..at]);
         let end = rest[at..].find('"').map(|e| at + e).unwrap_or(rest.len());
         let (mime, bytes) = image_bytes(lib, &rest[at..end]);

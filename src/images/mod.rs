@@ -1,13 +1,30 @@
 //! Offline images: naming them in stored HTML, and recognising what was downloaded.
 //!
-//! Stored article HTML never points at the network: every `<img>` is rewritten (by
-//! [`crate::sanitize::rewrite_images`]) to the app's own scheme, `tidings-img://localhost/KEY`,
-//! where KEY is derived from the image's original URL. Sync downloads the images into the
-//! library; the app serves them from there, and a missing one is the [`PLACEHOLDER_PNG`], never a
-//! network request. Only raster formats whose bytes say what they are are kept: SVG can carry
-//! scripts and is not stored.
+//! Stored article HTML never points at the network: every `<img>` is rewritten (by the
+//! composer, [`crate::sync::offline_html`], with these names) to the app's own scheme,
+//! `tidings-img://localhost/KEY`, where KEY is derived from the image's original URL. Sync
+//! downloads the images into the library; the app serves them from there, and a missing one is
+//! the [`PLACEHOLDER_PNG`], never a network request. Only raster formats whose bytes say what
+//! they are are kept: SVG can carry scripts and is not stored.
+//!
+//! A leaf: it imports no other module of the crate. [`IMAGE_SCHEME`] is the scheme's one
+//! spelling in Rust; `ui/image-scheme.js` mirrors it for the window (a test keeps them equal).
 
 use sha2::{Digest, Sha256};
+
+/// The scheme, spelled once for both constants below.
+macro_rules! image_scheme {
+    () => {
+        "tidings-img"
+    };
+}
+
+/// The scheme of the app's offline image protocol (registered by the app, allowed by the
+/// reader's content security policy).
+pub const IMAGE_SCHEME: &str = image_scheme!();
+
+/// How every offline image `src` begins: the scheme and the one host the app answers on.
+pub const SRC_PREFIX: &str = concat!(image_scheme!(), "://localhost/");
 
 /// Shown where an image was not downloaded (offline, failed, refused).
 pub const PLACEHOLDER_PNG: &[u8] = include_bytes!("placeholder.png");
@@ -21,27 +38,26 @@ pub fn image_key(url: &str) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether `key` has the form [`image_key`] gives (32 hex digits), so it is safe to look up.
+pub fn is_image_key(key: &str) -> bool {
+    key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The `src` stored HTML uses for an image URL.
 pub fn image_src(url: &str) -> String {
-    format!(
-        "{}://localhost/{}",
-        crate::sanitize::IMAGE_SCHEME,
-        image_key(url)
-    )
+    image_src_for_key(&image_key(url))
 }
 
 /// The `src` for an already-known key.
 pub fn image_src_for_key(key: &str) -> String {
-    format!("{}://localhost/{key}", crate::sanitize::IMAGE_SCHEME)
+    format!("{SRC_PREFIX}{key}")
 }
 
 /// The key in an app-scheme URL (`tidings-img://localhost/KEY`), if it is one.
 pub fn key_from_src(src: &str) -> Option<&str> {
-    let rest = src
-        .strip_prefix(crate::sanitize::IMAGE_SCHEME)?
-        .strip_prefix("://")?;
+    let rest = src.strip_prefix(IMAGE_SCHEME)?.strip_prefix("://")?;
     let key = rest.rsplit('/').next()?;
-    (key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit())).then_some(key)
+    is_image_key(key).then_some(key)
 }
 
 /// The content hash blobs are de-duplicated by.
@@ -97,9 +113,40 @@ mod tests {
     }
 
     #[test]
+    fn the_window_spells_the_scheme_as_the_library_does() {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+        let mirror = std::fs::read_to_string(ui.join("image-scheme.js")).unwrap();
+        let spelled: Vec<&str> = mirror
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("export const IMAGE_SCHEME = \""))
+            .filter_map(|rest| rest.strip_suffix("\";"))
+            .collect();
+        assert_eq!(spelled, [IMAGE_SCHEME], "ui/image-scheme.js: {mirror}");
+        // Every other script takes it from there: the scheme appears in their comments only.
+        for entry in std::fs::read_dir(&ui).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "js") || path.ends_with("image-scheme.js") {
+                continue;
+            }
+            let script = std::fs::read_to_string(&path).unwrap();
+            for line in script.lines().filter(|l| l.contains(IMAGE_SCHEME)) {
+                let code = line.trim_start();
+                assert!(
+                    ["//", "*", "/*"].iter().any(|c| code.starts_with(c)),
+                    "{} spells the scheme itself: {line}",
+                    path.display()
+                );
+            }
+        }
+        let reader = std::fs::read_to_string(ui.join("reader.js")).unwrap();
+        assert!(reader.contains("from \"./image-scheme.js\""), "{reader}");
+    }
+
+    #[test]
     fn keys_round_trip_through_src() {
         let src = image_src("https://news.example/a.jpg");
         assert!(src.starts_with("tidings-img://localhost/"));
+        assert!(src.starts_with(SRC_PREFIX));
         assert_eq!(
             key_from_src(&src),
             Some(image_key("https://news.example/a.jpg").as_str())

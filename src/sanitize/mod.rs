@@ -12,6 +12,9 @@
 //! There is one path: every body goes through ammonia with this allowlist, then (only when an
 //! image was flagged during that pass) a second pass that removes tracking images from the
 //! already-clean tree. Nothing is cleaned by hand-written string matching.
+//!
+//! A leaf: it imports no other module of the crate and knows no scheme of the app's own.
+//! [`rewrite_images`] points images at offline sources named by its caller ([`OfflineImages`]).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -94,8 +97,18 @@ pub(crate) const DROP_WITH_CONTENT: &[&str] = &[
     "textarea", "select", "button", "form", "frameset", "frame", "applet", "head", "title",
 ];
 
-/// The scheme of the app's offline image protocol, the one non-web scheme allowed in `src`.
-pub const IMAGE_SCHEME: &str = "tidings-img";
+/// How [`rewrite_images`] names images offline: given by the caller (the composer builds it from
+/// `crate::images`), so this allowlist holds no scheme of the app's own.
+#[derive(Debug, Clone, Copy)]
+pub struct OfflineImages {
+    /// The scheme of offline sources: allowed by [`rewrite_images`] (HTML rewritten before keeps
+    /// its sources), never by [`sanitize_html`].
+    pub scheme: &'static str,
+    /// The offline `src` for an absolute http(s) image URL.
+    pub src_for_url: fn(&str) -> String,
+    /// Whether a `src` already is an offline one (kept as it is).
+    pub is_offline_src: fn(&str) -> bool,
+}
 
 thread_local! {
     /// The URL relative links resolve against during one call on this thread. The allowlist
@@ -104,6 +117,8 @@ thread_local! {
     static BASE: RefCell<Option<Url>> = const { RefCell::new(None) };
     /// The image URLs [`rewrite_images`] found during one call on this thread.
     static FOUND_IMAGES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The offline names [`rewrite_images`] uses during one call on this thread.
+    static NAMES: Cell<Option<OfflineImages>> = const { Cell::new(None) };
     /// Set during one call when an `<img>` may be a tracking pixel (a tiny size, or a source
     /// dropped as a tracker): the pixel pass then runs over the cleaned HTML.
     static PIXEL_SUSPECT: Cell<bool> = const { Cell::new(false) };
@@ -342,11 +357,7 @@ fn cleaner() -> ammonia::Builder<'static> {
         .clean_content_tags(DROP_WITH_CONTENT.iter().copied().collect())
         .tag_attributes(tag_attributes)
         .generic_attributes(["lang", "dir", "title"].into_iter().collect())
-        .url_schemes(
-            ["http", "https", "mailto", IMAGE_SCHEME]
-                .into_iter()
-                .collect(),
-        )
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true)
         .url_relative(ammonia::UrlRelative::Custom(Box::new(resolve_or_drop)));
@@ -378,27 +389,46 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     }
 }
 
-/// Sanitizes `html` again and points every `<img>` at the app's offline image scheme, dropping
-/// `srcset`/`<source>` candidates (the stored page never reaches the network). Returns the HTML
-/// and the original absolute URLs of its images, in order, each once.
-pub fn rewrite_images(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
-    static OFFLINE: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    let builder = OFFLINE.get_or_init(|| {
-        let mut builder = cleaner();
-        builder
-            .rm_tags(["source"])
-            .attribute_filter(|element, attribute, value| match (element, attribute) {
-                ("img", "srcset") | ("source", _) => None,
-                ("img", "src") => offline_src(value).map(Into::into),
-                (_, "href") => Some(resolved_link(value).into()),
-                _ => common_filter(element, attribute, value)
-                    .unwrap_or_else(|| Some(value.to_string()))
-                    .map(Into::into),
-            });
-        builder
-    });
+/// The allowlist of [`rewrite_images`] for offline sources of `scheme`.
+fn offline_cleaner(scheme: &'static str) -> ammonia::Builder<'static> {
+    let mut builder = cleaner();
+    builder
+        .add_url_schemes([scheme])
+        .rm_tags(["source"])
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("img", "srcset") | ("source", _) => None,
+            ("img", "src") => offline_src(value).map(Into::into),
+            (_, "href") => Some(resolved_link(value).into()),
+            _ => common_filter(element, attribute, value)
+                .unwrap_or_else(|| Some(value.to_string()))
+                .map(Into::into),
+        });
+    builder
+}
+
+/// Sanitizes `html` again and points every `<img>` at an offline source named by `images`,
+/// dropping `srcset`/`<source>` candidates (the stored page never reaches the network). Returns
+/// the HTML and the original absolute URLs of its images, in order, each once.
+pub fn rewrite_images(
+    html: &str,
+    base: Option<&Url>,
+    images: &OfflineImages,
+) -> (String, Vec<String>) {
+    static OFFLINE: OnceLock<(&'static str, ammonia::Builder<'static>)> = OnceLock::new();
+    let (built_for, built) =
+        OFFLINE.get_or_init(|| (images.scheme, offline_cleaner(images.scheme)));
+    // Built once for the one scheme a process uses; another scheme gets its own (slowly).
+    let other_scheme;
+    let builder = if *built_for == images.scheme {
+        built
+    } else {
+        other_scheme = offline_cleaner(images.scheme);
+        &other_scheme
+    };
     FOUND_IMAGES.with(|f| f.borrow_mut().clear());
+    NAMES.with(|n| n.set(Some(*images)));
     let cleaned = browser_newlines(with_base(base, || builder.clean(html).to_string()));
+    NAMES.with(|n| n.set(None));
     let mut urls = FOUND_IMAGES.with(|f| std::mem::take(&mut *f.borrow_mut()));
     if !take_pixel_suspect() {
         return (cleaned, urls);
@@ -406,7 +436,7 @@ pub fn rewrite_images(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
     let (cleaned, removed) = drop_tracking_images(cleaned);
     // A pixel's image is not downloaded either (unless a kept image shares its URL).
     let kept_srcs = |url: &String| {
-        let src = crate::images::image_src(url);
+        let src = (images.src_for_url)(url);
         !removed.contains(&src) || cleaned.contains(&format!("\"{src}\""))
     };
     urls.retain(kept_srcs);
@@ -415,7 +445,8 @@ pub fn rewrite_images(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
 
 /// The offline `src` for an image URL (recorded in [`FOUND_IMAGES`]); `None` drops it.
 fn offline_src(value: &str) -> Option<String> {
-    if crate::images::key_from_src(value).is_some() {
+    let names = NAMES.with(Cell::get)?;
+    if (names.is_offline_src)(value) {
         return Some(value.to_string());
     }
     let absolute = BASE.with(|b| match b.borrow().as_ref() {
@@ -430,7 +461,7 @@ fn offline_src(value: &str) -> Option<String> {
         return None;
     }
     let url = strip_tracking_params(absolute.as_str());
-    let src = crate::images::image_src(&url);
+    let src = (names.src_for_url)(&url);
     FOUND_IMAGES.with(|f| {
         let mut found = f.borrow_mut();
         if !found.contains(&url) {
@@ -486,6 +517,24 @@ fn is_tracking_param(key: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Offline names of a scheme of the tests' own (the sanitizer takes whichever it is given).
+    const TEST_IMAGES: OfflineImages = OfflineImages {
+        scheme: "test-img",
+        src_for_url: test_src,
+        is_offline_src: |src| src.starts_with("test-img://local/"),
+    };
+
+    fn test_src(url: &str) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        url.hash(&mut hasher);
+        format!("test-img://local/{:016x}", hasher.finish())
+    }
+
+    fn rewrite_images(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
+        super::rewrite_images(html, base, &TEST_IMAGES)
+    }
+
     #[test]
     fn drops_scripts_handlers_and_javascript_links() {
         let dirty = r#"<p onclick="x()">Hi<script>alert(1)</script><img src=x onerror=alert(1)>
@@ -537,9 +586,7 @@ mod tests {
             ]
         );
         assert!(
-            html.contains(&crate::images::image_src(
-                "https://news.example/story/a.jpg"
-            )),
+            html.contains(&test_src("https://news.example/story/a.jpg")),
             "{html}"
         );
         for bad in ["srcset", "onerror", "javascript", "<source", "https://"] {
@@ -549,6 +596,15 @@ mod tests {
         let (again, urls_again) = rewrite_images(&html, None);
         assert_eq!(again, html);
         assert!(urls_again.is_empty());
+        // Only the pass given a scheme allows it: the allowlist has none of its own.
+        let offline = test_src("https://news.example/story/a.jpg");
+        assert!(!sanitize_html(&html, None).contains(&offline));
+        let other = OfflineImages {
+            scheme: "other-img",
+            ..TEST_IMAGES
+        };
+        let (foreign, _) = super::rewrite_images(&html, None, &other);
+        assert!(!foreign.contains(&offline), "{foreign}");
     }
 
     #[test]

@@ -1,23 +1,39 @@
 //! Articles: what sync stores and what the reader lists, opens and keeps.
 
-use rusqlite::Row;
+use std::sync::LazyLock;
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{Row, ToSql};
 use serde::Serialize;
 
 use super::{Library, Result};
 
-/// One row of a story list.
+/// One row of a story list: the reader's lists ([`Library::story_page`]), `tidings articles`
+/// ([`Library::articles`]) and search hits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ArticleSummary {
+pub struct StoryRow {
     pub id: i64,
     pub feed_id: i64,
     pub feed_title: String,
     pub title: String,
+    /// The story's original web address, if the feed gave one.
     pub url: Option<String>,
     pub author: Option<String>,
+    /// When the feed dated the story; `None` when it gave no readable date.
     pub published_at: Option<i64>,
+    /// The list order: `published_at` when known, else when Tidings first saw the story.
+    pub sort_at: i64,
+    /// The first words of the story's plain text (at most [`TEASER_CHARS`] characters).
+    pub teaser: String,
     pub read: bool,
     pub bookmarked: bool,
+    /// The lead image's offline `src` (`tidings-img://localhost/KEY`) when its picture is
+    /// stored in the library; `None` otherwise (no placeholder in a list).
+    pub thumbnail: Option<String>,
 }
+
+/// Characters of plain text a story row carries as its teaser line.
+pub const TEASER_CHARS: i64 = 220;
 
 /// Which articles a list shows.
 #[derive(Debug, Clone, Default)]
@@ -27,18 +43,26 @@ pub struct ArticleFilter {
     pub bookmarked_only: bool,
 }
 
-/// The columns [`summary_from_row`] reads, over `articles a JOIN feeds f JOIN article_status s`
-/// (see [`STATUS_JOIN`]).
-pub(crate) const SUMMARY_COLUMNS: &str =
-    "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
-     a.url, a.author, a.published_at, s.read, a.bookmarked";
+/// The columns [`story_from_row`] reads, over `articles a JOIN feeds f` and [`STATUS_JOIN`].
+pub(crate) static STORY_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title, a.url,
+         a.author, a.published_at, a.sort_at, substr(a.content_text, 1, {TEASER_CHARS}), s.read,
+         a.bookmarked, a.lead_image"
+    )
+});
 
 /// The join that brings an article's reading state (`s.read`) beside `articles a`: read
 /// state lives in its own table (schema step 4) so marking read never rewrites an article.
 pub(crate) const STATUS_JOIN: &str = "JOIN article_status s ON s.article_id = a.id";
 
-pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
-    Ok(ArticleSummary {
+/// How many columns [`STORY_COLUMNS`] has: a query's own columns come after them.
+pub(crate) const STORY_COLUMN_COUNT: usize = 12;
+
+/// A row of [`STORY_COLUMNS`]. Its `thumbnail` holds the lead image's URL as read: pass the rows
+/// through [`Library::stored_thumbnails`] before handing them out.
+pub(crate) fn story_from_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
+    Ok(StoryRow {
         id: r.get(0)?,
         feed_id: r.get(1)?,
         feed_title: r.get(2)?,
@@ -46,9 +70,45 @@ pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> 
         url: r.get(4)?,
         author: r.get(5)?,
         published_at: r.get(6)?,
-        read: r.get(7)?,
-        bookmarked: r.get(8)?,
+        sort_at: r.get(7)?,
+        teaser: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+        read: r.get(9)?,
+        bookmarked: r.get(10)?,
+        thumbnail: r.get(11)?,
     })
+}
+
+/// Lead images looked up at once by [`Library::stored_thumbnails`] (well under SQLite's limit
+/// of bound parameters).
+const THUMBNAILS_PER_QUERY: usize = 500;
+
+impl Library {
+    /// Turns each row's lead image URL (in `thumbnail` as read) into its offline `src`, kept
+    /// only when the picture is stored: one query per [`THUMBNAILS_PER_QUERY`] rows.
+    pub(crate) fn stored_thumbnails(&self, stories: &mut [StoryRow]) -> Result<()> {
+        let keys: Vec<Option<String>> = stories
+            .iter()
+            .map(|s| s.thumbnail.as_deref().map(crate::images::image_key))
+            .collect();
+        let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+        let mut stored = std::collections::HashSet::<String>::new();
+        for chunk in wanted.chunks(THUMBNAILS_PER_QUERY) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT key FROM images WHERE status = 'ok' AND key IN ({marks})"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(chunk), |r| r.get(0))?;
+            for key in rows {
+                stored.insert(key?);
+            }
+        }
+        for (story, key) in stories.iter_mut().zip(keys) {
+            story.thumbnail = key
+                .filter(|k| stored.contains(k))
+                .map(|k| crate::images::image_src_for_key(&k));
+        }
+        Ok(())
+    }
 }
 
 impl Library {
@@ -59,7 +119,7 @@ impl Library {
         filter: &ArticleFilter,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<ArticleSummary>> {
+    ) -> Result<Vec<StoryRow>> {
         let mut conditions = Vec::new();
         if filter.feed_id.is_some() {
             conditions.push("a.feed_id = ?3");
@@ -82,20 +142,70 @@ impl Library {
             "a.sort_at DESC, a.id DESC"
         };
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}
+            "SELECT {columns}
              FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
              {where_clause}
              ORDER BY {order}
-             LIMIT ?1 OFFSET ?2"
+             LIMIT ?1 OFFSET ?2",
+            columns = *STORY_COLUMNS
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = match filter.feed_id {
-            Some(feed) => {
-                stmt.query_map(rusqlite::params![limit, offset, feed], summary_from_row)?
-            }
-            None => stmt.query_map(rusqlite::params![limit, offset], summary_from_row)?,
+            Some(feed) => stmt.query_map(rusqlite::params![limit, offset, feed], story_from_row)?,
+            None => stmt.query_map(rusqlite::params![limit, offset], story_from_row)?,
         };
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut stories = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        self.stored_thumbnails(&mut stories)?;
+        Ok(stories)
+    }
+}
+
+/// How much of a story the library holds. Stored in `articles.extraction` as the lowercase
+/// word (the queries in this module name those words too), and serialized the same way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Extraction {
+    /// The story's page is still to be fetched and extracted.
+    #[default]
+    Pending,
+    /// The page was extracted: the full article is stored.
+    Full,
+    /// The feed's own text is the story (long enough, or there is no page to fetch).
+    Feed,
+    /// Only the feed's teaser: the page could not be had (`extraction_note` says why).
+    Teaser,
+}
+
+impl Extraction {
+    /// The word stored for this state.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Extraction::Pending => "pending",
+            Extraction::Full => "full",
+            Extraction::Feed => "feed",
+            Extraction::Teaser => "teaser",
+        }
+    }
+}
+
+impl ToSql for Extraction {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for Extraction {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let word = value.as_str()?;
+        [
+            Extraction::Pending,
+            Extraction::Full,
+            Extraction::Feed,
+            Extraction::Teaser,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == word)
+        .ok_or_else(|| FromSqlError::Other(format!("unknown extraction state {word:?}").into()))
     }
 }
 
@@ -118,7 +228,7 @@ pub struct Article {
     pub lang: Option<String>,
     pub dir: Option<String>,
     pub word_count: Option<i64>,
-    pub extraction: String,
+    pub extraction: Extraction,
     pub extraction_note: Option<String>,
     pub read: bool,
     pub bookmarked: bool,

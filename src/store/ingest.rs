@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{now, Library, Result};
+use super::{now, Extraction, Library, Result};
 
 /// A feed due for a fetch, with what a conditional GET needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +52,9 @@ pub struct IncomingArticle {
     pub content_text: Option<String>,
     pub lead_image: Option<String>,
     pub lang: Option<String>,
-    /// `pending` when the page is still to be fetched, `feed` when the feed's text is the story.
-    pub extraction: &'static str,
+    /// [`Extraction::Pending`] when the page is still to be fetched, [`Extraction::Feed`] when
+    /// the feed's text is the story.
+    pub extraction: Extraction,
     /// Original URLs of the images the stored HTML names (lead image included), to download.
     pub image_urls: Vec<String>,
 }
@@ -78,8 +79,9 @@ pub struct PendingPage {
 /// The outcome of fetching and extracting a story page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageResult {
-    /// `full` (the extracted page is stored) or `teaser` (only the feed's text; `note` says why).
-    pub extraction: &'static str,
+    /// [`Extraction::Full`] (the extracted page is stored) or [`Extraction::Teaser`] (only the
+    /// feed's text; `note` says why).
+    pub extraction: Extraction,
     pub note: Option<String>,
     pub content_html: Option<String>,
     pub content_text: Option<String>,
@@ -141,7 +143,7 @@ fn cjk_of(title: &str, text: Option<&str>) -> String {
 type StoredVersion = (i64, String, String, Option<String>, Option<String>);
 
 /// Waiting time after `failures` consecutive failures: 5 minutes doubling, at most a day.
-pub fn backoff_seconds(failures: i64) -> i64 {
+pub(crate) fn backoff_seconds(failures: i64) -> i64 {
     let exp = failures.clamp(1, 20) - 1;
     (300i64 << exp.min(9)).min(86_400)
 }
@@ -405,7 +407,7 @@ impl Library {
     /// Stores what a story page gave. A `teaser` result keeps the feed's own text.
     pub fn store_page_result(&mut self, article_id: i64, page: &PageResult) -> Result<()> {
         let tx = self.conn.transaction()?;
-        if page.extraction == "full" {
+        if page.extraction == Extraction::Full {
             let title: String = tx.query_row(
                 "SELECT title FROM articles WHERE id = ?1",
                 [article_id],

@@ -1,7 +1,7 @@
 //! The library file: the only module that knows SQL.
 //!
 //! Owns the schema and its migrations ([`schema`]), the pragmas every connection gets, and every
-//! query. Callers get models ([`Feed`], [`ArticleSummary`], [`LibrarySummary`] …), never a
+//! query. Callers get models ([`Feed`], [`StoryRow`], [`LibrarySummary`] …), never a
 //! `Connection` or a `Row`. Every write runs in a transaction; a library file that is not ours,
 //! is unreadable, or was written by a newer Tidings is refused with a clear error and never
 //! modified.
@@ -16,13 +16,16 @@ mod maintenance;
 mod reader;
 mod search;
 
-pub use articles::*;
-pub use feeds::*;
-pub use images::*;
-pub use ingest::*;
-pub use maintenance::*;
-pub use reader::*;
-pub use search::*;
+// The API callers use, by name: models in and out, never a `Connection` or a `Row`.
+pub use articles::{Article, ArticleFilter, Extraction, Revision, StoryRow, TEASER_CHARS};
+pub use feeds::{Feed, NewFeed};
+pub use images::PendingImage;
+pub use ingest::{
+    item_key, FeedToSync, FeedUpdate, IncomingArticle, IngestCounts, PageResult, PendingPage,
+};
+pub use maintenance::Retention;
+pub use reader::{SmartCounts, Sources, StoryCursor, StoryList, StoryPage};
+pub use search::{SearchHit, SnippetPart};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

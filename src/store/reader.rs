@@ -6,10 +6,10 @@
 //! while a list is open never shifts the next page. "Mark all read" is bounded by the newest
 //! story id the list had when it was loaded, so stories a sync adds meanwhile stay unread.
 
-use rusqlite::{OptionalExtension, Row, ToSql};
+use rusqlite::{OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 
-use super::articles::STATUS_JOIN;
+use super::articles::{story_from_row, StoryRow, STATUS_JOIN, STORY_COLUMNS};
 use super::{Article, Feed, Library, Result, StoreError};
 
 /// Which stories a list shows. Stories of unsubscribed feeds appear only in `Bookmarks` (and
@@ -37,30 +37,6 @@ pub struct StoryCursor {
     pub sort_at: i64,
     pub id: i64,
 }
-
-/// One row of a story list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoryRow {
-    pub id: i64,
-    pub feed_id: i64,
-    pub feed_title: String,
-    pub title: String,
-    pub author: Option<String>,
-    /// When the feed dated the story; `None` when it gave no readable date.
-    pub published_at: Option<i64>,
-    /// The list order: `published_at` when known, else when Tidings first saw the story.
-    pub sort_at: i64,
-    /// The first words of the story's plain text (at most [`TEASER_CHARS`] characters).
-    pub teaser: String,
-    pub read: bool,
-    pub bookmarked: bool,
-    /// The lead image's offline `src` (`tidings-img://localhost/KEY`) when its picture is
-    /// stored in the library; `None` otherwise (no placeholder in a list).
-    pub thumbnail: Option<String>,
-}
-
-/// Characters of plain text a story row carries as its teaser line.
-pub const TEASER_CHARS: i64 = 220;
 
 /// A page of a story list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,22 +97,6 @@ fn list_filter(list: &StoryList) -> (String, Vec<Box<dyn ToSql>>) {
     }
 }
 
-fn story_from_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
-    Ok(StoryRow {
-        id: r.get(0)?,
-        feed_id: r.get(1)?,
-        feed_title: r.get(2)?,
-        title: r.get(3)?,
-        author: r.get(4)?,
-        published_at: r.get(5)?,
-        sort_at: r.get(6)?,
-        teaser: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-        read: r.get(8)?,
-        bookmarked: r.get(9)?,
-        thumbnail: r.get(10)?,
-    })
-}
-
 impl Library {
     /// The sources pane: smart-list counts (`today_since` is the start of the user's day) and
     /// the subscriptions with their unread counts.
@@ -183,13 +143,12 @@ impl Library {
         // One more than asked tells whether there is a next page.
         args.push(Box::new(limit + 1));
         let sql = format!(
-            "SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
-                    a.author, a.published_at, a.sort_at, substr(a.content_text, 1, {TEASER_CHARS}),
-                    s.read, a.bookmarked, a.lead_image
+            "SELECT {columns}
              FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
              WHERE {filter}{cursor}
              ORDER BY {by_date} DESC, {by_id} DESC
-             LIMIT ?"
+             LIMIT ?",
+            columns = *STORY_COLUMNS
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
@@ -216,32 +175,6 @@ impl Library {
             next,
             as_of,
         })
-    }
-
-    /// Turns each row's lead image URL (in `thumbnail` as read) into its offline `src`, kept
-    /// only when the picture is stored: one query for the page.
-    fn stored_thumbnails(&self, stories: &mut [StoryRow]) -> Result<()> {
-        let keys: Vec<Option<String>> = stories
-            .iter()
-            .map(|s| s.thumbnail.as_deref().map(crate::images::image_key))
-            .collect();
-        let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
-        let stored: std::collections::HashSet<String> = if wanted.is_empty() {
-            Default::default()
-        } else {
-            let marks = vec!["?"; wanted.len()].join(",");
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT key FROM images WHERE status = 'ok' AND key IN ({marks})"
-            ))?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(&wanted), |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for (story, key) in stories.iter_mut().zip(keys) {
-            story.thumbnail = key
-                .filter(|k| stored.contains(k))
-                .map(|k| crate::images::image_src_for_key(&k));
-        }
-        Ok(())
     }
 
     /// Opens a story for reading: marks it read and returns everything the reader shows.
@@ -296,7 +229,7 @@ impl Library {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{IncomingArticle, NewFeed};
+    use crate::store::{Extraction, IncomingArticle, NewFeed, TEASER_CHARS};
 
     fn library(name: &str) -> Library {
         let dir = std::env::temp_dir().join(format!(
@@ -315,7 +248,7 @@ mod tests {
             title: format!("Story {key}"),
             published_at: Some(at),
             content_text: Some(format!("text of {key} ").repeat(40)),
-            extraction: "feed",
+            extraction: Extraction::Feed,
             ..IncomingArticle::default()
         }
     }
@@ -524,5 +457,108 @@ mod tests {
             thumbs,
             vec![Some(crate::images::image_src(stored)), None, None]
         );
+    }
+
+    #[test]
+    fn lists_articles_and_search_give_the_same_row_for_a_story() {
+        let mut lib = library("one-row");
+        let feed = feed_with(&mut lib, "https://a.example/feed", None, 0);
+        // More stories with a stored lead picture than one thumbnail query looks up.
+        let n = 1_100;
+        let lead = |i: i64| format!("https://a.example/lead-{i}.png");
+        let items: Vec<_> = (0..n)
+            .map(|i| IncomingArticle {
+                lead_image: Some(lead(i)),
+                image_urls: vec![lead(i)],
+                author: Some("Ann".into()),
+                ..story(&format!("s{i}"), 1_000 + i)
+            })
+            .collect();
+        lib.store_feed_result(feed, &Default::default(), &items)
+            .unwrap();
+        let png = b"\x89PNG\r\n\x1a\n";
+        for i in 0..n {
+            lib.store_image(&crate::images::image_key(&lead(i)), Ok(("image/png", png)))
+                .unwrap();
+        }
+        let listed = lib.articles(&Default::default(), i64::MAX, 0).unwrap();
+        assert_eq!(listed.len() as i64, n);
+        assert!(
+            listed.iter().all(|r| r.thumbnail.is_some()),
+            "every stored lead picture is a thumbnail"
+        );
+        let paged = lib.story_page(&StoryList::All, None, 500).unwrap().stories;
+        assert_eq!(paged[..], listed[..500]);
+        let oldest = listed.last().unwrap();
+        assert_eq!(oldest.url.as_deref(), Some("https://example.org/s0"));
+        assert!(oldest.teaser.starts_with("text of s0"));
+        assert_eq!(
+            oldest.thumbnail.as_deref(),
+            Some(crate::images::image_src(&lead(0)).as_str())
+        );
+        let hits = lib.search("\"text of s0\"", 5).unwrap();
+        assert_eq!(hits[0].article, *oldest);
+    }
+
+    #[test]
+    fn extraction_states_are_stored_as_their_words() {
+        let mut lib = library("extraction");
+        let feed = feed_with(&mut lib, "https://a.example/feed", None, 0);
+        let states = [
+            Extraction::Pending,
+            Extraction::Full,
+            Extraction::Feed,
+            Extraction::Teaser,
+        ];
+        let items: Vec<_> = states
+            .iter()
+            .enumerate()
+            .map(|(i, state)| IncomingArticle {
+                extraction: *state,
+                ..story(state.as_str(), 1_000 + i as i64)
+            })
+            .collect();
+        lib.store_feed_result(feed, &Default::default(), &items)
+            .unwrap();
+        let stored: Vec<(String, Extraction)> = lib
+            .conn
+            .prepare("SELECT extraction, id FROM articles ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|row| {
+                let (word, id): (String, i64) = row.unwrap();
+                (word, lib.article(id).unwrap().extraction)
+            })
+            .collect();
+        let expected: Vec<(String, Extraction)> = ["pending", "full", "feed", "teaser"]
+            .into_iter()
+            .map(String::from)
+            .zip(states)
+            .collect();
+        assert_eq!(stored, expected);
+        assert_eq!(
+            serde_json::to_string(&Extraction::Teaser).unwrap(),
+            r#""teaser""#
+        );
+        // Only what the page stage looks for is pending.
+        assert_eq!(lib.pending_pages(10).unwrap().len(), 1);
+        // A word this build does not know is a clear error, not a guess.
+        lib.conn
+            .execute(
+                "UPDATE articles SET extraction = 'later' WHERE extraction = 'feed'",
+                [],
+            )
+            .unwrap();
+        let id: i64 = lib
+            .conn
+            .query_row(
+                "SELECT id FROM articles WHERE extraction = 'later'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let err = lib.article(id).unwrap_err().to_string();
+        assert!(err.contains("unknown extraction state \"later\""), "{err}");
     }
 }

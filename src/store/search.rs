@@ -6,8 +6,8 @@
 use rusqlite::params;
 use serde::Serialize;
 
-use super::articles::{STATUS_JOIN, SUMMARY_COLUMNS};
-use super::{ArticleSummary, Library, Result};
+use super::articles::{story_from_row, StoryRow, STATUS_JOIN, STORY_COLUMNS, STORY_COLUMN_COUNT};
+use super::{Library, Result};
 
 /// One piece of a snippet: text, and whether it matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -16,10 +16,10 @@ pub struct SnippetPart {
     pub hit: bool,
 }
 
-/// A search result: the article and where it matched.
+/// A search result: the story's row and where it matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SearchHit {
-    pub article: ArticleSummary,
+    pub article: StoryRow,
     pub snippet: Vec<SnippetPart>,
 }
 
@@ -165,7 +165,7 @@ fn manual_snippet(text: &str, needle: &str) -> Vec<SnippetPart> {
 /// The overlapping character pairs of every CJK run in `text`, space-separated ("香港的" →
 /// "香港 港的"); a lone CJK character stands as itself. What the search index's `cjk` column
 /// holds, and how CJK query terms are turned into phrases over it.
-pub fn cjk_bigrams(text: &str) -> String {
+pub(crate) fn cjk_bigrams(text: &str) -> String {
     let mut out = String::new();
     let mut run: Vec<char> = Vec::new();
     let flush = |run: &mut Vec<char>, out: &mut String| {
@@ -242,19 +242,24 @@ impl Library {
                 SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?1
                 ORDER BY rowid DESC LIMIT {RANKED_MATCHES}),
              top AS (SELECT id, rank FROM recent ORDER BY rank LIMIT ?2)
-             SELECT {SUMMARY_COLUMNS}, a.content_text
+             SELECT {columns}, a.content_text
              FROM top JOIN articles a ON a.id = top.id JOIN feeds f ON f.id = a.feed_id
              {STATUS_JOIN}
-             ORDER BY top.rank, a.sort_at DESC"
+             ORDER BY top.rank, a.sort_at DESC",
+            columns = *STORY_COLUMNS
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![expr, limit], |r| {
             Ok((
-                super::articles::summary_from_row(r)?,
-                r.get::<_, Option<String>>(9)?,
+                story_from_row(r)?,
+                r.get::<_, Option<String>>(STORY_COLUMN_COUNT)?,
             ))
         })?;
-        let found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let (mut stories, texts): (Vec<StoryRow>, Vec<Option<String>>) = rows
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
+        self.stored_thumbnails(&mut stories)?;
         let cjk_needle = terms.iter().find_map(|t| match t {
             Term::Word { text, .. } | Term::Phrase(text) if text.chars().any(is_cjk) => {
                 Some(text.chars().filter(|c| is_cjk(*c)).collect::<String>())
@@ -265,8 +270,8 @@ impl Library {
             "SELECT snippet(articles_fts, 2, char(57344), char(57345), '…', 16)
              FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2",
         )?;
-        let mut hits = Vec::with_capacity(found.len());
-        for (article, text) in found {
+        let mut hits = Vec::with_capacity(stories.len());
+        for (article, text) in stories.into_iter().zip(texts) {
             let text = text.unwrap_or_default();
             let snippet = match &cjk_needle {
                 Some(needle) => manual_snippet(&text, needle),

@@ -87,7 +87,7 @@ pub fn fill_library(path: &Path, feeds: usize, per_feed: usize, text_bytes: usiz
                     published_at: Some(1_700_000_000 + (f * per_feed + i) as i64 * 60),
                     content_html: Some(format!("<p>{text}</p>")),
                     content_text: Some(text),
-                    extraction: "full",
+                    extraction: tidings::store::Extraction::Full,
                     ..tidings::store::IncomingArticle::default()
                 }
             })

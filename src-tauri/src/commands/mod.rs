@@ -54,11 +54,9 @@ impl From<tidings::store::StoreError> for CommandError {
 
 impl From<tidings::feeds::fetch::FetchError> for CommandError {
     fn from(err: tidings::feeds::fetch::FetchError) -> CommandError {
-        use tidings::feeds::fetch::FetchError as E;
-        let kind = match &err {
-            E::Connect { .. } | E::Timeout { .. } => "offline",
-            _ => "fetch",
-        };
+        // One rule for "offline", the sync's: nothing answered.
+        let unreachable = tidings::sync::FailureKind::from(&err).is_unreachable();
+        let kind = if unreachable { "offline" } else { "fetch" };
         CommandError::new(kind, err.to_string())
     }
 }

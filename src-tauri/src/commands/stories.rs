@@ -163,7 +163,7 @@ mod tests {
             lang: None,
             dir: None,
             word_count: None,
-            extraction: "full".into(),
+            extraction: tidings::store::Extraction::Full,
             extraction_note: None,
             read: true,
             bookmarked: false,

@@ -3,10 +3,14 @@
 //!
 //! Events (to the `main` window):
 //! - `sync-progress`: a [`SyncEvent`] as the library emits it (`{"event": "feeds-started",
-//!   "total"}`, `{"event": "feed-done", "done", "total", "feed_id", "title", "outcome"}`,
-//!   `{"event": "pages-started", "total"}`, `{"event": "page-done", "done", "total",
-//!   "article_id", "ok"}`); page events are thinned to one per 100 ms (the last always sent).
-//! - `sync-finished`: [`SyncFinished`] `{"report": SyncReport, "offline": bool}`.
+//!   "total"}`, `{"event": "feed-done", "done", "total", "feed_id", "title", "outcome"}` where
+//!   a failed outcome is `{"kind": "failed", "error", "failure"}` with `failure` a
+//!   [`FailureKind`](tidings::sync::FailureKind) word, `{"event": "pages-started", "total"}`,
+//!   `{"event": "page-done", "done", "total", "article_id", "ok"}`, `{"event":
+//!   "images-started", "total"}`, `{"event": "image-done", "done", "total"}`); page events are
+//!   thinned to one per 100 ms (the last always sent).
+//! - `sync-finished`: [`SyncFinished`] `{"report": SyncReport, "offline": bool}`; each of the
+//!   report's `feeds_failed` is `{"feed_id", "title", "url", "error", "kind"}`.
 //! - `sync-failed`: a [`CommandError`] when the sync could not run at all.
 
 use std::sync::atomic::Ordering;
@@ -24,7 +28,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize)]
 pub struct SyncFinished {
     pub report: SyncReport,
-    /// No feed could be reached at all: the window says "offline" rather than listing errors.
+    /// No feed could be reached at all (the report's own `offline`, kept here for the window):
+    /// it says "offline" once rather than listing errors.
     pub offline: bool,
 }
 
@@ -71,7 +76,7 @@ pub async fn sync_now(
         syncing.store(false, Ordering::SeqCst);
         let _ = match result {
             Ok(report) => {
-                let offline = looks_offline(&report);
+                let offline = report.offline;
                 app.emit_to("main", "sync-finished", SyncFinished { report, offline })
             }
             Err(err) => app.emit_to(
@@ -82,49 +87,4 @@ pub async fn sync_now(
         };
     });
     Ok(SyncStarted { started: true })
-}
-
-/// True when there were feeds to fetch and every one failed to connect or timed out: the
-/// network (not the feeds) is the problem. Reads the fetcher's error wording ("could not
-/// connect to …", "timed out after …"), the only form a sync report carries.
-pub fn looks_offline(report: &SyncReport) -> bool {
-    report.feeds_total > 0
-        && report.feeds_failed.len() == report.feeds_total
-        && report.feeds_failed.iter().all(|f| {
-            f.error.starts_with("could not connect to") || f.error.starts_with("timed out after")
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tidings::sync::FeedFailure;
-
-    fn failure(error: &str) -> FeedFailure {
-        FeedFailure {
-            feed_id: 1,
-            title: "A".into(),
-            url: "https://a.example/feed".into(),
-            error: error.into(),
-        }
-    }
-
-    #[test]
-    fn offline_only_when_every_feed_failed_to_connect() {
-        let mut report = SyncReport {
-            feeds_total: 2,
-            feeds_failed: vec![
-                failure("could not connect to https://a.example/feed"),
-                failure("timed out after 10s fetching https://b.example/feed"),
-            ],
-            ..SyncReport::default()
-        };
-        assert!(looks_offline(&report));
-        report.feeds_failed[1] = failure("not found (404): https://b.example/feed");
-        assert!(!looks_offline(&report));
-        report.feeds_failed.truncate(1);
-        report.feeds_failed[0] = failure("could not connect to https://a.example/feed");
-        assert!(!looks_offline(&report), "one feed answered");
-        assert!(!looks_offline(&SyncReport::default()), "nothing to sync");
-    }
 }

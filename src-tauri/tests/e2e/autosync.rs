@@ -68,7 +68,7 @@ fn build_library(lib_path: &Path, base: &str, feed_url: &str) {
         published_at: Some(now() - 3600),
         teaser_html: Some("<p>Teaser of story 0.</p>".into()),
         content_text: Some("Teaser of story 0.".into()),
-        extraction: "teaser",
+        extraction: tidings::store::Extraction::Teaser,
         ..IncomingArticle::default()
     };
     lib.store_feed_result(feed, &FeedUpdate::default(), &[story])

@@ -88,8 +88,8 @@ struct Built {
 /// Two feeds on a closed loopback port: "Harbour Wire" (folder News, three stories with
 /// "harbour" in their text, images) and "Quiet Gazette" (two stories, one bookmarked).
 fn build_library(lib_path: &Path, closed: u16) -> Built {
-    use tidings::sanitize::rewrite_images;
     use tidings::store::{FeedUpdate, IncomingArticle, Library, NewFeed};
+    use tidings::sync::offline_html;
     let base = format!("http://127.0.0.1:{closed}");
     let mut lib = Library::open(lib_path).unwrap();
     let (harbour, _) = lib
@@ -114,7 +114,7 @@ fn build_library(lib_path: &Path, closed: u16) -> Built {
     let lead_img = format!("{base}/img/lead.png");
     let inline_img = format!("{base}/img/tide.png");
     let story = |n: i64, title: &str, html: &str, text: &str, lead: Option<&str>| {
-        let (html, mut image_urls) = rewrite_images(html, None);
+        let (html, mut image_urls) = offline_html(html, None);
         if let Some(lead) = lead {
             if !image_urls.iter().any(|u| u == lead) {
                 image_urls.insert(0, lead.to_string());
@@ -130,7 +130,7 @@ fn build_library(lib_path: &Path, closed: u16) -> Built {
             content_html: Some(html),
             content_text: Some(text.into()),
             lead_image: lead.map(Into::into),
-            extraction: "feed",
+            extraction: tidings::store::Extraction::Feed,
             image_urls,
             ..IncomingArticle::default()
         }

@@ -83,7 +83,11 @@ fn build_library(lib_path: &Path, base: &str, feed_url: &str) -> i64 {
             } else {
                 format!("Teaser of story {n}.")
             }),
-            extraction: if *full { "feed" } else { "pending" },
+            extraction: if *full {
+                tidings::store::Extraction::Feed
+            } else {
+                tidings::store::Extraction::Pending
+            },
             ..IncomingArticle::default()
         })
         .collect();
@@ -289,7 +293,7 @@ fn long_lists_are_paged() {
                 published_at: Some(at - i * 40 * 60),
                 content_html: Some(format!("<p>Body of busy story {i}.</p>")),
                 content_text: Some(format!("Body of busy story {i}.")),
-                extraction: "feed",
+                extraction: tidings::store::Extraction::Feed,
                 ..IncomingArticle::default()
             })
             .collect();

@@ -96,7 +96,7 @@ fn build_library(lib_path: &Path, all: &[(usize, String)]) -> HashMap<i64, (&'st
     let at = now() - 3600;
     let offline = |html: &Option<String>| {
         html.as_deref()
-            .map(|h| tidings::sanitize::rewrite_images(h, None).0)
+            .map(|h| tidings::sync::offline_html(h, None).0)
     };
     let incoming: Vec<IncomingArticle> = parsed
         .entries
@@ -110,7 +110,7 @@ fn build_library(lib_path: &Path, all: &[(usize, String)]) -> HashMap<i64, (&'st
             teaser_html: offline(&e.summary_html),
             content_html: offline(&e.content_html),
             content_text: Some(format!("Vector {}", i + 1)),
-            extraction: "feed",
+            extraction: tidings::store::Extraction::Feed,
             ..IncomingArticle::default()
         })
         .collect();

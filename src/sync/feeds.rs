@@ -1,0 +1,363 @@
+//! The feeds stage: every due feed fetched (a conditional GET), parsed and stored, concurrently.
+//! Each feed's items become what the library stores: their HTML pointed at offline images, their
+//! plain text, and whether the feed's own text is the whole story. A failed feed is recorded on
+//! it (error, backoff); only a library error stops the stage.
+//!
+//! Offline: a feed whose host could not be reached is recorded only once every feed is done.
+//! When no feed at all could be reached, the machine is offline, not the feeds broken: nothing
+//! is recorded on them (no error, no backoff) and the report says `offline` once.
+
+use futures_util::stream::{self, StreamExt};
+use url::Url;
+
+use super::{FailureKind, FeedFailure, FeedOutcome, SyncError, SyncEvent, SyncReport, SyncRun};
+use crate::feeds::fetch::{origin_of, FetchError, FetchRequest, FetchResponse};
+use crate::feeds::{self, ParseError, ParsedEntry, ParsedFeed};
+use crate::store::{item_key, Extraction, FeedToSync, FeedUpdate, IncomingArticle};
+
+/// Why one feed failed, before it is recorded on the feed.
+struct Failure {
+    kind: FailureKind,
+    error: String,
+    /// The server's Retry-After, in seconds.
+    retry_after: Option<i64>,
+    /// HTTP 410: the feed is gone for good.
+    gone: bool,
+}
+
+impl Failure {
+    fn new(kind: FailureKind, error: String) -> Failure {
+        Failure {
+            kind,
+            error,
+            retry_after: None,
+            gone: false,
+        }
+    }
+
+    /// The feed's outcome for the report and its event.
+    fn outcome(&self) -> FeedOutcome {
+        FeedOutcome::Failed {
+            error: self.error.clone(),
+            kind: self.kind,
+        }
+    }
+}
+
+/// What fetching one feed came to: stored (updated or not modified), or a failure.
+enum Fetched {
+    Stored(FeedOutcome),
+    Failed(Failure),
+}
+
+/// Runs the stage: fills the report's feed counts and sends a `FeedDone` event per feed.
+pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<(), SyncError> {
+    let ignore_backoff = run.options.ignore_backoff;
+    let feeds = run
+        .lib
+        .run(move |l| l.feeds_to_sync(ignore_backoff))
+        .await?;
+    let total = feeds.len();
+    report.feeds_total = total;
+    (run.progress)(SyncEvent::FeedsStarted { total });
+
+    let mut outcomes = stream::iter(feeds)
+        .map(|feed| async move {
+            let outcome = match sync_feed(run, &feed).await {
+                Ok(Fetched::Stored(outcome)) => Ok((outcome, None)),
+                // Held until every feed is done: this may be the whole network, not the feed.
+                Ok(Fetched::Failed(failure)) if failure.kind.is_unreachable() => {
+                    Ok((failure.outcome(), Some(failure)))
+                }
+                Ok(Fetched::Failed(failure)) => record_failure(run, feed.id, &failure)
+                    .await
+                    .map(|()| (failure.outcome(), None)),
+                Err(err) => Err(err),
+            };
+            (feed, outcome)
+        })
+        .buffer_unordered(run.options.concurrency.max(1));
+    let mut done = 0;
+    let mut unreachable = Vec::new();
+    while let Some((feed, outcome)) = outcomes.next().await {
+        done += 1;
+        let outcome = match outcome {
+            Ok((o, held)) => {
+                unreachable.extend(held.map(|failure| (feed.id, failure)));
+                o
+            }
+            // The library itself failed (disk full, I/O): stop, nothing half-written stays.
+            Err(SyncError::Store(e)) => return Err(SyncError::Store(e)),
+            Err(e) => FeedOutcome::Failed {
+                error: e.to_string(),
+                kind: FailureKind::Internal,
+            },
+        };
+        match &outcome {
+            FeedOutcome::Updated { new, updated, .. } => {
+                report.feeds_ok += 1;
+                report.new_articles += new;
+                report.updated_articles += updated;
+            }
+            FeedOutcome::NotModified => report.feeds_not_modified += 1,
+            FeedOutcome::Failed { error, kind } => report.feeds_failed.push(FeedFailure {
+                feed_id: feed.id,
+                title: feed.title.clone(),
+                url: feed.url.clone(),
+                error: error.clone(),
+                kind: *kind,
+            }),
+        }
+        (run.progress)(SyncEvent::FeedDone {
+            done,
+            total,
+            feed_id: feed.id,
+            title: feed.title,
+            outcome,
+        });
+    }
+    drop(outcomes);
+    report.offline = total > 0 && unreachable.len() == total;
+    if !report.offline {
+        for (id, failure) in &unreachable {
+            record_failure(run, *id, failure).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Records a failure on its feed (error, a longer wait before the next attempt, `gone`).
+async fn record_failure(run: &SyncRun<'_>, id: i64, failure: &Failure) -> Result<(), SyncError> {
+    let (error, retry_after, gone) = (failure.error.clone(), failure.retry_after, failure.gone);
+    run.lib
+        .run(move |l| l.record_feed_failure(id, &error, retry_after, gone))
+        .await
+}
+
+/// Fetches, parses and stores one feed. Network and parse failures come back as
+/// [`Fetched::Failed`] (not yet recorded); only library errors are `Err`.
+async fn sync_feed(run: &SyncRun<'_>, feed: &FeedToSync) -> Result<Fetched, SyncError> {
+    let id = feed.id;
+    let url = match Url::parse(&feed.url) {
+        Ok(u) => u,
+        Err(e) => {
+            let error = format!("invalid feed URL {}: {e}", feed.url);
+            return Ok(Fetched::Failed(Failure::new(
+                FailureKind::InvalidUrl,
+                error,
+            )));
+        }
+    };
+    let mut request =
+        FetchRequest::feed(url.clone()).validators(feed.etag.clone(), feed.last_modified.clone());
+    if feed.trusted_host {
+        request = request.trusted(origin_of(&url));
+    }
+    let fetched = match run.fetcher.fetch(request).await {
+        Ok(FetchResponse::NotModified {
+            etag,
+            last_modified,
+        }) => {
+            run.lib
+                .run(move |l| l.record_not_modified(id, etag.as_deref(), last_modified.as_deref()))
+                .await?;
+            return Ok(Fetched::Stored(FeedOutcome::NotModified));
+        }
+        Ok(FetchResponse::Ok(fetched)) => fetched,
+        Err(err) => {
+            let mut failure = Failure::new(FailureKind::from(&err), err.to_string());
+            match &err {
+                FetchError::RateLimited { retry_after, .. } => {
+                    failure.retry_after = retry_after.map(|d| d.as_secs() as i64);
+                }
+                FetchError::Gone { .. } => failure.gone = true,
+                _ => {}
+            }
+            return Ok(Fetched::Failed(failure));
+        }
+    };
+
+    let body = fetched.body;
+    let content_type = fetched.content_type.clone();
+    let base = fetched.final_url.clone();
+    let full_text_words = run.options.full_text_words;
+    let parsed = tokio::task::spawn_blocking(move || {
+        feeds::parse(&body, content_type.as_deref(), &base)
+            .map(|feed| (to_incoming(&feed, full_text_words), feed))
+    })
+    .await
+    .map_err(|e| SyncError::Task(e.to_string()))?;
+    let (items, parsed) = match parsed {
+        Ok(ok) => ok,
+        Err(err) => {
+            let error = match &err {
+                ParseError::Html => format!(
+                    "{} is a web page, not a feed (add the site's address to find its feed)",
+                    fetched.final_url
+                ),
+                other => format!("{}: {other}", fetched.final_url),
+            };
+            return Ok(Fetched::Failed(Failure::new(
+                FailureKind::from(&err),
+                error,
+            )));
+        }
+    };
+    let problems = parsed.problems.len();
+    let update = FeedUpdate {
+        title: parsed.title.clone(),
+        site_url: parsed.site_url.clone(),
+        format: Some(parsed.format.name().to_string()),
+        parse_report: (!parsed.problems.is_empty()).then(|| parsed.problems.join("; ")),
+        etag: fetched.etag,
+        last_modified: fetched.last_modified,
+        moved_to: fetched.moved_permanently.map(String::from),
+        icon_url: feed_icon_url(
+            parsed.icon.as_deref(),
+            parsed.site_url.as_deref(),
+            fetched.final_url.as_str(),
+        ),
+    };
+    let counts = run
+        .lib
+        .run(move |l| l.store_feed_result(id, &update, &items))
+        .await?;
+    Ok(Fetched::Stored(FeedOutcome::Updated {
+        new: counts.new,
+        updated: counts.updated,
+        problems,
+    }))
+}
+
+/// Parsed entries as the library stores them.
+fn to_incoming(feed: &ParsedFeed, full_text_words: usize) -> Vec<IncomingArticle> {
+    feed.entries
+        .iter()
+        .map(|e| incoming_article(e, feed.language.as_deref(), full_text_words))
+        .collect()
+}
+
+fn incoming_article(
+    entry: &ParsedEntry,
+    feed_language: Option<&str>,
+    full_text_words: usize,
+) -> IncomingArticle {
+    let title = entry.title.clone().unwrap_or_default();
+    let mut image_urls = Vec::new();
+    let mut offline = |html: &Option<String>| {
+        html.as_deref().map(|h| {
+            let (rewritten, urls) = super::offline_html(h, None);
+            for url in urls {
+                if !image_urls.contains(&url) {
+                    image_urls.push(url);
+                }
+            }
+            rewritten
+        })
+    };
+    let teaser_html = offline(&entry.summary_html);
+    let content_html = offline(&entry.content_html);
+    if let Some(lead) = entry
+        .image
+        .as_ref()
+        .filter(|u| !super::images::is_tracker_url(u))
+    {
+        if !image_urls.contains(lead) {
+            image_urls.push(lead.clone());
+        }
+    }
+    let published_at = entry.published.or(entry.updated).map(|d| d.timestamp());
+    let content_text = entry
+        .content_html
+        .as_deref()
+        .or(entry.summary_html.as_deref())
+        .map(html_to_text);
+    let words = entry
+        .content_html
+        .as_deref()
+        .map(|h| html_to_text(h).split_whitespace().count())
+        .unwrap_or(0);
+    // The feed's text is the story when it is long, or when there is no page to fetch.
+    let extraction = if words >= full_text_words || entry.link.is_none() {
+        Extraction::Feed
+    } else {
+        Extraction::Pending
+    };
+    IncomingArticle {
+        item_key: item_key(
+            entry.id.as_deref(),
+            entry.link.as_deref(),
+            &title,
+            published_at,
+        ),
+        url: entry.link.clone(),
+        title,
+        author: entry.author.clone(),
+        published_at,
+        updated_at: entry.updated.map(|d| d.timestamp()),
+        teaser_html,
+        content_html,
+        content_text,
+        lead_image: entry.image.clone(),
+        lang: entry
+            .language
+            .clone()
+            .or_else(|| feed_language.map(str::to_string)),
+        extraction,
+        image_urls,
+    }
+}
+
+/// Plain text of sanitized HTML, for search and word counts.
+fn html_to_text(html: &str) -> String {
+    let fragment = scraper::Html::parse_fragment(html);
+    let mut out = String::with_capacity(html.len() / 2);
+    for text in fragment.root_element().text() {
+        out.push_str(text);
+        out.push(' ');
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A feed's icon: the one the feed names (RSS image, Atom icon or logo, JSON Feed icon), else
+/// the site's `/favicon.ico` (the site's address, else the feed's own). Web addresses only.
+fn feed_icon_url(named: Option<&str>, site_url: Option<&str>, feed_url: &str) -> Option<String> {
+    let web = |u: &str| {
+        Url::parse(u.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+    };
+    if let Some(named) = named.and_then(web) {
+        return Some(named.to_string());
+    }
+    let site = site_url.and_then(web).or_else(|| web(feed_url))?;
+    site.join("/favicon.ico").ok().map(|u| u.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::feed_icon_url;
+
+    #[test]
+    fn the_feed_names_its_icon_else_the_site_favicon() {
+        let feed = "https://feeds.example/news/rss.xml";
+        assert_eq!(
+            feed_icon_url(Some("https://cdn.example/logo.png"), None, feed).as_deref(),
+            Some("https://cdn.example/logo.png")
+        );
+        assert_eq!(
+            feed_icon_url(
+                Some("javascript:alert(1)"),
+                Some("https://www.example/about/"),
+                feed
+            )
+            .as_deref(),
+            Some("https://www.example/favicon.ico")
+        );
+        assert_eq!(
+            feed_icon_url(None, Some("not a url"), feed).as_deref(),
+            Some("https://feeds.example/favicon.ico")
+        );
+        assert_eq!(feed_icon_url(None, None, "file:///tmp/feed.xml"), None);
+    }
+}

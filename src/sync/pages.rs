@@ -1,0 +1,102 @@
+//! The pages stage: each story still waiting for extraction has its page fetched (from a public
+//! host, or its feed's own trusted host) and extracted; the article, with its HTML pointed at
+//! offline images, replaces the feed's teaser. A page that cannot be had leaves the story as a
+//! teaser with the reason; only a library error stops the stage.
+
+use futures_util::stream::{self, StreamExt};
+use url::Url;
+
+use super::{SyncError, SyncEvent, SyncReport, SyncRun};
+use crate::extract;
+use crate::feeds::fetch::{origin_of, FetchRequest, FetchResponse};
+use crate::store::{Extraction, PageResult, PendingPage};
+
+/// Runs the stage: fills the report's page counts and sends a `PageDone` event per page.
+pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<(), SyncError> {
+    let pages = run.lib.run(|l| l.pending_pages(i64::MAX)).await?;
+    let total = pages.len();
+    (run.progress)(SyncEvent::PagesStarted { total });
+    let mut results = stream::iter(pages)
+        .map(|page| async move {
+            let id = page.article_id;
+            let result = sync_page(run, &page).await;
+            let ok = result.extraction == Extraction::Full;
+            run.lib
+                .run(move |l| l.store_page_result(id, &result))
+                .await?;
+            Ok::<_, SyncError>((id, ok))
+        })
+        .buffer_unordered(run.options.concurrency.max(1));
+    let mut done = 0;
+    while let Some(result) = results.next().await {
+        let (article_id, ok) = result?;
+        done += 1;
+        if ok {
+            report.pages_extracted += 1;
+        } else {
+            report.pages_failed += 1;
+        }
+        (run.progress)(SyncEvent::PageDone {
+            done,
+            total,
+            article_id,
+            ok,
+        });
+    }
+    Ok(())
+}
+
+/// Fetches and extracts one story page; every failure becomes a teaser result with its reason.
+async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
+    let teaser = |note: String| PageResult {
+        extraction: Extraction::Teaser,
+        note: Some(note),
+        ..PageResult::default()
+    };
+    let url = match Url::parse(&page.url) {
+        Ok(u) => u,
+        Err(e) => return teaser(format!("invalid story URL: {e}")),
+    };
+    let mut request = FetchRequest::page(url.clone()).max_bytes(run.options.max_page_bytes);
+    if page.feed_trusted_host {
+        if let Ok(feed_url) = Url::parse(&page.feed_url) {
+            request = request.trusted(origin_of(&feed_url));
+        }
+    }
+    let fetched = match run.fetcher.fetch(request).await {
+        Ok(FetchResponse::Ok(f)) => f,
+        Ok(FetchResponse::NotModified { .. }) => return teaser("page not modified".into()),
+        Err(e) => return teaser(e.to_string()),
+    };
+    let final_url = fetched.final_url;
+    let body = fetched.body;
+    let extracted = tokio::task::spawn_blocking(move || extract::extract(&body, &final_url)).await;
+    match extracted {
+        Ok(Ok(article)) => {
+            let (content_html, mut image_urls) = super::offline_html(&article.content_html, None);
+            if let Some(lead) = article
+                .lead_image
+                .as_ref()
+                .filter(|u| !super::images::is_tracker_url(u))
+            {
+                if !image_urls.contains(lead) {
+                    image_urls.insert(0, lead.clone());
+                }
+            }
+            PageResult {
+                extraction: Extraction::Full,
+                note: None,
+                image_urls,
+                content_html: Some(content_html),
+                content_text: Some(article.text),
+                author: article.byline,
+                lead_image: article.lead_image,
+                lang: article.lang,
+                dir: article.dir,
+                word_count: Some(article.word_count as i64),
+            }
+        }
+        Ok(Err(e)) => teaser(e.to_string()),
+        Err(e) => teaser(format!("extraction failed: {e}")),
+    }
+}
