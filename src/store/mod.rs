@@ -15,6 +15,7 @@ mod ingest;
 mod maintenance;
 mod reader;
 mod search;
+mod ui_settings;
 
 pub use articles::*;
 pub use feeds::*;
@@ -23,6 +24,7 @@ pub use ingest::*;
 pub use maintenance::*;
 pub use reader::*;
 pub use search::*;
+pub use ui_settings::*;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
