@@ -1,12 +1,13 @@
 // The keyboard: one-key commands (see the help dialog), "g" then a letter to go to a smart
-// list, and the context-menu key (or Shift+F10) for the focused feed's or story's menu. Keys
+// list, F10 for the app menu, and the context-menu key (or Shift+F10) for the focused feed's
+// or story's menu. Keys
 // typed into a field, or pressed while a dialog is open, are left alone.
 
 import { $ } from "./dom.js";
 import { toggleHelp } from "./dialogs/help.js";
 import { openAddDialog } from "./dialogs/add.js";
 import { markAllRead, move, moveUnread } from "./list.js";
-import { closeMenu, menuOpen, openFeedMenu, openStoryMenu } from "./menu.js";
+import { closeMenu, menuOpen, openAppMenu, openFeedMenu, openStoryMenu } from "./menu.js";
 import { closeStory, openOriginal, openSelected, pageStory, toggleBookmark, toggleRead } from "./reader-pane.js";
 import { focusSearch, leaveSearch } from "./search.js";
 import { SMART } from "./sources.js";
@@ -56,10 +57,12 @@ function contextMenu(target) {
 
 function onKey(event) {
   const target = event.target;
-  if (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey)) {
+  if (event.key === "ContextMenu" || event.key === "F10") {
     if (document.querySelector("dialog[open]") || menuOpen()) return;
     event.preventDefault();
-    contextMenu(target);
+    // F10: the app menu (import, export, settings); Shift+F10: the focused item's menu.
+    if (event.key === "F10" && !event.shiftKey) openAppMenu();
+    else contextMenu(target);
     return;
   }
   if (event.ctrlKey || event.metaKey || event.altKey) return;

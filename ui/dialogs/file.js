@@ -78,6 +78,8 @@ export function openFileDialog(kind, path = "") {
   show("file-error", false);
   $("file-dialog").dataset.kind = kind;
   openDialog("file-dialog", "file-path");
+  // Typing replaces the suggested path.
+  $("file-path").select();
 }
 
 async function onFileChoose() {

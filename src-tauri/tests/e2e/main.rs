@@ -4,6 +4,7 @@
 mod a11y;
 mod autosync;
 mod harness;
+mod keyboard;
 mod launch;
 mod manage;
 mod reader;
@@ -48,6 +49,12 @@ fn launch_on_a_big_library() {
 fn accessibility_of_every_view() {
     // axe-core in the running app: every pane, dialog and menu, light and dark.
     a11y::every_view_passes_axe();
+}
+
+#[test]
+fn keyboard_only_journey() {
+    // Add a feed, read, bookmark, search, change a setting and export: keys only.
+    keyboard::keyboard_only_journey();
 }
 
 #[test]
