@@ -144,7 +144,7 @@ function renderSources() {
     section.append(head, feedList(feeds));
     out.append(section);
   }
-  $("feed-tree").replaceChildren(out);
+  replaceKeepingFocus($("feed-tree"), out);
   markSelectedSource();
 
   $("folder-names").replaceChildren(
@@ -154,6 +154,20 @@ function renderSources() {
       return o;
     })
   );
+}
+
+/**
+ * Redraws the tree; focus inside it stays on the same source (or its "…" button), and goes to
+ * the story list when that source is gone, never to the page's start.
+ */
+function replaceKeepingFocus(tree, content) {
+  const had = tree.contains(document.activeElement) ? document.activeElement : null;
+  tree.replaceChildren(content);
+  if (!had) return;
+  const same = had.classList.contains("feed-more")
+    ? `.feed-more[data-feed-id="${had.dataset.feedId}"]`
+    : `.source[data-key="${CSS.escape(had.dataset.key || "")}"]`;
+  (tree.querySelector(same) || $("story-list")).focus({ preventScroll: true });
 }
 
 function markSelectedSource() {

@@ -17,6 +17,8 @@ use super::APP;
 const ESCAPE: &str = "\u{E00C}";
 const ARROW_DOWN: &str = "\u{E015}";
 const F10: &str = "\u{E03A}";
+const TAB: &str = "\u{E004}";
+const SHIFT: &str = "\u{E008}";
 
 /// An RSS 2.0 feed of two stories with their full text, dated minutes ago.
 fn feed(base: &str) -> String {
@@ -264,6 +266,44 @@ pub fn keyboard_only_journey() {
         "return document.getElementById('status-line').textContent === 'Exported 1 bookmark.'",
     );
     shot(&s, "keyboard-exported.png");
+
+    // Unsubscribe: Shift+Tab back to the feed in the sources pane, Shift+F10 for its menu,
+    // End, Enter; Tab to the confirm button, Enter. The feed's button is gone with it, so
+    // focus goes to the list (not lost to the page).
+    let mut on_feed = false;
+    for _ in 0..30 {
+        s.press_with(SHIFT, TAB).unwrap();
+        on_feed = js(
+            &s,
+            "return document.activeElement.classList.contains('feed')",
+        ) == true;
+        if on_feed {
+            break;
+        }
+    }
+    assert!(on_feed, "Shift+Tab reaches the feed in the sources pane");
+    s.press_with(SHIFT, F10).unwrap();
+    wait(
+        &s,
+        "the feed's menu",
+        "return (document.getElementById('menu').dataset.menu || '').startsWith('feed:') \
+         && !document.getElementById('menu').hidden",
+    );
+    press(&s, &format!("\u{E010}{ENTER}")); // End, Enter
+    wait(
+        &s,
+        "the unsubscribe dialog",
+        "return document.getElementById('unsubscribe-dialog').open",
+    );
+    assert_eq!(focused(&s), "unsubscribe-cancel", "the safe choice first");
+    press(&s, &format!("{TAB}{ENTER}"));
+    wait(
+        &s,
+        "unsubscribed",
+        "return !document.getElementById('unsubscribe-dialog').open \
+         && document.querySelectorAll('#feed-tree .feed').length === 0",
+    );
+    assert_eq!(focused(&s), "story-list", "focus is not lost with the feed");
     s.quit().unwrap();
 
     let html = std::fs::read_to_string(&export).expect("the exported file");
@@ -281,5 +321,10 @@ pub fn keyboard_only_journey() {
         "dark",
         "the setting was stored"
     );
-    assert_eq!(lib.summary().unwrap().bookmarked, 1);
+    let summary = lib.summary().unwrap();
+    assert_eq!(
+        (summary.feeds, summary.bookmarked),
+        (0, 1),
+        "the bookmark is kept"
+    );
 }
