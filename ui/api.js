@@ -161,8 +161,11 @@ export function exportBookmarks(path, format) {
 }
 
 /**
- * { values: { theme, text_size, font, sync_interval, pane_sources, pane_stories }, auto_sync,
- * home_dir }; values are strings.
+ * { values, auto_sync, auto_sync_seconds, home_dir }: `values` holds every window setting by
+ * name (theme, text_size, font, sync_interval, pane_sources, pane_stories), as strings, the
+ * library's defaults filled in (the keys and defaults live in the library, store::UI_SETTINGS);
+ * `auto_sync` false: the window never syncs on its own; `auto_sync_seconds`: a test's timer
+ * period in seconds, or null; `home_dir`: the user's home folder, or null.
  */
 export function settings() {
   return invoke("settings");
@@ -173,27 +176,37 @@ export function setSetting(name, value) {
   return invoke("set_setting", { name, value: String(value) });
 }
 
-// Events (emitted to the main window by src-tauri/src/commands/sync.rs).
+// Events, emitted to the main window by src-tauri/src/commands/sync.rs (payloads as sent; the
+// progress events are the library's SyncEvent, src/sync/mod.rs, serialized as they are).
 
 /**
- * `sync-progress`: { event: "feeds-started", total } | { event: "feed-done", done, total,
- * feed_id, title, outcome: { kind: "updated" | "not-modified" | "failed", … } } |
- * { event: "pages-started", total } | { event: "page-done", done, total, article_id, ok }.
+ * `sync-progress`, in three phases, each with its own start and per-item events (`done`
+ * counts from 1 to `total`; page events are thinned to one per 100 ms, the last always sent):
+ * - feeds: { event: "feeds-started", total } then, per feed, { event: "feed-done", done,
+ *   total, feed_id, title, outcome } where outcome is { kind: "updated", new, updated,
+ *   problems } | { kind: "not-modified" } | { kind: "failed", error };
+ * - pages (each new story's full article): { event: "pages-started", total } then
+ *   { event: "page-done", done, total, article_id, ok };
+ * - images (saved for offline reading): { event: "images-started", total } then
+ *   { event: "image-done", done, total }.
  */
 export function onSyncProgress(handler) {
   return listen("sync-progress", (e) => handler(e.payload));
 }
 
 /**
- * `sync-finished`: { report: { feeds_total, feeds_ok, feeds_not_modified, feeds_failed:
- * [{ feed_id, title, url, error }], new_articles, updated_articles, pages_extracted,
- * pages_failed, seconds }, offline }.
+ * `sync-finished`: { report, offline } where report is { feeds_total, feeds_ok,
+ * feeds_not_modified, feeds_failed: [{ feed_id, title, url, error }], new_articles,
+ * updated_articles, pages_extracted, pages_failed, images_stored, images_failed,
+ * articles_expired, seconds } and `offline` is true when every feed failed to connect (the
+ * network, not the feeds, is down). A newer backend may add `kind` ("offline" for the same
+ * case); the UI reads either.
  */
 export function onSyncFinished(handler) {
   return listen("sync-finished", (e) => handler(e.payload));
 }
 
-/** `sync-failed`: { kind, message } when the sync could not run at all. */
+/** `sync-failed`: { kind: "sync", message } when the sync could not run at all. */
 export function onSyncFailed(handler) {
   return listen("sync-failed", (e) => handler(e.payload));
 }

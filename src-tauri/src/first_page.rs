@@ -15,7 +15,7 @@ use tidings::store::{Library, StoryList, StoryPage};
 
 /// The global the init script sets.
 const GLOBAL: &str = "__TIDINGS_FIRST_PAGE__";
-/// The size of the UI's first page of a list (`PAGE` in `ui/app.js`; a test keeps them equal).
+/// The size of the UI's first page of a list (`PAGE` in `ui/list.js`; a test keeps them equal).
 pub const LIMIT: i64 = 100;
 
 /// What the UI gets: the list's kind (as the UI names it), the limit asked for, and the page.
@@ -96,10 +96,10 @@ mod tests {
 
     #[test]
     fn the_limit_is_the_uis_first_page() {
-        let app_js = include_str!("../../ui/app.js");
+        let list_js = include_str!("../../ui/list.js");
         assert!(
-            app_js.contains(&format!("const PAGE = {LIMIT};")),
-            "ui/app.js's PAGE must equal first_page::LIMIT"
+            list_js.contains(&format!("export const PAGE = {LIMIT};")),
+            "ui/list.js's PAGE must equal first_page::LIMIT"
         );
         let api_js = include_str!("../../ui/api.js");
         assert!(api_js.contains(GLOBAL), "ui/api.js must read {GLOBAL}");

@@ -224,6 +224,62 @@ pub fn show<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
 mod tests {
     use super::*;
 
+    /// The modules `main.js` reaches, each named once in `index.html`'s `modulepreload` list:
+    /// a module missing there is fetched only after the one importing it has been parsed, one
+    /// round trip later at every launch.
+    #[test]
+    fn every_module_the_page_imports_is_preloaded() {
+        use std::collections::BTreeSet;
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
+        let read = |name: &str| {
+            std::fs::read_to_string(ui.join(name)).unwrap_or_else(|e| panic!("ui/{name}: {e}"))
+        };
+        // "dialogs/add.js" importing "../dom.js" reaches "dom.js".
+        let resolve = |from: &str, import: &str| {
+            let mut parts: Vec<&str> = from.split('/').collect();
+            parts.pop();
+            for part in import.split('/') {
+                match part {
+                    "." => {}
+                    ".." => {
+                        parts.pop();
+                    }
+                    name => parts.push(name),
+                }
+            }
+            parts.join("/")
+        };
+        let from = " from \"";
+        let mut reached = BTreeSet::new();
+        let mut queue = vec!["main.js".to_string()];
+        while let Some(module) = queue.pop() {
+            let source = read(&module);
+            for (i, _) in source.match_indices(from) {
+                let rest = &source[i + from.len()..];
+                let Some(end) = rest.find('"') else { continue };
+                let target = resolve(&module, &rest[..end]);
+                if reached.insert(target.clone()) {
+                    queue.push(target);
+                }
+            }
+        }
+        let html = read("index.html");
+        let preloaded: BTreeSet<String> = html
+            .split("<link rel=\"modulepreload\" href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_string)
+            .collect();
+        assert!(
+            reached.len() > 10,
+            "the import walk found too little: {reached:?}"
+        );
+        assert_eq!(
+            preloaded, reached,
+            "modulepreload list vs the modules main.js imports"
+        );
+    }
+
     #[test]
     fn software_rendering_is_asked_for_unless_the_user_chose() {
         let all = software_path(|_| false);

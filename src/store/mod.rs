@@ -15,6 +15,7 @@ mod ingest;
 mod maintenance;
 mod reader;
 mod search;
+mod ui_settings;
 
 // The API callers use, by name: models in and out, never a `Connection` or a `Row`.
 pub use articles::{Article, ArticleFilter, Extraction, Revision, StoryRow, TEASER_CHARS};
@@ -26,6 +27,7 @@ pub use ingest::{
 pub use maintenance::Retention;
 pub use reader::{SmartCounts, Sources, StoryCursor, StoryList, StoryPage};
 pub use search::{SearchHit, SnippetPart};
+pub use ui_settings::{UiSetting, UiSettingError, UI_SETTINGS};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

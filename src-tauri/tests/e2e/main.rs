@@ -1,8 +1,10 @@
 //! End-to-end tests: the real app binary under Xvfb, driven through tauri-driver and
 //! WebKitWebDriver, against temporary library files. `make test` installs what they need.
 
+mod a11y;
 mod autosync;
 mod harness;
+mod keyboard;
 mod launch;
 mod manage;
 mod reader;
@@ -41,6 +43,18 @@ fn reader_journeys() {
 #[ignore = "a measurement on a big library: set TIDINGS_BENCH_LIBRARY (see launch.rs)"]
 fn launch_on_a_big_library() {
     launch::launch_on_a_big_library();
+}
+
+#[test]
+fn accessibility_of_every_view() {
+    // axe-core in the running app: every pane, dialog and menu, light and dark.
+    a11y::every_view_passes_axe();
+}
+
+#[test]
+fn keyboard_only_journey() {
+    // Add a feed, read, bookmark, search, change a setting and export: keys only.
+    keyboard::keyboard_only_journey();
 }
 
 #[test]

@@ -263,6 +263,20 @@ impl Session {
         self.call("DELETE", "/actions", None).map(|_| ())
     }
 
+    /// Presses each character of `keys` while `modifier` (a WebDriver key code, e.g.
+    /// `"\u{E008}"` Shift) is held: Shift+Tab, Shift+F10.
+    pub fn press_with(&self, modifier: &str, keys: &str) -> WdResult<()> {
+        let mut actions = vec![json!({"type": "keyDown", "value": modifier})];
+        for c in keys.chars() {
+            actions.push(json!({"type": "keyDown", "value": c.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        actions.push(json!({"type": "keyUp", "value": modifier}));
+        let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
+        self.call("POST", "/actions", Some(&body))?;
+        self.call("DELETE", "/actions", None).map(|_| ())
+    }
+
     /// Drags the element matching `css` by `dx` CSS pixels with the mouse (W3C actions).
     pub fn drag(&self, css: &str, dx: i64) -> WdResult<()> {
         let id = self.find(css)?;

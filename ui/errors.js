@@ -1,0 +1,40 @@
+// What an error says to a person: the one table from the backend's error kinds
+// (`CommandError.kind`, listed in src-tauri/src/commands/mod.rs) to words. A kind not in the
+// table is shown by its message, after what was being done ("Could not save: …").
+
+const WORDS = {
+  offline: "Could not reach that address: you may be offline.",
+  "invalid-address": "That does not look like a web address.",
+  "no-feed-found": "No feed found at that address.",
+  "not-a-feed": "That address is not a feed.",
+  "no-link": "This story has no web page to open.",
+  "file-exists": "That file already exists. Choose another name: an export never replaces a file.",
+  "file-not-found": "There is no file at that path.",
+  "invalid-path": "Give the full path, starting with /.",
+  "not-opml": "That is not an OPML file",
+  "no-backend": "The Tidings backend is not available.",
+};
+
+// Kinds whose message says which part was wrong: it follows the words in brackets.
+const WITH_DETAIL = new Set(["not-opml"]);
+
+/** The error's own message (the backend's details, or what was thrown). */
+export function errorText(error) {
+  return (error && error.message) || String(error);
+}
+
+/**
+ * Words for `error`: the table's for its kind, else "`doing`: message" (or the message alone
+ * when `doing` is empty).
+ */
+export function explain(error, doing = "") {
+  const kind = error && error.kind;
+  const words = WORDS[kind];
+  if (words) return WITH_DETAIL.has(kind) ? `${words} (${errorText(error)}).` : words;
+  return doing ? `${doing}: ${errorText(error)}` : errorText(error);
+}
+
+/** True when the error means the network could not be reached. */
+export function isOffline(error) {
+  return !!error && error.kind === "offline";
+}
