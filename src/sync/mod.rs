@@ -1,9 +1,10 @@
 //! Sync: the one orchestrator, in stages the way Miniflux splits its processor. Each stage is a
 //! module of its own, with the per-item work beside the loop that runs it:
-//! - [`feeds`](self::feeds): every due feed fetched concurrently, parsed, its items made ready
+//! - `sync/feeds.rs`: every due feed fetched concurrently, parsed, its items made ready
 //!   for storing and stored (one transaction per feed, so a crash loses nothing committed).
-//! - [`pages`](self::pages): new stories' pages fetched and extracted.
-//! - [`images`](self::images): the images stored HTML names, downloaded into the library.
+//! - `sync/pages.rs`: new stories' pages fetched and extracted.
+//! - `sync/images.rs`: the images stored HTML names, downloaded into the library (and
+//!   [`offline_html`], how stored HTML names them).
 //!
 //! This module holds what a sync is: its options, its progress events, its report, and
 //! [`sync_library`], which composes the stages. One broken feed never stops the others: each
@@ -212,7 +213,7 @@ pub async fn sync_library(
     path: &Path,
     fetcher: &Fetcher,
     options: &SyncOptions,
-    progress: Progress<'_>,
+    progress: &(dyn Fn(SyncEvent) + Send + Sync),
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let run = SyncRun {
