@@ -1,4 +1,6 @@
-//! Small text helpers shared by the parsers (feeds, pages) so each does them one way.
+//! Small text helpers shared across the crate (feed and page parsers, the sanitizer's callers,
+//! the exports) so each is done one way: whitespace collapsing, and the one escaper for plain
+//! text written into HTML or XML.
 
 /// Trims and collapses every whitespace run (NBSP included) to one space.
 pub fn collapse_whitespace(s: &str) -> String {
@@ -12,10 +14,83 @@ pub fn collapse_whitespace(s: &str) -> String {
     out
 }
 
+/// Where escaped text goes, which decides what is escaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// Between HTML tags: `&`, `<` and `>`, and a no-break space as `&nbsp;` (as an HTML
+    /// serializer writes text, so escaped text matches what the sanitizer gives).
+    Text,
+    /// A quoted HTML attribute value: what [`Escape::Text`] escapes, and both quotes.
+    Attribute,
+    /// XML 1.0 text or a quoted attribute value (OPML, EPUB): `&`, `<`, `>`, both quotes (XML
+    /// has no `&nbsp;`); tab, newline and carriage return as character references, so an
+    /// attribute keeps them; characters XML 1.0 cannot carry (most controls) left out.
+    Xml,
+}
+
+/// Appends `text` to `out`, escaped for `place`. The one escaper: every plain string written
+/// into HTML or XML goes through here.
+pub fn escape_into(out: &mut String, text: &str, place: Escape) {
+    let html = place != Escape::Xml;
+    let attribute = place != Escape::Text;
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute && html => out.push_str("&#39;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\u{a0}' if html => out.push_str("&nbsp;"),
+            '\n' if !html => out.push_str("&#10;"),
+            '\r' if !html => out.push_str("&#13;"),
+            '\t' if !html => out.push_str("&#9;"),
+            c if !html && !is_xml_char(c) => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// `text` escaped for `place` (see [`escape_into`]).
+pub fn escaped(text: &str, place: Escape) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, place);
+    out
+}
+
+/// XML 1.0 `Char` (tab, newline and carriage return are handled before this is asked).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn collapses_and_trims() {
         assert_eq!(super::collapse_whitespace("  a \u{a0}\n b  "), "a b");
+    }
+
+    #[test]
+    fn text_and_attributes_escape_what_each_place_needs() {
+        let s = "<b>\"Tom\" & 'Jerry'</b>\u{a0}\n";
+        assert_eq!(
+            escaped(s, Escape::Text),
+            "&lt;b&gt;\"Tom\" &amp; 'Jerry'&lt;/b&gt;&nbsp;\n"
+        );
+        assert_eq!(
+            escaped(s, Escape::Attribute),
+            "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;&nbsp;\n"
+        );
+        assert_eq!(
+            escaped(s, Escape::Xml),
+            "&lt;b&gt;&quot;Tom&quot; &amp; &apos;Jerry&apos;&lt;/b&gt;\u{a0}&#10;"
+        );
+        // XML 1.0 cannot carry most control characters: they are left out, tab kept.
+        assert_eq!(escaped("a\u{1}b\u{1b}\tc\u{fffe}", Escape::Xml), "ab&#9;c");
+        let mut out = String::from("x=");
+        escape_into(&mut out, "a&b", Escape::Attribute);
+        assert_eq!(out, "x=a&amp;b");
     }
 }

@@ -58,7 +58,8 @@ fn library_with_bookmarks() -> (Library, std::path::PathBuf) {
     lib.store_image(&key, Ok(("image/png", &png))).unwrap();
     for a in lib.articles(&Default::default(), 10, 0).unwrap() {
         if a.title != "Not bookmarked" {
-            lib.set_bookmarked(a.id, true, Some("why I kept it"))
+            // A control character pasted into the note: fine in HTML, not allowed in XML.
+            lib.set_bookmarked(a.id, true, Some("why I kept it\u{1b}"))
                 .unwrap();
         }
     }
@@ -156,6 +157,13 @@ fn epub_export_is_a_valid_epub3_container() {
         "void elements are closed in XHTML"
     );
     assert!(!chapters.contains("tidings-img:"));
+    assert!(chapters.contains("why I kept it</p>"), "{chapters}");
+    assert!(
+        !chapters
+            .chars()
+            .any(|c| c.is_control() && !"\n\r\t".contains(c)),
+        "characters XML cannot carry are left out"
+    );
     let image_count = names
         .iter()
         .filter(|n| n.starts_with("OEBPS/images/"))

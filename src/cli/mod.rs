@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::store::Library;
+use crate::store::{Library, OpenOptions};
 
 /// Tidings: an offline news reader.
 #[derive(Debug, Parser)]
@@ -116,9 +116,23 @@ fn one_line(err: &anyhow::Error) -> String {
     parts.join(": ")
 }
 
+/// Test-only: `TIDINGS_TEST_MAX_PAGES=N` caps the library at N pages, so a test can run the real
+/// command into a full disk (see [`OpenOptions::max_pages`]). Read here, at the edge, only.
+const TEST_MAX_PAGES: &str = "TIDINGS_TEST_MAX_PAGES";
+
+/// How the command opens the library: as the app does, unless a test set [`TEST_MAX_PAGES`]
+/// (unset or not a number: no cap).
+fn open_options() -> OpenOptions {
+    OpenOptions {
+        max_pages: std::env::var(TEST_MAX_PAGES)
+            .ok()
+            .and_then(|v| v.trim().parse().ok()),
+    }
+}
+
 fn open_library(cli: &Cli) -> anyhow::Result<Library> {
     let path = crate::paths::library_path(cli.library.clone());
-    Ok(Library::open(&path)?)
+    Ok(Library::open_with(&path, open_options())?)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -133,7 +147,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let lib = open_library(&cli)?;
             let path = lib.path().to_path_buf();
             drop(lib);
-            sync::run(&path, args)
+            sync::run(&path, args, open_options())
         }
         Command::Articles(args) => articles::list(&open_library(&cli)?, args),
         Command::Read(args) => articles::read(&open_library(&cli)?, args),

@@ -8,6 +8,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::feeds::fetch::{FetchConfig, Fetcher};
+use crate::store::OpenOptions;
 use crate::sync::{sync_library, SyncEvent, SyncOptions};
 
 #[derive(Debug, Args)]
@@ -29,11 +30,12 @@ pub struct SyncArgs {
     pub json: bool,
 }
 
-pub fn run(library: &Path, args: &SyncArgs) -> anyhow::Result<()> {
+pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result<()> {
     let options = SyncOptions {
         feeds_only: args.feeds_only,
         ignore_backoff: args.force,
         concurrency: args.concurrency.max(1),
+        library: open,
         ..SyncOptions::default()
     };
     let config = FetchConfig {

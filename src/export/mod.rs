@@ -11,8 +11,8 @@ use chrono::{TimeZone, Utc};
 use scraper::{Html, Node};
 
 use crate::images::{image_key, key_from_src, PLACEHOLDER_PNG};
-use crate::sanitize::escape_text;
 use crate::store::{Article, ArticleFilter, Library, StoreError};
+use crate::text::{escape_into, escaped, Escape};
 
 /// What can go wrong writing an export.
 #[derive(Debug, thiserror::Error)]
@@ -85,26 +85,29 @@ pub fn bookmarks_html(lib: &Library) -> Result<String, ExportError> {
         let lang = a
             .lang
             .as_deref()
-            .map(|l| format!(" lang=\"{}\"", escape_text(l)))
+            .map(|l| format!(" lang=\"{}\"", escaped(l, Escape::Attribute)))
             .unwrap_or_default();
         let dir = a
             .dir
             .as_deref()
-            .map(|d| format!(" dir=\"{}\"", escape_text(d)))
+            .map(|d| format!(" dir=\"{}\"", escaped(d, Escape::Attribute)))
             .unwrap_or_default();
         out.push_str(&format!(
             "<article{lang}{dir}>\n<h2>{}</h2>\n<p class=\"byline\">{}</p>\n",
-            escape_text(&a.title),
-            escape_text(&byline(a))
+            escaped(&a.title, Escape::Text),
+            escaped(&byline(a), Escape::Text)
         ));
         if let Some(url) = &a.url {
             out.push_str(&format!(
                 "<p class=\"byline\"><a href=\"{0}\">{0}</a></p>\n",
-                escape_text(url)
+                escaped(url, Escape::Attribute)
             ));
         }
         if let Some(note) = a.note.as_deref().filter(|n| !n.is_empty()) {
-            out.push_str(&format!("<p class=\"note\">{}</p>\n", escape_text(note)));
+            out.push_str(&format!(
+                "<p class=\"note\">{}</p>\n",
+                escaped(note, Escape::Text)
+            ));
         }
         out.push_str(&inline_images(lib, body(a)));
         out.push_str("\n</article>\n");
@@ -133,10 +136,6 @@ fn inline_images(lib: &Library, html: &str) -> String {
 
 const VOID: &[&str] = &["area", "br", "col", "hr", "img", "source", "wbr"];
 
-fn escape_attr(value: &str) -> String {
-    escape_text(value)
-}
-
 /// Sanitized HTML as well-formed XHTML (EPUB content documents are XML). App-scheme images
 /// become package paths, collected in `images` (key, package path).
 fn to_xhtml(html: &str, images: &mut Vec<(String, String)>) -> String {
@@ -148,7 +147,7 @@ fn to_xhtml(html: &str, images: &mut Vec<(String, String)>) -> String {
         root.children().rev().map(|c| (c, false)).collect();
     while let Some((node, closing)) = stack.pop() {
         match node.value() {
-            Node::Text(text) => out.push_str(&escape_text(text)),
+            Node::Text(text) => escape_into(&mut out, text, Escape::Xml),
             Node::Element(el) => {
                 let name = el.name();
                 if closing {
@@ -172,7 +171,7 @@ fn to_xhtml(html: &str, images: &mut Vec<(String, String)>) -> String {
                     } else {
                         value.to_string()
                     };
-                    out.push_str(&format!(" {attr}=\"{}\"", escape_attr(&value)));
+                    out.push_str(&format!(" {attr}=\"{}\"", escaped(&value, Escape::Xml)));
                 }
                 if VOID.contains(&name) {
                     out.push_str("/>");
@@ -222,16 +221,16 @@ pub fn bookmarks_epub<W: Write + std::io::Seek>(
             .note
             .as_deref()
             .filter(|n| !n.is_empty())
-            .map(|n| format!("<p class=\"note\">{}</p>", escape_text(n)))
+            .map(|n| format!("<p class=\"note\">{}</p>", escaped(n, Escape::Xml)))
             .unwrap_or_default();
         let chapter = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"{0}\" lang=\"{0}\" dir=\"{1}\">\
              <head><title>{2}</title><link rel=\"stylesheet\" href=\"style.css\"/></head><body>\
              <h1>{2}</h1><p class=\"byline\">{3}</p>{4}{5}</body></html>\n",
-            escape_attr(lang),
-            escape_attr(dir),
-            escape_text(&a.title),
-            escape_text(&byline(a)),
+            escaped(lang, Escape::Xml),
+            escaped(dir, Escape::Xml),
+            escaped(&a.title, Escape::Xml),
+            escaped(&byline(a), Escape::Xml),
             note,
             to_xhtml(body(a), &mut images)
         );
@@ -243,7 +242,7 @@ pub fn bookmarks_epub<W: Write + std::io::Seek>(
         spine.push_str(&format!("<itemref idref=\"{id}\"/>\n"));
         nav.push_str(&format!(
             "<li><a href=\"{id}.xhtml\">{}</a></li>\n",
-            escape_text(&a.title)
+            escaped(&a.title, Escape::Xml)
         ));
     }
     // Images: their package paths were chosen while converting; the bytes come from the library.

@@ -184,7 +184,7 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
         if dom.find_all(root, &["img"]).is_empty() {
             body_html = format!(
                 "<figure><img src=\"{}\" alt=\"\"></figure>{body_html}",
-                crate::sanitize::escape_text(lead)
+                crate::text::escaped(lead, crate::text::Escape::Attribute)
             );
         }
     }

@@ -5,6 +5,7 @@
 //! [`MAX_DEPTH`], so what goes to the sanitizer is never deeply nested.
 
 use super::dom::Dom;
+use crate::text::{escape_into, Escape};
 
 /// Deepest element nesting written out; deeper wrappers are flattened into their content.
 pub(crate) const MAX_DEPTH: usize = 120;
@@ -209,19 +210,6 @@ fn kept_attr(tag: &str, attr: &str) -> bool {
     }
 }
 
-fn escape_into(out: &mut String, s: &str, attr: bool) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attr => out.push_str("&quot;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            _ => out.push(c),
-        }
-    }
-}
-
 /// HTML of the subtree's content (the root's own tag is written as a `div`).
 pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
     let mut out = String::new();
@@ -230,7 +218,7 @@ pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
     while let Some((id, closing, depth)) = stack.pop() {
         let node = &dom.nodes[id];
         if node.is_text() {
-            escape_into(&mut out, &node.text, false);
+            escape_into(&mut out, &node.text, Escape::Text);
             continue;
         }
         let tag = if id == root { "div" } else { &*node.tag };
@@ -251,7 +239,7 @@ pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
                     out.push(' ');
                     out.push_str(k);
                     out.push_str("=\"");
-                    escape_into(&mut out, v, true);
+                    escape_into(&mut out, v, Escape::Attribute);
                     out.push('"');
                 }
             }

@@ -471,22 +471,6 @@ fn offline_src(value: &str) -> Option<String> {
     Some(src)
 }
 
-/// Escapes plain text for inclusion in HTML (a text-only feed field shown as a body).
-pub fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// Drops `utm_*` (and similar campaign) query parameters from an absolute URL; anything that
 /// does not parse is returned as it was (the scheme allowlist handles it).
 pub fn strip_tracking_params(value: &str) -> String {
@@ -677,10 +661,5 @@ mod tests {
         assert!(is_tracker(
             &Url::parse("https://ad.doubleclick.net/x.gif").unwrap()
         ));
-    }
-
-    #[test]
-    fn escape_text_makes_markup_inert() {
-        assert_eq!(escape_text("<blink>&"), "&lt;blink&gt;&amp;");
     }
 }

@@ -87,6 +87,15 @@ pub struct LibrarySummary {
     pub schema_version: i64,
 }
 
+/// How a library file is opened. `Default` is how the app and the CLI open it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Caps the file at this many pages (SQLite's `max_page_count`, applied after migrations;
+    /// never below the file's current size), so tests can run a sync into a full disk. `None`:
+    /// no cap.
+    pub max_pages: Option<u32>,
+}
+
 /// An open library file.
 pub struct Library {
     conn: Connection,
@@ -108,6 +117,11 @@ impl Library {
     /// Opens the library at `path`, creating it (and its folder) if missing, and upgrades an
     /// older file in place.
     pub fn open(path: &Path) -> Result<Library> {
+        Library::open_with(path, OpenOptions::default())
+    }
+
+    /// [`Library::open`] with `options`.
+    pub fn open_with(path: &Path, options: OpenOptions) -> Result<Library> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
                 path: dir.to_path_buf(),
@@ -129,6 +143,9 @@ impl Library {
             path: path.to_path_buf(),
         };
         lib.prepare()?;
+        if let Some(pages) = options.max_pages {
+            lib.limit_pages(pages)?;
+        }
         Ok(lib)
     }
 
@@ -185,20 +202,11 @@ impl Library {
         self.conn
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(&not_a_library)?;
-        self.migrate(version)?;
-        self.apply_test_page_limit()
+        self.migrate(version)
     }
 
-    /// Test-only: `TIDINGS_TEST_MAX_PAGES=N` caps the file at N pages (SQLite's
-    /// `max_page_count`; never below the file's current size), so tests can run the real CLI
-    /// into a full disk. Applied after migrations; unset or unparsable means no cap.
-    fn apply_test_page_limit(&self) -> Result<()> {
-        let Some(pages) = std::env::var("TIDINGS_TEST_MAX_PAGES")
-            .ok()
-            .and_then(|v| v.trim().parse::<u32>().ok())
-        else {
-            return Ok(());
-        };
+    /// Caps the file at `pages` pages (see [`OpenOptions::max_pages`]).
+    fn limit_pages(&self, pages: u32) -> Result<()> {
         let _: i64 = self
             .conn
             .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
@@ -364,5 +372,42 @@ mod tests {
         }
         let err = Library::open(&path).unwrap_err();
         assert!(matches!(err, StoreError::NotALibrary { .. }), "{err}");
+    }
+
+    #[test]
+    fn only_the_open_options_cap_the_file() {
+        let path = temp_path("cap");
+        let size = |lib: &Library| -> (i64, i64) {
+            lib.conn
+                .query_row(
+                    "SELECT * FROM pragma_page_count, pragma_max_page_count",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap()
+        };
+        let (pages, uncapped) = size(&Library::open(&path).unwrap());
+        assert!(uncapped > 1_000_000, "no cap by default: {uncapped}");
+        let cap = pages as u32 + 2;
+        let mut capped = Library::open_with(
+            &path,
+            OpenOptions {
+                max_pages: Some(cap),
+            },
+        )
+        .unwrap();
+        assert_eq!(size(&capped), (pages, i64::from(cap)));
+        let many: Vec<NewFeed> = (0..2_000)
+            .map(|i| NewFeed {
+                url: format!("https://feed{i}.example/rss.xml"),
+                ..NewFeed::default()
+            })
+            .collect();
+        let err = capped.add_feeds(&many).unwrap_err();
+        assert!(err.to_string().contains("full"), "{err}");
+        drop(capped);
+        let lib = Library::open(&path).unwrap();
+        assert_eq!(lib.summary().unwrap().feeds, 0, "all or nothing");
+        assert_eq!(lib.integrity_check().unwrap(), "ok");
     }
 }

@@ -1,9 +1,10 @@
 //! Sync: the one orchestrator, in stages the way Miniflux splits its processor. Each stage is a
 //! module of its own, with the per-item work beside the loop that runs it:
-//! - [`feeds`](self::feeds): every due feed fetched concurrently, parsed, its items made ready
+//! - `sync/feeds.rs`: every due feed fetched concurrently, parsed, its items made ready
 //!   for storing and stored (one transaction per feed, so a crash loses nothing committed).
-//! - [`pages`](self::pages): new stories' pages fetched and extracted.
-//! - [`images`](self::images): the images stored HTML names, downloaded into the library.
+//! - `sync/pages.rs`: new stories' pages fetched and extracted.
+//! - `sync/images.rs`: the images stored HTML names, downloaded into the library (and
+//!   [`offline_html`], how stored HTML names them).
 //!
 //! This module holds what a sync is: its options, its progress events, its report, and
 //! [`sync_library`], which composes the stages. One broken feed never stops the others: each
@@ -26,7 +27,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::feeds::fetch::{FetchError, Fetcher};
-use crate::store::{self, Library, StoreError};
+use crate::store::{self, Library, OpenOptions, StoreError};
 
 pub use failure::FailureKind;
 pub use images::offline_html;
@@ -45,6 +46,8 @@ pub struct SyncOptions {
     /// A feed item whose own content has at least this many words is taken as the full story,
     /// and its page is not fetched.
     pub full_text_words: usize,
+    /// How the sync opens its own handle on the library.
+    pub library: OpenOptions,
 }
 
 impl Default for SyncOptions {
@@ -55,6 +58,7 @@ impl Default for SyncOptions {
             ignore_backoff: false,
             max_page_bytes: 5 * 1024 * 1024,
             full_text_words: 300,
+            library: OpenOptions::default(),
         }
     }
 }
@@ -166,9 +170,9 @@ struct SharedLibrary(Arc<Mutex<Library>>);
 
 impl SharedLibrary {
     /// Opens the library at `path` (on the blocking pool).
-    async fn open(path: &Path) -> Result<SharedLibrary, SyncError> {
+    async fn open(path: &Path, options: OpenOptions) -> Result<SharedLibrary, SyncError> {
         let path: PathBuf = path.to_path_buf();
-        let lib = tokio::task::spawn_blocking(move || Library::open(&path))
+        let lib = tokio::task::spawn_blocking(move || Library::open_with(&path, options))
             .await
             .map_err(|e| SyncError::Task(e.to_string()))??;
         Ok(SharedLibrary(Arc::new(Mutex::new(lib))))
@@ -209,11 +213,11 @@ pub async fn sync_library(
     path: &Path,
     fetcher: &Fetcher,
     options: &SyncOptions,
-    progress: Progress<'_>,
+    progress: &(dyn Fn(SyncEvent) + Send + Sync),
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let run = SyncRun {
-        lib: SharedLibrary::open(path).await?,
+        lib: SharedLibrary::open(path, options.library).await?,
         fetcher,
         options,
         progress,

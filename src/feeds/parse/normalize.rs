@@ -7,6 +7,7 @@ use url::Url;
 
 use super::entities;
 use crate::sanitize;
+use crate::text::{escaped, Escape};
 
 /// A feed value and how to read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +129,7 @@ pub(crate) fn to_html(v: &Value, base: &Url) -> Option<String> {
         Value::Html(h) => {
             if memchr::memchr(b'<', h.as_bytes()).is_none() {
                 // No markup: what the sanitizer would give, without building a tree.
-                escape_like_serializer(&entities::decode(h))
+                escaped(&entities::decode(h), Escape::Text)
             } else {
                 sanitize::sanitize_html(h, Some(base))
             }
@@ -136,21 +137,6 @@ pub(crate) fn to_html(v: &Value, base: &Url) -> Option<String> {
     };
     let trimmed = out.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_string())
-}
-
-/// Escapes text the way the HTML serializer does (`&`, `<`, `>`, NBSP).
-fn escape_like_serializer(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Plain text as HTML: escaped, blank lines make paragraphs, single newlines `<br>`.
@@ -162,14 +148,14 @@ pub(crate) fn text_to_html(text: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect();
     if paragraphs.len() <= 1 && !text.trim().contains('\n') {
-        return sanitize::escape_text(text.trim());
+        return escaped(text.trim(), Escape::Text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for p in paragraphs {
         out.push_str("<p>");
         let lines: Vec<String> = p
             .lines()
-            .map(|l| sanitize::escape_text(l.trim()))
+            .map(|l| escaped(l.trim(), Escape::Text))
             .filter(|l| !l.is_empty())
             .collect();
         out.push_str(&lines.join("<br>"));
