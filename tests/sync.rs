@@ -668,3 +668,23 @@ fn one_feed_answering_means_the_unreachable_ones_are_failing() {
     );
     assert!(quiet.next_attempt_at.is_some(), "it backs off: {quiet:?}");
 }
+
+#[test]
+fn one_dead_server_is_failing_feeds_not_offline() {
+    // Every feed on one server that does not answer: the server is down, not the network.
+    let dead = closed_port_url("/a.xml");
+    let same_server = format!("{}b.xml", dead.trim_end_matches("a.xml"));
+    let path = temp_library("one-dead-server");
+    subscribe(&path, &[dead, same_server]);
+    let report = run_sync(&path, true);
+    assert!(!report.offline, "{report:#?}");
+    assert_eq!(report.feeds_failed.len(), 2, "{report:#?}");
+    let lib = Library::open(&path).unwrap();
+    assert!(
+        failure_state(&lib)
+            .iter()
+            .all(|(error, count, next)| { error.is_some() && *count == 1 && next.is_some() }),
+        "{:?}",
+        failure_state(&lib)
+    );
+}

@@ -51,8 +51,9 @@ export function sources(todaySince) {
  * A page of a list. `list` is { kind: "unread" | "all" | "bookmarks" } or
  * { kind: "today", since } | { kind: "feed", id } | { kind: "folder", name }; `after` is the
  * previous page's `next` cursor or null. Returns { stories: [StoryRow], next, as_of } where a
- * StoryRow is { id, feed_id, feed_title, title, author, published_at, sort_at, teaser, read,
- * bookmarked }.
+ * StoryRow (src/store/articles.rs) is { id, feed_id, feed_title, title, url, author,
+ * published_at, sort_at, teaser, read, bookmarked, thumbnail } (`url`, `author`,
+ * `published_at` and `thumbnail` may be null; `thumbnail` is a "tidings-img://localhost/KEY").
  */
 export function storyPage(list, after, limit) {
   const early = takeFirstPage(list, after, limit);
@@ -184,7 +185,10 @@ export function setSetting(name, value) {
  * counts from 1 to `total`; page events are thinned to one per 100 ms, the last always sent):
  * - feeds: { event: "feeds-started", total } then, per feed, { event: "feed-done", done,
  *   total, feed_id, title, outcome } where outcome is { kind: "updated", new, updated,
- *   problems } | { kind: "not-modified" } | { kind: "failed", error };
+ *   problems } | { kind: "not-modified" } | { kind: "failed", error, failure } (`error` is
+ *   for people; `failure` is a word for programs: "offline", "timeout", "http", "redirects",
+ *   "too-large", "refused", "invalid-url", "network", "not-a-feed", "parse", "internal";
+ *   src/sync/failure.rs);
  * - pages (each new story's full article): { event: "pages-started", total } then
  *   { event: "page-done", done, total, article_id, ok };
  * - images (saved for offline reading): { event: "images-started", total } then
@@ -196,11 +200,12 @@ export function onSyncProgress(handler) {
 
 /**
  * `sync-finished`: { report, offline } where report is { feeds_total, feeds_ok,
- * feeds_not_modified, feeds_failed: [{ feed_id, title, url, error }], new_articles,
+ * feeds_not_modified, feeds_failed: [{ feed_id, title, url, error, kind }], new_articles,
  * updated_articles, pages_extracted, pages_failed, images_stored, images_failed,
- * articles_expired, seconds } and `offline` is true when every feed failed to connect (the
- * network, not the feeds, is down). A newer backend may add `kind` ("offline" for the same
- * case); the UI reads either.
+ * articles_expired, offline, seconds } (`kind` is one of the `failure` words above). `offline`
+ * (also in the report) is true when no feed could be reached at all (the network, not the
+ * feeds, is down): those failures were not recorded on the feeds, and the pages and images
+ * phases did not run.
  */
 export function onSyncFinished(handler) {
   return listen("sync-finished", (e) => handler(e.payload));

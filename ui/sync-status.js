@@ -35,9 +35,9 @@ function setStatus(text) {
   $("status-line").title = text;
 }
 
-/** True when the last sync found the network down (today's `offline`, or a `kind` of it). */
+/** True when the last sync found the network down. */
 function wasOffline(result) {
-  return !!result && (result.offline === true || result.kind === "offline");
+  return !!result && result.offline === true;
 }
 
 function renderIdle() {
@@ -118,7 +118,7 @@ export function onSyncProgress(p, refreshSources) {
 }
 
 let summaryTimer = 0;
-/** A `sync-finished` event: { report, offline } (and, from a newer backend, `kind`). */
+/** A `sync-finished` event: { report, offline } (api.js documents it). */
 export function onSyncFinished(payload) {
   const { report } = payload;
   const offline = wasOffline(payload);
@@ -148,7 +148,7 @@ export function onSyncFinished(payload) {
   // A clean sync's summary fades on its own; failures and "offline" stay until dismissed.
   clearTimeout(summaryTimer);
   if (!offline && failures.length === 0) summaryTimer = setTimeout(() => show("sync-summary", false), 10000);
-  actions.syncEnded({ offline, kind: payload.kind ?? (offline ? "offline" : null) });
+  actions.syncEnded({ offline });
 }
 
 /** A `sync-failed` event, or `sync_now` refused: { kind, message }. */

@@ -4,8 +4,9 @@
 //! it (error, backoff); only a library error stops the stage.
 //!
 //! Offline: a feed whose host could not be reached is recorded only once every feed is done.
-//! When no feed at all could be reached, the machine is offline, not the feeds broken: nothing
-//! is recorded on them (no error, no backoff) and the report says `offline` once.
+//! When no feed at all could be reached (on two servers or more), the machine is offline, not the
+//! feeds broken: nothing is recorded on them (no error, no backoff) and the report says
+//! `offline` once.
 
 use futures_util::stream::{self, StreamExt};
 use url::Url;
@@ -83,7 +84,7 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
         done += 1;
         let outcome = match outcome {
             Ok((o, held)) => {
-                unreachable.extend(held.map(|failure| (feed.id, failure)));
+                unreachable.extend(held.map(|failure| (feed.id, feed.url.clone(), failure)));
                 o
             }
             // The library itself failed (disk full, I/O): stop, nothing half-written stays.
@@ -117,13 +118,25 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
         });
     }
     drop(outcomes);
-    report.offline = total > 0 && unreachable.len() == total;
+    report.offline = total > 0 && unreachable.len() == total && spans_two_origins(&unreachable);
     if !report.offline {
-        for (id, failure) in &unreachable {
+        for (id, _, failure) in &unreachable {
             record_failure(run, *id, failure).await?;
         }
     }
     Ok(())
+}
+
+/// Whether the unreachable feeds live on at least two origins. One server that is down looks
+/// the same as a machine that is offline; only several servers all unreachable at once tell the
+/// network is gone, so a library whose feeds share one dead server still sees them failing.
+fn spans_two_origins(unreachable: &[(i64, String, Failure)]) -> bool {
+    let origin = |url: &str| Url::parse(url).map(|u| u.origin()).ok();
+    let mut origins = unreachable.iter().map(|(_, url, _)| origin(url));
+    let Some(first) = origins.next() else {
+        return false;
+    };
+    origins.any(|other| other != first)
 }
 
 /// Records a failure on its feed (error, a longer wait before the next attempt, `gone`).

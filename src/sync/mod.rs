@@ -145,10 +145,10 @@ pub struct SyncReport {
     pub images_failed: usize,
     /// Articles deleted by the retention rules (never bookmarked ones).
     pub articles_expired: usize,
-    /// No feed could be reached at all (every one attempted failed to connect or timed out):
-    /// the machine is offline. The failures are in `feeds_failed` but were not recorded on the
-    /// feeds (no error, no backoff), and the pages and images stages did not run (they would
-    /// only have failed the same way, leaving stories teaser-only).
+    /// No feed could be reached at all (every one attempted, on two servers or more, failed to
+    /// connect or timed out): the machine is offline. The failures are in `feeds_failed` but were
+    /// not recorded on the feeds (no error, no backoff), and the pages and images stages did not
+    /// run (they would only have failed the same way, leaving stories teaser-only).
     pub offline: bool,
     pub seconds: f64,
 }
