@@ -12,6 +12,7 @@
 //! - [`diff`]: word diffs between versions of a story.
 //! - [`export`]: bookmarks as one HTML file or an EPUB book.
 //! - [`cli`]: the headless `tidings` command over the same library file.
+//! - [`urls`]: the one normalization that says two web addresses name the same page.
 
 pub mod cli;
 pub mod diff;
@@ -25,6 +26,7 @@ pub mod sanitize;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod urls;
 
 /// The version of this build, as shown by `tidings --version` and the app.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
