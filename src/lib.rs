@@ -8,6 +8,7 @@
 //!   ones.
 //! - [`store`]: the library file: schema, migrations and every SQL query.
 //! - [`opml`]: reading and writing subscription lists.
+//! - [`rules`]: mute and keep rules: which stories a rule catches (matching only).
 //! - [`sync`]: the orchestrator that fetches, parses, extracts and stores.
 //! - [`diff`]: word diffs between versions of a story.
 //! - [`export`]: bookmarks as one HTML file or an EPUB book.
@@ -22,6 +23,7 @@ pub mod feeds;
 pub mod images;
 pub mod opml;
 pub mod paths;
+pub mod rules;
 pub mod sanitize;
 pub mod store;
 pub mod sync;
