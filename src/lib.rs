@@ -8,10 +8,12 @@
 //!   ones.
 //! - [`store`]: the library file: schema, migrations and every SQL query.
 //! - [`opml`]: reading and writing subscription lists.
+//! - [`rules`]: mute and keep rules: which stories a rule catches (matching only).
 //! - [`sync`]: the orchestrator that fetches, parses, extracts and stores.
 //! - [`diff`]: word diffs between versions of a story.
 //! - [`export`]: bookmarks as one HTML file or an EPUB book.
 //! - [`cli`]: the headless `tidings` command over the same library file.
+//! - [`urls`]: the one normalization that says two web addresses name the same page.
 
 pub mod cli;
 pub mod diff;
@@ -21,10 +23,12 @@ pub mod feeds;
 pub mod images;
 pub mod opml;
 pub mod paths;
+pub mod rules;
 pub mod sanitize;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod urls;
 
 /// The version of this build, as shown by `tidings --version` and the app.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,6 +1,6 @@
-//! Small text helpers shared across the crate (feed and page parsers, the sanitizer's callers,
-//! the exports) so each is done one way: whitespace collapsing, and the one escaper for plain
-//! text written into HTML or XML.
+//! Small text helpers shared across the crate (feed and page parsers, search, rules, the
+//! sanitizer's callers, the exports) so each is done one way: whitespace collapsing, telling
+//! CJK script apart, and the one escaper for plain text written into HTML or XML.
 
 /// Trims and collapses every whitespace run (NBSP included) to one space.
 pub fn collapse_whitespace(s: &str) -> String {
@@ -61,6 +61,13 @@ pub fn escaped(text: &str, place: Escape) -> String {
 /// XML 1.0 `Char` (tab, newline and carriage return are handled before this is asked).
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// Whether `c` is Chinese, Japanese (kana) or Korean (Hangul): scripts written without spaces
+/// between words, so search and rules match inside their runs rather than on whole words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Page metadata: title, byline, site name, dates, lead image, language and direction.
+//! Page metadata: title, byline, site name, dates, lead image, language, direction and the
+//! page's canonical address.
 //!
 //! Precedence, field by field: JSON-LD (`NewsArticle`, `Article` and kin, also inside `@graph`),
 //! then `<meta>` (Dublin Core, OpenGraph, Twitter, `article:*`, Parse.ly), then HTML heuristics
@@ -25,6 +26,8 @@ pub(crate) struct Meta {
     pub dir: Option<String>,
     /// The page's own summary (JSON-LD, OpenGraph, `<meta name="description">`, Twitter).
     pub description: Option<String>,
+    /// The address the page names as its own (`rel=canonical`, else `og:url`), absolute.
+    pub canonical_url: Option<String>,
 }
 
 /// What JSON-LD says about the article.
@@ -70,6 +73,7 @@ pub(crate) fn read(dom: &Dom, url: &Url) -> Meta {
     let mut doc_title = String::new();
     let mut ld_texts = Vec::new();
     let mut image_src_link = None;
+    let mut canonical_link = None;
     let mut html_lang = None;
     let mut html_dir = None;
     for &n in &all {
@@ -121,6 +125,15 @@ pub(crate) fn read(dom: &Dom, url: &Url) -> Meta {
                         .is_some_and(|r| r.eq_ignore_ascii_case("image_src")) =>
             {
                 image_src_link = dom.attr(n, "href").map(str::to_string);
+            }
+            "link"
+                if canonical_link.is_none()
+                    && dom.attr(n, "rel").is_some_and(|r| {
+                        r.split_ascii_whitespace()
+                            .any(|r| r.eq_ignore_ascii_case("canonical"))
+                    }) =>
+            {
+                canonical_link = dom.attr(n, "href").map(str::to_string);
             }
             "html" => {
                 html_lang = dom
@@ -208,6 +221,12 @@ pub(crate) fn read(dom: &Dom, url: &Url) -> Meta {
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .map(String::from);
 
+    let canonical_url = canonical_link
+        .or_else(|| get_first("og:url"))
+        .and_then(|u| url.join(u.trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(String::from);
+
     let lang = html_lang
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
@@ -238,6 +257,7 @@ pub(crate) fn read(dom: &Dom, url: &Url) -> Meta {
         lang,
         dir,
         description,
+        canonical_url,
     }
 }
 
@@ -580,6 +600,22 @@ mod tests {
         );
         assert_eq!(m.site_name.as_deref(), Some("The Site"));
         assert_eq!(m.lang.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn canonical_link_wins_over_og_url_and_is_made_absolute() {
+        let both = meta_of(
+            r#"<head><meta property="og:url" content="https://news.example/og"><link rel="canonical" href="/world/story"></head>"#,
+        );
+        assert_eq!(
+            both.canonical_url.as_deref(),
+            Some("https://news.example/world/story")
+        );
+        let og =
+            meta_of(r#"<head><meta property="og:url" content="https://news.example/og"></head>"#);
+        assert_eq!(og.canonical_url.as_deref(), Some("https://news.example/og"));
+        let hostile = meta_of(r#"<head><link rel="canonical" href="javascript:alert(1)"></head>"#);
+        assert_eq!(hostile.canonical_url, None);
     }
 
     #[test]

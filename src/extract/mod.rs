@@ -83,6 +83,9 @@ pub struct Article {
     pub text: String,
     pub word_count: usize,
     pub reading_minutes: usize,
+    /// The address the page names as its own (`rel=canonical`, else `og:url`), absolute; the
+    /// caller decides whether to believe it.
+    pub canonical_url: Option<String>,
 }
 
 /// Why a page gave no article.
@@ -214,6 +217,7 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
         text,
         word_count,
         reading_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+        canonical_url: meta.canonical_url,
     })
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::articles::{story_from_row, StoryRow, STATUS_JOIN, STORY_COLUMNS, STORY_COLUMN_COUNT};
 use super::{Library, Result};
+use crate::text::is_cjk;
 
 /// One piece of a snippet: text, and whether it matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,11 +36,6 @@ const HIT_END: char = '\u{E001}';
 enum Term {
     Word { text: String, prefix: bool },
     Phrase(String),
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }
 
 /// Splits a user's query into words and quoted phrases; FTS5 syntax characters are dropped,
