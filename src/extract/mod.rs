@@ -27,11 +27,7 @@ pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Readability's flags, one attempt each until the block is long enough.
 const ATTEMPTS: [Flags; 4] = [
-    Flags {
-        strip_unlikely: true,
-        weight_classes: true,
-        clean_conditionally: true,
-    },
+    Flags::ALL,
     Flags {
         strip_unlikely: false,
         weight_classes: true,
