@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use super::dates::is_dateline;
 use super::dom::{collapse_ws, Dom};
 use super::text::is_block;
 
@@ -58,8 +59,14 @@ const BOILERPLATE_HINTS: &[&str] = &[
     "reply",
     "postmetadata",
     "entry-utility",
+];
+
+/// Class/id fragments of text meant for screen readers only ("Image caption, "), which a
+/// reader of the story never sees: such an element goes wherever it is, inline too.
+const SCREEN_READER_HINTS: &[&str] = &[
     "sr-only",
     "visually-hidden",
+    "visuallyhidden",
     "screen-reader",
     "screenreader",
 ];
@@ -358,6 +365,7 @@ fn has_hint(dom: &Dom, id: usize) -> bool {
             BOILERPLATE_HINTS
                 .iter()
                 .chain(AUTHOR_BOX_HINTS)
+                .chain(SCREEN_READER_HINTS)
                 .any(|h| t.contains(h))
                 || t.split(['-', '_']).any(|p| BOILERPLATE_TOKENS.contains(&p))
         })
@@ -378,8 +386,15 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
         if !dom.nodes[n].is_element() || dom.nodes[n].parent == usize::MAX {
             continue;
         }
-        // Story text and inline elements are judged by their words, not their class.
         let tag = dom.tag(n);
+        if !is_block(tag) && {
+            let ms = dom.match_string(n);
+            SCREEN_READER_HINTS.iter().any(|h| ms.contains(h))
+        } {
+            dom.detach(n);
+            continue;
+        }
+        // Story text and inline elements are judged by their words, not their class.
         if dom.is_tag(
             n,
             &["p", "h1", "h2", "h3", "h4", "h5", "h6", "img", "picture"],
@@ -542,6 +557,60 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             dom.detach(n);
         }
     }
+}
+
+/// Text blocks of at least this many characters are story prose: datelines are looked for
+/// before the first and after the last.
+const PROSE_CHARS: usize = 150;
+
+/// Removes the lines before the story's first paragraph of prose and after its last that only
+/// restate its date and author ([`is_dateline`]: "By Jane Doe", "March 3, 2025 | 09:12",
+/// "Last updated: …"); `names` are the byline's names. Returns the lines removed, in order.
+pub(crate) fn drop_datelines(
+    dom: &mut Dom,
+    root: usize,
+    names: &[String],
+    lang: Option<&str>,
+) -> Vec<String> {
+    let mut dropped = Vec::new();
+    // A block holding only datelines is one once they are gone: look again.
+    for _ in 0..3 {
+        let before = dropped.len();
+        let leaves: Vec<(usize, String)> = dom
+            .descendants(root)
+            .into_iter()
+            .skip(1)
+            .filter(|&n| {
+                dom.nodes[n].is_element()
+                    && is_block(dom.tag(n))
+                    && !dom.any_descendant(n, |d| {
+                        d != n && is_block(dom.tag(d)) && !dom.is_tag(d, &["br", "hr"])
+                    })
+            })
+            .map(|n| (n, collapse_ws(&dom.text_content(n))))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        let prose: Vec<usize> = leaves
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, t))| t.chars().count() >= PROSE_CHARS)
+            .map(|(i, _)| i)
+            .collect();
+        let (first, last) = match (prose.first(), prose.last()) {
+            (Some(&f), Some(&l)) => (f, l),
+            _ => (leaves.len(), 0),
+        };
+        for (i, (n, text)) in leaves.into_iter().enumerate() {
+            if (i < first || i > last) && is_dateline(&text, names, lang) {
+                dom.detach(n);
+                dropped.push(text);
+            }
+        }
+        if dropped.len() == before {
+            break;
+        }
+    }
+    dropped
 }
 
 /// Whether an inline element is all the text of its parent block.

@@ -11,6 +11,7 @@
 //! (`text`).
 
 mod clean;
+mod dates;
 mod dom;
 mod metadata;
 mod score;
@@ -108,7 +109,12 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
     let meta = metadata::read(&dom, url);
     score::prep_document(&mut dom);
     let title = meta.title.clone().unwrap_or_default();
-    let dateline = header_lines(&dom, &title);
+    // Where the page prints its date, when its metadata has none.
+    let header = if meta.published.is_none() {
+        header_lines(&dom, &title, meta.lang.as_deref())
+    } else {
+        Vec::new()
+    };
     let find_byline = meta.byline.is_none();
     let anchor = meta
         .description
@@ -164,7 +170,27 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
     let root = grab.root;
     clean::clean(&mut dom, root);
     drop(source);
-    add_dateline(&mut dom, root, dateline);
+    let byline = meta
+        .byline
+        .clone()
+        .or(grab.byline)
+        .map(|b| clean_byline(&b))
+        .filter(|b| !b.is_empty());
+    let lang = meta.lang.as_deref();
+    let datelines = clean::drop_datelines(&mut dom, root, &byline_names(byline.as_deref()), lang);
+    // The page's metadata, else the date in its URL, else the date it prints.
+    let published = meta.published.clone().or_else(|| {
+        dates::find_stamps(url.path(), None)
+            .into_iter()
+            .chain(
+                header
+                    .iter()
+                    .chain(&datelines)
+                    .flat_map(|l| dates::find_stamps(l, lang)),
+            )
+            .next()
+            .map(|s| s.to_iso())
+    });
     resolve_media(&mut dom, root, url);
 
     let text = text::to_text(&dom, root);
@@ -185,12 +211,6 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
         }
     }
     let content_html = crate::sanitize::sanitize_html(&body_html, Some(url));
-    let byline = meta
-        .byline
-        .clone()
-        .or(grab.byline)
-        .map(|b| clean_byline(&b))
-        .filter(|b| !b.is_empty());
     let dir = grab.dir.or(meta.dir.clone()).or_else(|| {
         meta.lang
             .as_deref()
@@ -201,7 +221,7 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
         title: meta.title,
         byline,
         site_name: meta.site_name,
-        published: meta.published,
+        published,
         modified: meta.modified,
         lead_image: meta.lead_image,
         lang: meta.lang,
@@ -243,6 +263,23 @@ fn clean_byline(b: &str) -> String {
             c.is_whitespace() || matches!(c, '—' | '–' | '-' | '|' | '·' | ',' | ':' | '•')
         })
         .to_string()
+}
+
+/// The names in a byline ("Ann Lee, Bo Park and Cy Diaz").
+fn byline_names(byline: Option<&str>) -> Vec<String> {
+    let Some(b) = byline else {
+        return Vec::new();
+    };
+    let mut names = vec![b.to_string()];
+    for sep in [",", " and ", " und ", " et ", " y ", " & ", " e "] {
+        names = names
+            .iter()
+            .flat_map(|n| n.split(sep))
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+    }
+    names
 }
 
 fn is_rtl_lang(lang: &str) -> bool {
@@ -306,28 +343,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Puts the date/byline lines printed under the page's headline on top of the block, unless
-/// the block already has them. (The headline itself is [`Article::title`]: readers show it
-/// above the body, so it is not repeated in it.)
-fn add_dateline(dom: &mut Dom, root: usize, dateline: Vec<String>) {
-    let body_text = collapse_ws(&dom.text_content(root)).to_lowercase();
-    let lines: Vec<String> = dateline
-        .into_iter()
-        .filter(|l| !body_text.contains(&l.to_lowercase()))
-        .collect();
-    for (i, line) in lines.into_iter().enumerate() {
-        let el = dom.create("p");
-        let t = dom.create_text(&line);
-        dom.append(el, t);
-        dom.nodes[el].parent = root;
-        dom.nodes[root].children.insert(i, el);
-    }
-}
-
-/// The short lines between the page's visible headline (the `h1`/`h2` before the block that
-/// matches the title) and the article block that read like a dateline or byline ("By Jane
-/// Doe", "2021-10-25 HKT 17:06", "Updated March 3, 2012").
-fn header_lines(dom: &Dom, title: &str) -> Vec<String> {
+/// The short lines around the page's visible headline (the `h1`/`h2` that matches the title)
+/// that hold a date or are marked as one ("2021-10-25 HKT 17:06", "Updated March 3, 2012"),
+/// the date printed just above it first: where a page without date metadata shows its date.
+fn header_lines(dom: &Dom, title: &str, lang: Option<&str>) -> Vec<String> {
     if title.is_empty() {
         return Vec::new();
     }
@@ -354,6 +373,7 @@ fn header_lines(dom: &Dom, title: &str) -> Vec<String> {
                 !t.is_empty() && text::is_block(t) && t != "br"
             })
     };
+    let has_date = |t: &str| !dates::find_stamps(t, lang).is_empty();
     let mut out: Vec<String> = Vec::new();
     // Blogs often print the date just above the headline.
     for &n in order[h_pos.saturating_sub(12)..h_pos].iter().rev() {
@@ -361,7 +381,7 @@ fn header_lines(dom: &Dom, title: &str) -> Vec<String> {
             continue;
         }
         let txt = dom.inner_text(n);
-        if (6..=60).contains(&txt.chars().count()) && looks_like_date(&txt) && !txt.contains('|') {
+        if (6..=60).contains(&txt.chars().count()) && has_date(&txt) && !txt.contains('|') {
             out.push(txt);
             break;
         }
@@ -403,7 +423,7 @@ fn header_lines(dom: &Dom, title: &str) -> Vec<String> {
         .iter()
         .any(|h| ms.contains(h))
             || dom.tag(n) == "time";
-        if (hinted || looks_like_date(&txt)) && !out.iter().any(|o| o.contains(&txt)) {
+        if (hinted || has_date(&txt)) && !out.iter().any(|o| o.contains(&txt)) {
             out.push(txt);
             if out.len() >= 3 {
                 break;
@@ -411,24 +431,6 @@ fn header_lines(dom: &Dom, title: &str) -> Vec<String> {
         }
     }
     out
-}
-
-fn looks_like_date(s: &str) -> bool {
-    let l = s.to_lowercase();
-    let has_year = l
-        .split(|c: char| !c.is_ascii_digit())
-        .any(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")));
-    let months = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let has_month = l
-        .split(|c: char| !c.is_alphabetic())
-        .any(|w| w.len() >= 3 && months.iter().any(|m| w.starts_with(m)));
-    has_year && (has_month || l.contains(':') || l.contains('-') || l.contains('/'))
-        || l.starts_with("by ")
-        || l.starts_with("updated")
-        || l.starts_with("published")
-        || l.starts_with("posted")
 }
 
 /// Makes `src`/`srcset` absolute (the sanitizer resolves `href`/`src`, not `srcset`).
@@ -526,13 +528,5 @@ mod tests {
         let url = Url::parse("https://news.example/2012/11/dividend/").unwrap();
         let a = extract(page.as_bytes(), &url).unwrap();
         assert!(a.text.contains("Analysts said the payout"), "{}", a.text);
-    }
-
-    #[test]
-    fn dates_and_bylines_are_recognised() {
-        assert!(looks_like_date("2021-10-25 HKT 17:06"));
-        assert!(looks_like_date("March 3, 2012"));
-        assert!(looks_like_date("By Jane Doe"));
-        assert!(!looks_like_date("Share this story"));
     }
 }
