@@ -237,6 +237,21 @@ fn extraction_is_deterministic() {
     assert_eq!(extract(&page, &url), extract(&page, &url));
 }
 
+/// `tidings extract ARGS…`, which must succeed: its standard output.
+fn tidings_extract(args: &[&std::ffi::OsStr]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .arg("extract")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn cli_batch_keeps_order_and_reports_failures() {
     let dir = std::env::temp_dir().join(format!("tidings-extract-{}", std::process::id()));
@@ -248,28 +263,21 @@ fn cli_batch_keeps_order_and_reports_failures() {
     std::fs::write(
         &list,
         format!(
-            "a\t{}\thttps://radio.example/a\nb\t{}\thttps://radio.example/b\nc\t{}\tnot a url\n",
+            "a\t{}\thttps://radio.example/a\nb\t{}\thttps://radio.example/b\nc\t{}\tnot a url\n\
+             d\t{}\t\n",
             page.display(),
             missing.display(),
+            page.display(),
             page.display()
         ),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .args(["extract", "--list"])
-        .arg(&list)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+    let out = tidings_extract(&["--list".as_ref(), list.as_os_str()]);
+    let lines: Vec<serde_json::Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["id"], "a");
     assert!(lines[0]["text"]
         .as_str()
@@ -280,6 +288,17 @@ fn cli_batch_keeps_order_and_reports_failures() {
     assert!(lines[1]["error"].as_str().unwrap().contains("cannot read"));
     assert_eq!(lines[2]["id"], "c");
     assert!(lines[2]["error"].is_string());
+    // An empty URL is allowed: links resolve against the file itself.
+    assert_eq!(lines[3]["id"], "d");
+    assert!(lines[3]["error"].is_null(), "{}", lines[3]);
+    assert_eq!(lines[3]["title"], "Ferry Operator Suspends Night Crossings");
+    let single = tidings_extract(&[
+        "--json".as_ref(),
+        "--url".as_ref(),
+        "".as_ref(),
+        page.as_os_str(),
+    ]);
+    assert!(single.contains("outlying islands ferry routes"), "{single}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -13,6 +13,7 @@
 mod clean;
 mod dates;
 mod dom;
+mod header;
 mod metadata;
 mod score;
 mod text;
@@ -109,12 +110,7 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
     let meta = metadata::read(&dom, url);
     score::prep_document(&mut dom);
     let title = meta.title.clone().unwrap_or_default();
-    // Where the page prints its date, when its metadata has none.
-    let header = if meta.published.is_none() {
-        header_lines(&dom, &title, meta.lang.as_deref())
-    } else {
-        Vec::new()
-    };
+    let header = header::read(&dom, &title, meta.lang.as_deref(), meta.published.is_none());
     let find_byline = meta.byline.is_none();
     let anchor = meta
         .description
@@ -169,6 +165,7 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
     }
     let root = grab.root;
     clean::clean(&mut dom, root);
+    header::restore_lead(&mut dom, root, &header);
     drop(source);
     let byline = meta
         .byline
@@ -184,6 +181,7 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
             .into_iter()
             .chain(
                 header
+                    .date_lines
                     .iter()
                     .chain(&datelines)
                     .flat_map(|l| dates::find_stamps(l, lang)),
@@ -341,96 +339,6 @@ fn sniff_charset(head: &[u8]) -> Option<Vec<u8>> {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The short lines around the page's visible headline (the `h1`/`h2` that matches the title)
-/// that hold a date or are marked as one ("2021-10-25 HKT 17:06", "Updated March 3, 2012"),
-/// the date printed just above it first: where a page without date metadata shows its date.
-fn header_lines(dom: &Dom, title: &str, lang: Option<&str>) -> Vec<String> {
-    if title.is_empty() {
-        return Vec::new();
-    }
-    let order = dom.descendants(0);
-    let title_l = title.to_lowercase();
-    let matches = |n: usize| {
-        let t = dom.inner_text(n).to_lowercase();
-        !t.is_empty()
-            && (title_l.contains(&t)
-                || t.contains(&title_l)
-                || score::similarity(&t, &title_l) > 0.75)
-    };
-    let Some(h_pos) = order
-        .iter()
-        .position(|&n| dom.tag(n) == "h1" && matches(n))
-        .or_else(|| order.iter().position(|&n| dom.tag(n) == "h2" && matches(n)))
-    else {
-        return Vec::new();
-    };
-    let is_leaf = |n: usize| {
-        dom.nodes[n].is_element()
-            && !dom.any_descendant(n, |d| {
-                let t = dom.tag(d);
-                !t.is_empty() && text::is_block(t) && t != "br"
-            })
-    };
-    let has_date = |t: &str| !dates::find_stamps(t, lang).is_empty();
-    let mut out: Vec<String> = Vec::new();
-    // Blogs often print the date just above the headline.
-    for &n in order[h_pos.saturating_sub(12)..h_pos].iter().rev() {
-        if !is_leaf(n) || !text::is_block(dom.tag(n)) {
-            continue;
-        }
-        let txt = dom.inner_text(n);
-        if (6..=60).contains(&txt.chars().count()) && has_date(&txt) && !txt.contains('|') {
-            out.push(txt);
-            break;
-        }
-    }
-    let end = order.len().min(h_pos + 60);
-    let mut skip_until = 0;
-    for (i, &n) in order.iter().enumerate().take(end).skip(h_pos + 1) {
-        if i < skip_until || !dom.nodes[n].is_element() {
-            continue;
-        }
-        // Leaf-ish blocks only: no element children that are blocks.
-        if dom.any_descendant(n, |d| {
-            let t = dom.tag(d);
-            !t.is_empty() && text::is_block(t) && t != "br"
-        }) {
-            continue;
-        }
-        let txt = dom.inner_text(n);
-        let len = txt.chars().count();
-        skip_until = i + dom.descendants(n).len();
-        if len > 150 {
-            // The story has begun.
-            break;
-        }
-        if !(6..=120).contains(&len) {
-            continue;
-        }
-        let ms = dom.match_string(n);
-        let hinted = [
-            "date",
-            "time",
-            "byline",
-            "author",
-            "posted",
-            "published",
-            "updated",
-            "dateline",
-        ]
-        .iter()
-        .any(|h| ms.contains(h))
-            || dom.tag(n) == "time";
-        if (hinted || has_date(&txt)) && !out.iter().any(|o| o.contains(&txt)) {
-            out.push(txt);
-            if out.len() >= 3 {
-                break;
-            }
-        }
-    }
-    out
 }
 
 /// Makes `src`/`srcset` absolute (the sanitizer resolves `href`/`src`, not `srcset`).

@@ -10,7 +10,8 @@ use super::{
     TO_SCORE, UNLIKELY, UNLIKELY_ROLES,
 };
 
-fn is_visible(dom: &Dom, id: usize) -> bool {
+/// Whether the element is shown (no `display: none`, `hidden`, `aria-hidden`).
+pub(crate) fn is_visible(dom: &Dom, id: usize) -> bool {
     if let Some(style) = dom.attr(id, "style") {
         let s: String = style
             .to_ascii_lowercase()

@@ -15,7 +15,7 @@ mod prep;
 
 use super::dom::Dom;
 
-pub(crate) use grab::grab_article;
+pub(crate) use grab::{grab_article, is_visible};
 pub(crate) use prep::prep_document;
 
 /// Which heuristics are on (Readability's flags).

@@ -29,22 +29,9 @@ fn unwrap_noscript_image(dom: &mut Dom, ns: usize) {
         .iter()
         .any(|&c| dom.nodes[c].is_element())
     {
-        let mut sub = Dom { nodes: Vec::new() };
-        let root = sub.create("#document");
-        let mut map = vec![(ns, root)];
-        while let Some((from, to)) = map.pop() {
-            for &c in &dom.nodes[from].children {
-                let n = dom.nodes[c].clone();
-                let id = if n.is_text() {
-                    sub.create_text(&n.text)
-                } else {
-                    let id = sub.create(&n.tag);
-                    sub.nodes[id].attrs = n.attrs.clone();
-                    id
-                };
-                sub.append(to, id);
-                map.push((c, id));
-            }
+        let mut sub = Dom::empty();
+        for &c in &dom.nodes[ns].children {
+            dom.copy_into(c, &mut sub, Some(0));
         }
         sub
     } else {
