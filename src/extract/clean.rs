@@ -195,6 +195,72 @@ const JUNK_PREFIXES: &[&str] = &[
     "related coverage",
     "most read",
     "most popular",
+    "related topics",
+    "like us on",
+    "more on this",
+    "you might also like",
+];
+
+/// The same widgets' words in other languages (German, French, Spanish, Italian, Portuguese,
+/// Dutch, Polish): beginnings of a short block that is a link to more, a call to share or
+/// follow, or an advertisement's label.
+const JUNK_PREFIXES_INTL: &[&str] = &[
+    "lesen sie auch",
+    "lesen sie mehr",
+    "weiterlesen",
+    "mehr zum thema",
+    "mehr dazu",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "das thema könnte dich auch interessieren",
+    "auch interessant",
+    "weitere artikel",
+    "ähnliche artikel",
+    "artikel teilen",
+    "artikel gefallen",
+    "jetzt teilen",
+    "folgen sie uns",
+    "entdecke weitere",
+    "mehr erfahren",
+    "anzeige",
+    "à lire aussi",
+    "lire aussi",
+    "lire la suite",
+    "voir aussi",
+    "sur le même sujet",
+    "suivez-nous",
+    "articles similaires",
+    "en savoir plus",
+    "publicité",
+    "leer más",
+    "lee también",
+    "te puede interesar",
+    "también te puede interesar",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "síguenos",
+    "publicidad",
+    "leggi anche",
+    "potrebbe interessarti",
+    "articoli correlati",
+    "seguici",
+    "pubblicità",
+    "leia também",
+    "leia mais",
+    "veja também",
+    "siga-nos",
+    "publicidade",
+    "lees ook",
+    "lees meer",
+    "volg ons",
+    "advertentie",
+    "czytaj także",
+    "czytaj też",
+    "czytaj więcej",
+    "dowiedz się więcej",
+    "zobacz też",
+    "zobacz także",
+    "reklama",
 ];
 
 /// Beginnings of the sentences blog engines put under a post.
@@ -294,7 +360,12 @@ fn is_junk_text(n: &str) -> bool {
     if n.chars().count() > 60 {
         return false;
     }
-    JUNK_TEXTS.contains(&n) || JUNK_PREFIXES.iter().any(|p| n.starts_with(p)) || is_counter(n)
+    JUNK_TEXTS.contains(&n)
+        || JUNK_PREFIXES
+            .iter()
+            .chain(JUNK_PREFIXES_INTL)
+            .any(|p| n.starts_with(p))
+        || is_counter(n)
 }
 
 /// "3 of 12", "image 3 of 12", "photo 3/12": gallery counters.
@@ -762,6 +833,9 @@ mod tests {
         assert!(is_counter("3/12"));
         assert!(!is_counter("3 of the 12"));
         assert!(is_junk_text("share this story"));
+        assert!(is_junk_text("das könnte sie auch interessieren"));
+        assert!(is_junk_text("à lire aussi"));
+        assert!(!is_junk_text("lesenswert ist das buch nicht"));
         assert!(!is_junk_text("share prices fell sharply on monday"));
         assert!(is_related_heading("you may also like"));
         assert!(!is_related_heading(
