@@ -4,7 +4,8 @@
 //! parser or makes it slow.
 //!
 //! A `NAME.ctype` file beside an input holds the HTTP Content-Type it is served with.
-//! `TIDINGS_BLESS=1` writes the expected files from the current output (review the diff!).
+//! `TIDINGS_BLESS=1` writes the expected files from the current output and then fails, so a
+//! blessed run never passes as a test: review the diff, then run again without it.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -54,12 +55,16 @@ fn every_fixture_gives_its_expected_output() {
     assert!(names.len() >= 20, "fixtures missing: {names:?}");
     let bless = std::env::var_os("TIDINGS_BLESS").is_some();
     let mut failures = Vec::new();
+    let mut blessed = Vec::new();
     for name in &names {
         let got = as_json(&parse_fixture(name));
         let expected_path = fixtures().join("expected").join(format!("{name}.json"));
         if bless {
-            let text = serde_json::to_string_pretty(&got).unwrap();
-            std::fs::write(&expected_path, text + "\n").unwrap();
+            let text = serde_json::to_string_pretty(&got).unwrap() + "\n";
+            if std::fs::read_to_string(&expected_path).ok().as_deref() != Some(&text) {
+                std::fs::write(&expected_path, text).unwrap();
+                blessed.push(name.as_str());
+            }
             continue;
         }
         let expected: Value = serde_json::from_str(
@@ -71,6 +76,13 @@ fn every_fixture_gives_its_expected_output() {
             failures.push(format!("{name}:\n  got      {got}\n  expected {expected}"));
         }
     }
+    assert!(
+        !bless,
+        "TIDINGS_BLESS: the expected output was written from the parser's own ({} changed: \
+         {blessed:?}); a blessed run is not a test. Review the diff (git diff \
+         tests/fixtures/feeds/expected) against the specs, then run again without TIDINGS_BLESS.",
+        blessed.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
