@@ -4,6 +4,10 @@
 //! A document that claims UTF-8 but is not (windows-1252 bytes, a common server mistake) is
 //! read run by run: valid UTF-8 stays UTF-8 and each invalid byte is read as windows-1252, so
 //! there is neither mojibake nor U+FFFD. Nothing returned here is invalid UTF-8.
+//!
+//! Text can also arrive already garbled: UTF-8 that some publishing system read as
+//! windows-1252 (or Latin-1) and wrote out again as UTF-8 ("CafÃ©", "â€™"). [`fix_mojibake`]
+//! undoes that where it is unambiguous.
 
 use std::borrow::Cow;
 
@@ -115,6 +119,69 @@ fn utf8_with_1252_fallback(mut bytes: &[u8]) -> String {
                 bytes = &rest[bad..];
             }
         }
+    }
+}
+
+/// The windows-1252 byte a character came from, when text was read as windows-1252 or
+/// Latin-1 (C1 controls are Latin-1's reading of the bytes windows-1252 leaves undefined).
+fn cp1252_byte(c: char) -> Option<u8> {
+    let v = c as u32;
+    if (0x80..=0xFF).contains(&v) {
+        return u8::try_from(v).ok();
+    }
+    let mut buf = [0u8; 4];
+    let (bytes, _, unmappable) = WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+    (!unmappable && bytes.len() == 1).then(|| bytes[0])
+}
+
+/// Undoes double-encoded UTF-8: each run of characters whose windows-1252 bytes form one
+/// valid multi-byte UTF-8 sequence (a lead byte `C2`..`F4` then its continuation bytes,
+/// "Ã©" → "é", "â€™" → "’", "Â£" → "£") becomes that character. Text that has no such run,
+/// correct accents included ("café", "SÃO PAULO"), is returned as it is.
+pub(crate) fn fix_mojibake(text: &str) -> Cow<'_, str> {
+    // Every lead character is in U+00C2..=U+00F4.
+    if !text.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let len = match c as u32 {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 1,
+        };
+        if len > 1 && i + len <= chars.len() {
+            let mut bytes = [0u8; 4];
+            bytes[0] = c as u8;
+            let continued = (1..len).all(|k| match cp1252_byte(chars[i + k]) {
+                Some(b @ 0x80..=0xBF) => {
+                    bytes[k] = b;
+                    true
+                }
+                _ => false,
+            });
+            if let Some(s) = continued
+                .then(|| std::str::from_utf8(&bytes[..len]).ok())
+                .flatten()
+            {
+                out.push_str(s);
+                changed = true;
+                i += len;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
     }
 }
 

@@ -62,6 +62,14 @@ impl<'a> Element<'a> {
             .map(|a| a.value.as_ref())
     }
 
+    /// An attribute by name in any case (CDF writes `HREF`, `LASTMOD`).
+    pub(crate) fn attr_ci(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .map(|a| a.value.as_ref())
+    }
+
     /// An attribute by local name, whatever its prefix (`rdf:about`, `about`).
     pub(crate) fn attr_local(&self, local: &str) -> Option<&str> {
         self.attrs

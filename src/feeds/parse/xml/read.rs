@@ -246,7 +246,10 @@ impl<'a> Builder<'a> {
                 continue;
             };
             if let Some(end) = rest[1..].find(q) {
-                let value = entities::decode(&rest[1..1 + end]).into_owned();
+                // A value may use the entities declared before it (bounded by the size cap
+                // below and by MAX_EXPANSION in text: no billion laughs).
+                let value = entities::decode_with(&rest[1..1 + end], &self.custom_entities, 1024)
+                    .into_owned();
                 if self.custom_entities.len() < 256 && value.len() < 1024 {
                     self.custom_entities.push((name.to_string(), value));
                 }
