@@ -26,10 +26,14 @@ enum Node {
 
 /// `html` with each `<math>…</math>` (any prefix) replaced by its HTML rendering.
 pub(crate) fn math_to_html(html: &str) -> Cow<'_, str> {
-    let lower = html.to_ascii_lowercase();
-    if !lower.contains("math") {
+    if !html
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"math"))
+    {
         return Cow::Borrowed(html);
     }
+    let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
     let mut done = 0;
