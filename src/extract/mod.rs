@@ -4,11 +4,13 @@
 //! async runtime; the CLI's `tidings extract` calls it on files.
 //!
 //! The pipeline: decode the bytes ([`decode`]), parse with html5ever (`scraper`) into a small
-//! arena DOM (`dom`), read the metadata (`metadata`: JSON-LD > meta tags > HTML), choose the
+//! arena DOM (`dom`), read the metadata (`metadata`: JSON-LD > meta tags > HTML) and what the
+//! page prints around its headline (`header`: date lines, a lead paragraph), choose the
 //! article block the way Readability does (`score`), clean inside it the way trafilatura does
-//! (`clean`), put the date/byline line printed under the headline on top (the headline itself
-//! is [`Article::title`]), then write HTML (sanitized by `crate::sanitize`) and plain text
-//! (`text`).
+//! (`clean`), put back a lead the block missed, drop the date and byline lines that repeat the
+//! metadata (`dates`; the headline itself is [`Article::title`]), then write HTML (sanitized
+//! by `crate::sanitize`) and plain text (`text`). The published date is the metadata's, else
+//! the URL's, else the one the page prints.
 
 mod clean;
 mod dates;
