@@ -139,54 +139,80 @@ fn cp1252_byte(c: char) -> Option<u8> {
 /// "Ã©" → "é", "â€™" → "’", "Â£" → "£") becomes that character. Text that has no such run,
 /// correct accents included ("café", "SÃO PAULO"), is returned as it is.
 pub(crate) fn fix_mojibake(text: &str) -> Cow<'_, str> {
-    // Every lead character is in U+00C2..=U+00F4.
-    if !text.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
-        return Cow::Borrowed(text);
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut changed = false;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut out: Option<String> = None;
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
         let len = match c as u32 {
             0xC2..=0xDF => 2,
             0xE0..=0xEF => 3,
             0xF0..=0xF4 => 4,
-            _ => 1,
+            _ => 0,
         };
-        if len > 1 && i + len <= chars.len() {
-            let mut bytes = [0u8; 4];
-            bytes[0] = c as u8;
-            let continued = (1..len).all(|k| match cp1252_byte(chars[i + k]) {
-                Some(b @ 0x80..=0xBF) => {
-                    bytes[k] = b;
-                    true
+        let mut repaired = None;
+        if len > 0 {
+            let mut bytes = [c as u8, 0, 0, 0];
+            let mut ahead = chars.clone();
+            let continued =
+                (1..len).all(|k| match ahead.next().and_then(|(_, n)| cp1252_byte(n)) {
+                    Some(b @ 0x80..=0xBF) => {
+                        bytes[k] = b;
+                        true
+                    }
+                    _ => false,
+                });
+            if continued {
+                if let Ok(s) = std::str::from_utf8(&bytes[..len]) {
+                    repaired = Some((s.to_string(), ahead));
                 }
-                _ => false,
-            });
-            if let Some(s) = continued
-                .then(|| std::str::from_utf8(&bytes[..len]).ok())
-                .flatten()
-            {
-                out.push_str(s);
-                changed = true;
-                i += len;
-                continue;
             }
         }
-        out.push(c);
-        i += 1;
+        match repaired {
+            Some((s, rest)) => {
+                out.get_or_insert_with(|| text[..at].to_string())
+                    .push_str(&s);
+                chars = rest;
+            }
+            None => {
+                if let Some(o) = out.as_mut() {
+                    o.push(c);
+                }
+            }
+        }
     }
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(text)
+    match out {
+        Some(o) => Cow::Owned(o),
+        None => Cow::Borrowed(text),
     }
 }
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn double_encoded_runs_are_repaired_and_nothing_else() {
+        use super::fix_mojibake;
+        for (garbled, fixed) in [
+            ("CafÃ©", "Café"),
+            ("itâ€™s 5 â‚¬", "it’s 5 €"),
+            ("Â£5 and cafÃ© with café", "£5 and café with café"),
+            // Latin-1's reading of windows-1252's undefined bytes: "É" is C3 89.
+            ("\u{c3}\u{89}té", "Été"),
+        ] {
+            assert_eq!(fix_mojibake(garbled), fixed, "{garbled}");
+        }
+        for kept in [
+            "café naïve Ærø",
+            "SÃO PAULO",
+            "ASCII only",
+            "Ã la carte",
+            "日本語",
+        ] {
+            assert!(
+                matches!(fix_mojibake(kept), std::borrow::Cow::Borrowed(_)),
+                "{kept}"
+            );
+        }
+    }
     use super::*;
 
     #[test]
