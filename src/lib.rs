@@ -1,6 +1,7 @@
 //! Tidings: an offline news reader's library.
 //!
 //! Modules by job (a leaf never imports another leaf's internals; `sync` composes them):
+//! - [`annotations`]: anchoring highlights (text-quote selectors) in a story's plain text.
 //! - [`feeds`]: fetching feeds over HTTP and parsing them into [`feeds::ParsedFeed`]s.
 //! - [`extract`]: pure article extraction, (HTML bytes, page URL) in, [`extract::Article`] out.
 //! - [`sanitize`]: the one allowlist every stored piece of HTML passes through.
@@ -13,6 +14,7 @@
 //! - [`export`]: bookmarks as one HTML file or an EPUB book.
 //! - [`cli`]: the headless `tidings` command over the same library file.
 
+pub mod annotations;
 pub mod cli;
 pub mod diff;
 pub mod export;

@@ -6,6 +6,7 @@ mod discover;
 mod export;
 mod extract;
 mod fetch;
+mod highlights;
 mod hostile;
 mod library;
 mod opml;

@@ -301,8 +301,20 @@ impl Library {
         Ok(())
     }
 
-    /// Bookmarks an article (kept forever) with an optional note, or removes the bookmark.
+    /// Bookmarks an article (kept forever) with an optional note, or removes the bookmark
+    /// (refused while the article has highlights).
     pub fn set_bookmarked(&mut self, id: i64, bookmarked: bool, note: Option<&str>) -> Result<()> {
+        let highlights = if bookmarked {
+            0
+        } else {
+            self.highlight_count(id)?
+        };
+        if highlights > 0 {
+            return Err(super::StoreError::KeptByHighlights {
+                id,
+                count: highlights,
+            });
+        }
         let changed = self.conn.execute(
             "UPDATE articles SET bookmarked = ?2,
                 bookmarked_at = CASE WHEN ?2 THEN coalesce(bookmarked_at, ?3) ELSE NULL END,
