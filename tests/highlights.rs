@@ -3,7 +3,6 @@
 //! and driven from the CLI.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use tidings::annotations::Quote;
 use tidings::store::{
@@ -401,17 +400,8 @@ mod cli {
     use super::*;
 
     fn tidings(lib: &Path, args: &[&str]) -> (bool, String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_tidings"))
-            .arg("--library")
-            .arg(lib)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let run = crate::support::library::run_cli(lib, args);
+        (run.ok, run.stdout, run.stderr)
     }
 
     #[test]

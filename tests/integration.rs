@@ -9,6 +9,7 @@ mod fetch;
 mod highlights;
 mod hostile;
 mod library;
+mod markdown;
 mod opml;
 mod parse;
 mod store;

@@ -88,7 +88,7 @@ pub enum Command {
     Vacuum,
     /// Write a consistent copy of the library (safe while the app runs).
     Backup(manage::BackupArgs),
-    /// Export bookmarked stories as one HTML file and/or an EPUB book.
+    /// Export bookmarked stories as one HTML file, an EPUB book and/or Markdown files.
     ExportBookmarks(manage::ExportBookmarksArgs),
     /// Show the library's counts.
     Summary {

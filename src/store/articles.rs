@@ -232,6 +232,8 @@ pub struct Article {
     pub extraction_note: Option<String>,
     pub read: bool,
     pub bookmarked: bool,
+    /// When the story was bookmarked (seconds); `None` when it is not.
+    pub bookmarked_at: Option<i64>,
     pub note: Option<String>,
     pub revisions: i64,
 }
@@ -246,7 +248,8 @@ impl Library {
                     a.url, a.author, a.published_at, a.updated_at, a.fetched_at, a.teaser_html,
                     a.content_html, a.content_text, a.lead_image, a.lang, a.dir, a.word_count,
                     a.extraction, a.extraction_note, s.read, a.bookmarked, a.note,
-                    (SELECT count(*) FROM article_revisions r WHERE r.article_id = a.id)
+                    (SELECT count(*) FROM article_revisions r WHERE r.article_id = a.id),
+                    a.bookmarked_at
                  FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
                  WHERE a.id = ?1"),
                 [id],
@@ -274,6 +277,7 @@ impl Library {
                         bookmarked: r.get(19)?,
                         note: r.get(20)?,
                         revisions: r.get(21)?,
+                        bookmarked_at: r.get(22)?,
                     })
                 },
             )
