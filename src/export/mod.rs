@@ -89,8 +89,9 @@ article{border-bottom:1px solid #ddd;padding-bottom:2em;margin-bottom:2em}\
 img{max-width:100%;height:auto}";
 
 /// A story's highlights as an HTML section (well-formed XHTML too), after its body: each
-/// highlight's words quoted, then its note; every string escaped.
-fn highlights_section(highlights: &[Highlight]) -> String {
+/// highlight's words quoted, then its note; every string through `escape` (the HTML or the
+/// XML escaping of the document it goes in).
+fn highlights_section(highlights: &[Highlight], escape: &dyn Fn(&str) -> String) -> String {
     if highlights.is_empty() {
         return String::new();
     }
@@ -104,7 +105,7 @@ fn highlights_section(highlights: &[Highlight]) -> String {
             out.push_str("<p class=\"byline\">No longer in this story.</p>");
         }
         if let Some(note) = &h.note {
-            out.push_str(&format!("<p class=\"note\">{}</p>", escape_text(note)));
+            out.push_str(&format!("<p class=\"note\">{}</p>", escape(note)));
         }
     }
     out.push_str("</section>");
@@ -146,7 +147,10 @@ pub fn bookmarks_html(lib: &Library) -> Result<String, ExportError> {
             out.push_str(&format!("<p class=\"note\">{}</p>\n", escape_text(note)));
         }
         out.push_str(&inline_images(lib, body(a)));
-        out.push_str(&highlights_section(&lib.highlights(Some(a.id))?));
+        out.push_str(&highlights_section(
+            &lib.highlights(Some(a.id))?,
+            &escape_text,
+        ));
         out.push_str("\n</article>\n");
     }
     out.push_str("</body></html>\n");
@@ -274,7 +278,7 @@ pub fn bookmarks_epub<W: Write + std::io::Seek>(
             escape_text(&byline(a)),
             note,
             to_xhtml(body(a), &mut images),
-            highlights_section(&lib.highlights(Some(a.id))?)
+            highlights_section(&lib.highlights(Some(a.id))?, &escape_attr)
         );
         zip.start_file(format!("OEBPS/{id}.xhtml"), deflated)?;
         zip.write_all(chapter.as_bytes())?;
