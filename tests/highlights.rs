@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tidings::annotations::Quote;
+use tidings::annotations::CONTEXT_CHARS;
 use tidings::store::{
     Extraction, FeedUpdate, HighlightColor, IncomingArticle, Library, NewFeed, PageResult,
     Selection, SelectionError, StoreError,
@@ -252,20 +252,22 @@ fn a_selection_from_the_reader_is_anchored_by_its_quote() {
     let (mut lib, _, feed) = library("quote");
     let text = "Rain today. Rain tomorrow. Rain all week, said the forecast.";
     let id = store(&mut lib, feed, "s", text);
-    let quote = Quote {
-        exact: "Rain".into(),
-        prefix: "Rain today. ".into(),
-        suffix: " tomorrow.".into(),
-    };
+    // As the window sends it: the selection's words and more context than is kept.
+    let sent = r#"{"kind": "quote", "hint": null, "quote": {"exact": "Rain",
+        "prefix": "A long headline of forty-odd characters. Rain today. ",
+        "suffix": " tomorrow. Rain all week, said the forecast, and more."}}"#;
+    let selection: Selection = serde_json::from_str(sent).unwrap();
     let h = lib
-        .add_highlight(
-            id,
-            &Selection::Quote { quote, hint: None },
-            HighlightColor::Yellow,
-            None,
-        )
+        .add_highlight(id, &selection, HighlightColor::Yellow, None)
         .unwrap();
     assert_eq!(h.start, 12, "the prefix and suffix chose the second Rain");
+    assert_eq!(h.prefix.chars().count(), CONTEXT_CHARS);
+    assert_eq!(h.suffix.chars().count(), CONTEXT_CHARS);
+    assert!(
+        h.prefix.ends_with("characters. Rain today. "),
+        "{}",
+        h.prefix
+    );
     // The window marks it in the text it shows (here with a headline before the story).
     let shown = format!("A headline\nBy someone\n{}", text.replace(". ", ".\n"));
     let marks = lib.highlight_marks(id, &shown).unwrap();

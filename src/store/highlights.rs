@@ -95,9 +95,11 @@ impl Highlight {
     }
 }
 
-/// What to highlight in a story's plain text.
+/// What to highlight in a story's plain text. As the app sends it (JSON):
+/// `{"kind": "quote", "quote": {"exact", "prefix", "suffix"}, "hint": 120}` or
+/// `{"kind": "words", "exact": "…", "occurrence": 2}`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Selection {
     /// A selection made in a rendered story: its quote, and where it began (chars), if known.
     Quote { quote: Quote, hint: Option<usize> },
@@ -169,7 +171,21 @@ fn resolve(text: &str, selection: &Selection) -> Result<(Quote, Span), Selection
                 return Err(SelectionError::Empty);
             }
             let span = annotations::anchor(text, quote, *hint).ok_or(SelectionError::NotInStory)?;
-            Ok((quote.clone(), span))
+            // The context stored is as long as a quote made here would have (a window may
+            // send more).
+            let prefix: Vec<char> = quote.prefix.chars().collect();
+            let kept = Quote {
+                exact: quote.exact.clone(),
+                prefix: prefix[prefix.len().saturating_sub(annotations::CONTEXT_CHARS)..]
+                    .iter()
+                    .collect(),
+                suffix: quote
+                    .suffix
+                    .chars()
+                    .take(annotations::CONTEXT_CHARS)
+                    .collect(),
+            };
+            Ok((kept, span))
         }
         Selection::Words { exact, occurrence } => {
             if exact.chars().all(annotations::is_ignorable) {
