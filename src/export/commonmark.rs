@@ -1,12 +1,12 @@
 //! Stored story HTML as CommonMark (with GFM tables and strikethrough), for notes apps.
 //!
 //! The output carries no HTML at all: every character of the story's text that CommonMark
-//! would read as syntax (`<`, `&`, `*`, `[` …, and `-`, `+`, `=`, `1.` at a line's start) is
-//! backslash-escaped, so a hostile story cannot put a tag, an entity, a link or a heading into
-//! a notes app. What Markdown cannot say is simplified, never passed through: a cell's lists
-//! become its text, a `colspan` becomes empty cells, `<sub>` is its text. Links keep only
-//! http, https and mailto targets; images go through the caller's `image` function (which
-//! copies them and names the copy) or become their alt text.
+//! would read as syntax (`<`, `&`, `*`, `[`, `|`, `$` …, and `-`, `+`, `=`, `1.` at a line's
+//! start) is backslash-escaped, so a hostile story cannot put a tag, an entity, a link or a
+//! heading into a notes app. What Markdown cannot say is simplified, never passed through: a
+//! cell's lists become its text, a `colspan` becomes empty cells, `<sub>` is its text. Links
+//! keep only http, https and mailto targets; images go through the caller's `image` function
+//! (which copies them and names the copy) or become their alt text.
 //!
 //! Recursion is bounded by [`MAX_DEPTH`]: deeper markup is written as its plain text.
 
@@ -210,8 +210,8 @@ impl Inline {
     fn char(&mut self, c: char) {
         let line_start = self.at_line_start();
         let escape = match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '#' | '!' | '|' | '~' | '$'
-            | '{' | '}' => true,
+            // `!` needs none: `[` always is escaped, so it never starts an image.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '#' | '|' | '~' | '$' => true,
             '-' | '+' | '=' => line_start,
             '.' | ')' => self.digits_at_line_start,
             _ => false,
@@ -336,6 +336,15 @@ struct Converter<'f> {
 impl Converter<'_> {
     /// The children of `node` as blocks.
     fn blocks(&mut self, node: NodeRef<'_, Node>, depth: usize) -> Vec<Block> {
+        self.blocks_of(node.children(), depth)
+    }
+
+    /// `nodes` (siblings) as blocks: inline runs become paragraphs.
+    fn blocks_of<'a>(
+        &mut self,
+        nodes: impl Iterator<Item = NodeRef<'a, Node>>,
+        depth: usize,
+    ) -> Vec<Block> {
         let mut blocks: Vec<Block> = Vec::new();
         let mut inline = Inline::new(false, false);
         let flush = |inline: &mut Inline, blocks: &mut Vec<Block>| {
@@ -348,7 +357,7 @@ impl Converter<'_> {
                 });
             }
         };
-        for child in node.children() {
+        for child in nodes {
             match child.value() {
                 Node::Text(t) => inline.text(t),
                 Node::Element(el) => {
@@ -432,7 +441,9 @@ impl Converter<'_> {
             }
             "hr" => push(blocks, "***".into(), Kind::Other, false),
             "dt" => {
+                self.strong += 1;
                 let text = self.single_line(node, depth, false);
+                self.strong -= 1;
                 if !text.is_empty() {
                     push(blocks, format!("**{text}**"), Kind::Paragraph, false);
                 }
@@ -460,33 +471,14 @@ impl Converter<'_> {
         let mut items = Vec::new();
         let mut number = start;
         for child in node.children() {
-            let body = match child.value() {
-                Node::Element(el) if is_dropped(el.name()) => continue,
-                Node::Element(el) if el.name() == "li" => join(&self.blocks(child, depth), true),
-                Node::Element(_) => {
-                    let mut own = Vec::new();
-                    let tag = child.value().as_element().map_or("", |e| e.name());
-                    if is_block(tag) {
-                        self.block(child, tag, depth + 1, &mut own);
-                    } else {
-                        let mut inline = Inline::new(false, false);
-                        self.inline(child, &mut inline, depth + 1);
-                        own.push(Block {
-                            text: inline.finish(),
-                            kind: Kind::Paragraph,
-                            alternate: false,
-                        });
-                    }
-                    join(&own, true)
-                }
-                Node::Text(t) if !t.trim().is_empty() => {
-                    let mut inline = Inline::new(false, false);
-                    inline.text(t);
-                    inline.finish()
-                }
-                _ => continue,
+            let is_item = matches!(child.value(), Node::Element(el) if el.name() == "li");
+            // Anything else found in a list (text, a stray paragraph) is an item of its own.
+            let body = if is_item {
+                join(&self.blocks(child, depth), true)
+            } else {
+                join(&self.blocks_of(std::iter::once(child), depth), true)
             };
-            if body.is_empty() && !matches!(child.value(), Node::Element(el) if el.name() == "li") {
+            if body.is_empty() && !is_item {
                 continue;
             }
             let marker = match (ordered, alternate) {
@@ -503,9 +495,12 @@ impl Converter<'_> {
                 indent_lines(&body, &format!("{marker} "), &indent)
             });
         }
+        // An empty first item cannot interrupt a paragraph either (the paragraph's last line
+        // would read as a heading's underline).
+        let first_empty = items.first().is_some_and(|first| !first.contains(' '));
         let kind = Kind::List {
             ordered,
-            interrupts: !ordered || start == 1,
+            interrupts: (!ordered || start == 1) && !first_empty,
         };
         (items.join("\n"), kind)
     }
@@ -523,7 +518,9 @@ impl Converter<'_> {
             };
             match el.name() {
                 "caption" => {
+                    self.emphasis += 1;
                     let text = self.single_line(n, depth, false);
+                    self.emphasis -= 1;
                     if !text.is_empty() {
                         out.push(Block {
                             text: format!("*{text}*"),
