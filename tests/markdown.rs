@@ -454,6 +454,49 @@ fn hostile_titles_give_safe_stable_file_names() {
         let stem = name.trim_end_matches(".md");
         assert!(!stem.ends_with('.') && !stem.ends_with(' '), "{name}");
     }
+    // Exported for real: every story in its own file, all of them inside the folder.
+    let path = temp_library("markdown", "hostile-titles");
+    let mut lib = Library::open(&path).unwrap();
+    let (feed, _) = lib
+        .add_feed(&NewFeed {
+            url: "https://news.example/feed.xml".into(),
+            ..NewFeed::default()
+        })
+        .unwrap();
+    let items: Vec<IncomingArticle> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, title)| IncomingArticle {
+            item_key: format!("t{i}"),
+            title: title.to_string(),
+            content_html: Some("<p>Body</p>".into()),
+            extraction: Extraction::Feed,
+            ..IncomingArticle::default()
+        })
+        .collect();
+    lib.store_feed_result(feed, &FeedUpdate::default(), &items)
+        .unwrap();
+    for a in lib.articles(&Default::default(), 100, 0).unwrap() {
+        lib.set_bookmarked(a.id, true, None).unwrap();
+    }
+    let parent = path.with_file_name("out");
+    let dir = parent.join("export");
+    assert_eq!(
+        bookmarks_markdown(&lib, &dir).unwrap().stories,
+        titles.len()
+    );
+    assert_eq!(exported(&dir).len(), titles.len());
+    let beside: Vec<_> = std::fs::read_dir(&parent).unwrap().collect();
+    assert_eq!(beside.len(), 1, "nothing written outside the folder");
+    for file in exported(&dir) {
+        let markdown = std::fs::read_to_string(&file).unwrap();
+        let events = parse(&markdown);
+        assert_no_html(&events, &markdown);
+        let yaml = yaml_rust2::YamlLoader::load_from_str(&text_within(&events, 0)).unwrap();
+        let title = yaml[0]["title"].as_str().unwrap();
+        assert!(titles.contains(&title), "{title:?}");
+    }
+
     assert_eq!(file_name("../../etc/passwd", 7), "etc-passwd-7.md");
     assert_eq!(file_name("🔥🔥 Breaking 🎉 news", 7), "breaking-news-7.md");
     assert_eq!(file_name("", 7), "story-7.md");
