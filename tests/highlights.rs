@@ -6,23 +6,13 @@ use std::path::{Path, PathBuf};
 
 use tidings::annotations::CONTEXT_CHARS;
 use tidings::store::{
-    Extraction, FeedUpdate, HighlightColor, IncomingArticle, Library, NewFeed, PageResult,
-    Selection, SelectionError, StoreError,
+    Extraction, FeedUpdate, HighlightColor, IncomingArticle, Library, PageResult, Selection,
+    SelectionError, StoreError,
 };
-
-use crate::support::library::temp_library;
 
 /// A library with one feed; returns it, its path and the feed's id.
 fn library(name: &str) -> (Library, PathBuf, i64) {
-    let path = temp_library("highlights", name);
-    let mut lib = Library::open(&path).unwrap();
-    let (feed, _) = lib
-        .add_feed(&NewFeed {
-            url: "https://news.example/feed.xml".into(),
-            ..NewFeed::default()
-        })
-        .unwrap();
-    (lib, path, feed)
+    crate::support::library::library_with_feed("highlights", name, None)
 }
 
 fn item(key: &str, title: &str, text: &str) -> IncomingArticle {

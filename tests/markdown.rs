@@ -9,11 +9,9 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use tidings::export::commonmark::to_commonmark;
 use tidings::export::markdown::file_name;
 use tidings::export::{bookmarks_markdown, ExportError};
-use tidings::store::{
-    Extraction, FeedUpdate, HighlightColor, IncomingArticle, Library, NewFeed, Selection,
-};
+use tidings::store::{Extraction, FeedUpdate, HighlightColor, IncomingArticle, Library, Selection};
 
-use crate::support::library::temp_library;
+use crate::support::library::library_with_feed;
 
 const IMAGE_URL: &str = "https://news.example/harbour.png";
 const MISSING_IMAGE_URL: &str = "https://news.example/missing.jpg";
@@ -54,15 +52,7 @@ fn rich_html() -> String {
 /// A library with the rich story (bookmarked, two highlights) and a plain one; returns it,
 /// the rich story's id and the image's bytes.
 fn library(name: &str) -> (Library, PathBuf, i64, Vec<u8>) {
-    let path = temp_library("markdown", name);
-    let mut lib = Library::open(&path).unwrap();
-    let (feed, _) = lib
-        .add_feed(&NewFeed {
-            url: "https://news.example/feed.xml".into(),
-            title: Some("Harbour News".into()),
-            ..NewFeed::default()
-        })
-        .unwrap();
+    let (mut lib, path, feed) = library_with_feed("markdown", name, Some("Harbour News"));
     let (html, urls) = tidings::sync::offline_html(&rich_html(), None);
     let text = "The vote\n\nThe council met on Monday and voted seven to two to close the old \
         ferry line. Call it plan_b*.\n\nWe were not asked.\n\n— a resident";
@@ -455,14 +445,7 @@ fn hostile_titles_give_safe_stable_file_names() {
         assert!(!stem.ends_with('.') && !stem.ends_with(' '), "{name}");
     }
     // Exported for real: every story in its own file, all of them inside the folder.
-    let path = temp_library("markdown", "hostile-titles");
-    let mut lib = Library::open(&path).unwrap();
-    let (feed, _) = lib
-        .add_feed(&NewFeed {
-            url: "https://news.example/feed.xml".into(),
-            ..NewFeed::default()
-        })
-        .unwrap();
+    let (mut lib, path, feed) = library_with_feed("markdown", "hostile-titles", None);
     let items: Vec<IncomingArticle> = titles
         .iter()
         .enumerate()

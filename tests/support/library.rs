@@ -134,3 +134,18 @@ pub fn run_cli<S: AsRef<std::ffi::OsStr>>(path: &Path, args: &[S]) -> CliRun {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// A fresh library with one feed (`https://news.example/feed.xml`, titled `title`): the
+/// library, its path and the feed's id.
+pub fn library_with_feed(area: &str, name: &str, title: Option<&str>) -> (Library, PathBuf, i64) {
+    let path = temp_library(area, name);
+    let mut lib = Library::open(&path).unwrap();
+    let (feed, _) = lib
+        .add_feed(&NewFeed {
+            url: "https://news.example/feed.xml".into(),
+            title: title.map(str::to_string),
+            ..NewFeed::default()
+        })
+        .unwrap();
+    (lib, path, feed)
+}
