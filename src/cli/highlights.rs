@@ -69,7 +69,7 @@ fn print(h: &Highlight) {
     );
     println!("         “{}”", crate::text::collapse_whitespace(&h.text));
     if let Some(note) = &h.note {
-        println!("         note: {note}");
+        println!("         note: {}", note.replace('\n', "\n               "));
     }
 }
 
