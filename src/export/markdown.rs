@@ -121,11 +121,13 @@ fn document(
     let tags: Vec<String> = tags.iter().map(|t| yaml_string(t)).collect();
     out.push_str(&format!("tags: [{}]\n", tags.join(", ")));
     out.push_str(&format!("source: {}\n", yaml_string(&article.feed_title)));
+    out.push_str(&marker(article.id));
+    out.push('\n');
+    // Last: a bookmark's note may be long, and the marker must stay near the top.
     if let Some(note) = article.note.as_deref().filter(|n| !n.trim().is_empty()) {
         out.push_str(&format!("note: {}\n", yaml_string(note)));
     }
-    out.push_str(&marker(article.id));
-    out.push_str("\n---\n\n");
+    out.push_str("---\n\n");
     let title = super::commonmark::plain_text(&crate::text::collapse_whitespace(&article.title));
     if !title.is_empty() {
         out.push_str(&format!("# {title}\n\n"));
@@ -161,9 +163,20 @@ fn document(
     out
 }
 
+/// How much of a file is read to find its front matter's `tidings_id` (the folder may be a
+/// notes app's, with thousands of large notes of the person's own).
+const FRONT_MATTER_BYTES: u64 = 16 * 1024;
+
 /// The article id a file in the export folder was written for, read from its front matter.
 fn written_for(path: &Path) -> Option<i64> {
-    let text = std::fs::read_to_string(path).ok()?;
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(FRONT_MATTER_BYTES)
+        .read_to_end(&mut head)
+        .ok()?;
+    let text = String::from_utf8_lossy(&head);
     let front = text.strip_prefix("---\n")?;
     let end = front.find("\n---\n")?;
     front[..end]
