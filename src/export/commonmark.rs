@@ -197,7 +197,7 @@ impl Inline {
     /// Writes story text, whitespace collapsed, escaped.
     fn text(&mut self, s: &str) {
         for c in s.chars() {
-            if c.is_ascii_whitespace() || c == '\u{0C}' {
+            if c.is_ascii_whitespace() {
                 self.space = true;
                 continue;
             }

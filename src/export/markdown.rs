@@ -38,7 +38,7 @@ pub fn file_name(title: &str, id: i64) -> String {
     let mut slug = String::new();
     for c in title.chars() {
         if c.is_alphanumeric() {
-            slug.extend(c.to_lowercase());
+            slug.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
         }
