@@ -24,7 +24,7 @@ const MAX_SLUG_BYTES: usize = 96;
 pub const ASSETS: &str = "assets";
 
 /// What a Markdown export wrote.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct MarkdownExport {
     /// Stories written (one file each).
     pub stories: usize,
