@@ -1,6 +1,7 @@
 //! Tidings: an offline news reader's library.
 //!
 //! Modules by job (a leaf never imports another leaf's internals; `sync` composes them):
+//! - [`annotations`]: anchoring highlights (text-quote selectors) in a story's plain text.
 //! - [`feeds`]: fetching feeds over HTTP and parsing them into [`feeds::ParsedFeed`]s.
 //! - [`extract`]: pure article extraction, (HTML bytes, page URL) in, [`extract::Article`] out.
 //! - [`sanitize`]: the one allowlist every stored piece of HTML passes through.
@@ -15,6 +16,7 @@
 //! - [`cli`]: the headless `tidings` command over the same library file.
 //! - [`urls`]: the one normalization that says two web addresses name the same page.
 
+pub mod annotations;
 pub mod cli;
 pub mod diff;
 pub mod export;

@@ -39,7 +39,7 @@ pub struct ReadArgs {
     pub json: bool,
 }
 
-fn date(ts: Option<i64>) -> String {
+pub(super) fn date(ts: Option<i64>) -> String {
     ts.and_then(|t| Utc.timestamp_opt(t, 0).single())
         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| "date unknown".into())

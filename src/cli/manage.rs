@@ -1,5 +1,5 @@
-//! `tidings rename|move|unsubscribe|retention|vacuum|backup`: keeping subscriptions and the
-//! library file in order.
+//! `tidings rename|move|unsubscribe|retention|vacuum|backup|export-bookmarks`: keeping
+//! subscriptions and the library file in order, and taking bookmarks out.
 
 use std::path::PathBuf;
 
@@ -133,6 +133,9 @@ pub struct ExportBookmarksArgs {
     /// Write an EPUB 3 book for e-readers.
     #[arg(long, value_name = "FILE")]
     pub epub: Option<PathBuf>,
+    /// Write one Markdown file per story into a folder, for notes apps (again: updated in place).
+    #[arg(long, value_name = "DIR")]
+    pub markdown: Option<PathBuf>,
 }
 
 pub fn export_bookmarks(lib: &Library, args: &ExportBookmarksArgs) -> anyhow::Result<()> {
@@ -147,6 +150,15 @@ pub fn export_bookmarks(lib: &Library, args: &ExportBookmarksArgs) -> anyhow::Re
             .with_context(|| format!("cannot write {}", path.display()))?;
         let n = crate::export::bookmarks_epub(lib, std::io::BufWriter::new(file))?;
         println!("Wrote {} ({n} stories)", path.display());
+    }
+    if let Some(dir) = &args.markdown {
+        let written = crate::export::bookmarks_markdown(lib, dir)?;
+        println!(
+            "Wrote {} stories and {} images to {}",
+            written.stories,
+            written.images,
+            dir.display()
+        );
     }
     Ok(())
 }

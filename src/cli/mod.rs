@@ -6,6 +6,7 @@
 mod articles;
 mod extract;
 mod feeds;
+mod highlights;
 mod manage;
 mod subscriptions;
 mod sync;
@@ -65,6 +66,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Highlight words of an article (the story becomes bookmarked).
+    Highlight(highlights::HighlightArgs),
+    /// List highlights, newest first (or one article's, in reading order).
+    Highlights(highlights::HighlightsArgs),
+    /// Remove a highlight.
+    Unhighlight(highlights::UnhighlightArgs),
+    /// Set or remove the note of a highlight.
+    HighlightNote(highlights::HighlightNoteArgs),
     /// Mark articles (or a feed, a folder, everything) read.
     MarkRead(articles::MarkReadArgs),
     /// Rename a feed.
@@ -79,7 +88,7 @@ pub enum Command {
     Vacuum,
     /// Write a consistent copy of the library (safe while the app runs).
     Backup(manage::BackupArgs),
-    /// Export bookmarked stories as one HTML file and/or an EPUB book.
+    /// Export bookmarked stories as one HTML file, an EPUB book and/or Markdown files.
     ExportBookmarks(manage::ExportBookmarksArgs),
     /// Show the library's counts.
     Summary {
@@ -170,6 +179,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 json: *json,
             },
         ),
+        Command::Highlight(args) => highlights::highlight(&mut open_library(&cli)?, args),
+        Command::Highlights(args) => highlights::list(&open_library(&cli)?, args),
+        Command::Unhighlight(args) => highlights::unhighlight(&mut open_library(&cli)?, args),
+        Command::HighlightNote(args) => highlights::note(&mut open_library(&cli)?, args),
         Command::MarkRead(args) => articles::mark_read(&mut open_library(&cli)?, args),
         Command::Rename(args) => manage::rename(&mut open_library(&cli)?, args),
         Command::Move(args) => manage::move_feed(&mut open_library(&cli)?, args),

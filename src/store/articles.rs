@@ -232,6 +232,8 @@ pub struct Article {
     pub extraction_note: Option<String>,
     pub read: bool,
     pub bookmarked: bool,
+    /// When the story was bookmarked (seconds); `None` when it is not.
+    pub bookmarked_at: Option<i64>,
     pub note: Option<String>,
     pub revisions: i64,
 }
@@ -246,7 +248,8 @@ impl Library {
                     a.url, a.author, a.published_at, a.updated_at, a.fetched_at, a.teaser_html,
                     a.content_html, a.content_text, a.lead_image, a.lang, a.dir, a.word_count,
                     a.extraction, a.extraction_note, s.read, a.bookmarked, a.note,
-                    (SELECT count(*) FROM article_revisions r WHERE r.article_id = a.id)
+                    (SELECT count(*) FROM article_revisions r WHERE r.article_id = a.id),
+                    a.bookmarked_at
                  FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
                  WHERE a.id = ?1"),
                 [id],
@@ -274,6 +277,7 @@ impl Library {
                         bookmarked: r.get(19)?,
                         note: r.get(20)?,
                         revisions: r.get(21)?,
+                        bookmarked_at: r.get(22)?,
                     })
                 },
             )
@@ -301,8 +305,20 @@ impl Library {
         Ok(())
     }
 
-    /// Bookmarks an article (kept forever) with an optional note, or removes the bookmark.
+    /// Bookmarks an article (kept forever) with an optional note, or removes the bookmark
+    /// (refused while the article has highlights).
     pub fn set_bookmarked(&mut self, id: i64, bookmarked: bool, note: Option<&str>) -> Result<()> {
+        let highlights = if bookmarked {
+            0
+        } else {
+            self.highlight_count(id)?
+        };
+        if highlights > 0 {
+            return Err(super::StoreError::KeptByHighlights {
+                id,
+                count: highlights,
+            });
+        }
         let changed = self.conn.execute(
             "UPDATE articles SET bookmarked = ?2,
                 bookmarked_at = CASE WHEN ?2 THEN coalesce(bookmarked_at, ?3) ELSE NULL END,

@@ -320,6 +320,7 @@ impl Library {
                             cjk_of(&item.title, item.content_text.as_deref())
                         ])?;
                         super::images::link_images_in(&tx, id, &item.image_urls)?;
+                        super::highlights::reanchor_in(&tx, id)?;
                         counts.updated += 1;
                     }
                 }
@@ -435,6 +436,7 @@ impl Library {
                 ],
             )?;
             super::images::link_images_in(&tx, article_id, &page.image_urls)?;
+            super::highlights::reanchor_in(&tx, article_id)?;
         } else {
             tx.execute(
                 "UPDATE articles SET extraction = ?2, extraction_note = ?3 WHERE id = ?1",

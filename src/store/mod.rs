@@ -10,6 +10,7 @@ pub mod schema;
 
 mod articles;
 mod feeds;
+mod highlights;
 mod images;
 mod ingest;
 mod maintenance;
@@ -20,6 +21,7 @@ mod ui_settings;
 // The API callers use, by name: models in and out, never a `Connection` or a `Row`.
 pub use articles::{Article, ArticleFilter, Extraction, Revision, StoryRow, TEASER_CHARS};
 pub use feeds::{Feed, NewFeed};
+pub use highlights::{Highlight, HighlightColor, HighlightMark, Selection, SelectionError};
 pub use images::PendingImage;
 pub use ingest::{
     item_key, FeedToSync, FeedUpdate, IncomingArticle, IngestCounts, PageResult, PendingPage,
@@ -69,6 +71,14 @@ pub enum StoreError {
     BackupExists { path: PathBuf },
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    #[error("cannot highlight in article {article_id}: {source}")]
+    Selection {
+        article_id: i64,
+        #[source]
+        source: SelectionError,
+    },
+    #[error("article {id} has {count} highlights, so it stays bookmarked; remove them first (tidings highlights --article {id})")]
+    KeptByHighlights { id: i64, count: i64 },
     #[error("library query failed: {0}")]
     Sql(#[from] rusqlite::Error),
 }

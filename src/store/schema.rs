@@ -219,6 +219,70 @@ CREATE TRIGGER article_status_follow AFTER UPDATE OF feed_id, sort_at ON article
         WHERE article_id = new.id;
 END;
 "#,
+    // 5: highlights, each a W3C text-quote selector (exact, prefix, suffix) with a position
+    // hint (`start`/`end`, chars of the story's plain text: `annotations`). A highlight whose
+    // words left the story is kept, `orphaned`, never dropped. A highlighted story counts as
+    // bookmarked: the insert trigger bookmarks it, unbookmarking it is refused while it has
+    // highlights, and the keep-bookmarks trigger is made again to cover highlights too (the
+    // highlights' foreign key has no cascade on purpose). Search reaches highlights and their
+    // notes through a second FTS5 index of the same shape as the articles' one.
+    r#"
+CREATE TABLE highlights (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER NOT NULL REFERENCES articles(id),
+    exact       TEXT NOT NULL,
+    prefix      TEXT NOT NULL DEFAULT '',
+    suffix      TEXT NOT NULL DEFAULT '',
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    color       TEXT NOT NULL DEFAULT 'yellow',
+    note        TEXT,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    orphaned    INTEGER NOT NULL DEFAULT 0,
+    -- the CJK character pairs of exact and note (see search::cjk_bigrams), kept by the store
+    search_cjk  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX highlights_article ON highlights(article_id, start);
+CREATE INDEX highlights_created ON highlights(created_at DESC, id DESC);
+
+CREATE TRIGGER highlights_bookmark AFTER INSERT ON highlights BEGIN
+    UPDATE articles SET bookmarked = 1, bookmarked_at = coalesce(bookmarked_at, new.created_at)
+        WHERE id = new.article_id AND bookmarked = 0;
+END;
+CREATE TRIGGER articles_highlighted_stay_bookmarked BEFORE UPDATE OF bookmarked ON articles
+WHEN NEW.bookmarked = 0 AND EXISTS (SELECT 1 FROM highlights WHERE article_id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'highlighted articles stay bookmarked');
+END;
+DROP TRIGGER articles_keep_bookmarks;
+CREATE TRIGGER articles_keep_bookmarks BEFORE DELETE ON articles
+WHEN OLD.bookmarked = 1 OR EXISTS (SELECT 1 FROM highlights WHERE article_id = OLD.id)
+BEGIN
+    SELECT RAISE(ABORT, 'bookmarked articles are never deleted');
+END;
+
+CREATE VIRTUAL TABLE highlights_fts USING fts5(
+    exact, note, search_cjk,
+    content='highlights', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2',
+    prefix='2 3'
+);
+CREATE TRIGGER highlights_fts_insert AFTER INSERT ON highlights BEGIN
+    INSERT INTO highlights_fts(rowid, exact, note, search_cjk)
+        VALUES (new.id, new.exact, new.note, new.search_cjk);
+END;
+CREATE TRIGGER highlights_fts_delete AFTER DELETE ON highlights BEGIN
+    INSERT INTO highlights_fts(highlights_fts, rowid, exact, note, search_cjk)
+        VALUES ('delete', old.id, old.exact, old.note, old.search_cjk);
+END;
+CREATE TRIGGER highlights_fts_update AFTER UPDATE OF exact, note, search_cjk ON highlights BEGIN
+    INSERT INTO highlights_fts(highlights_fts, rowid, exact, note, search_cjk)
+        VALUES ('delete', old.id, old.exact, old.note, old.search_cjk);
+    INSERT INTO highlights_fts(rowid, exact, note, search_cjk)
+        VALUES (new.id, new.exact, new.note, new.search_cjk);
+END;
+"#,
 ];
 
 /// The schema version this build writes.
