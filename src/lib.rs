@@ -1,6 +1,7 @@
 //! Tidings: an offline news reader's library.
 //!
 //! Modules by job (a leaf never imports another leaf's internals; `sync` composes them):
+//! - [`accounts`]: reader-server accounts: the Google Reader API client and where passwords live.
 //! - [`feeds`]: fetching feeds over HTTP and parsing them into [`feeds::ParsedFeed`]s.
 //! - [`extract`]: pure article extraction, (HTML bytes, page URL) in, [`extract::Article`] out.
 //! - [`sanitize`]: the one allowlist every stored piece of HTML passes through.
@@ -12,6 +13,7 @@
 //! - [`export`]: bookmarks as one HTML file or an EPUB book.
 //! - [`cli`]: the headless `tidings` command over the same library file.
 
+pub mod accounts;
 pub mod cli;
 pub mod diff;
 pub mod export;

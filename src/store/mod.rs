@@ -8,6 +8,7 @@
 
 pub mod schema;
 
+mod accounts;
 mod articles;
 mod feeds;
 mod images;
@@ -16,6 +17,7 @@ mod maintenance;
 mod reader;
 mod search;
 
+pub use accounts::*;
 pub use articles::*;
 pub use feeds::*;
 pub use images::*;
@@ -64,6 +66,8 @@ pub enum StoreError {
     BackupExists { path: PathBuf },
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    #[error("the account {name} is already in this library")]
+    AccountExists { name: String },
     #[error("library query failed: {0}")]
     Sql(#[from] rusqlite::Error),
 }

@@ -265,18 +265,25 @@ impl Library {
         before: Option<i64>,
     ) -> Result<usize> {
         let (filter, filter_args) = list_filter(list);
-        let sql = format!(
-            "UPDATE article_status SET read = 1
-             WHERE read = 0 AND article_id <= ? AND sort_at < ? AND article_id IN (
+        let marked = format!(
+            "read = 0 AND article_id <= ? AND sort_at < ? AND article_id IN (
                 SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
                 WHERE {filter})"
         );
+        // The server of an account's stories can mark a whole feed read up to a time, when the
+        // list holds all of each feed's stories up to what the person saw.
+        let whole_feeds =
+            before.is_none() && !matches!(list, StoryList::Today { .. } | StoryList::Bookmarks);
         let as_of = as_of.unwrap_or(i64::MAX);
         let before = before.unwrap_or(i64::MAX);
         let mut params: Vec<&dyn ToSql> = vec![&as_of, &before];
         params.extend(filter_args.iter().map(|b| b.as_ref()));
         let tx = self.conn.transaction()?;
-        let changed = tx.execute(&sql, params.as_slice())?;
+        super::accounts::enqueue_marked_read_in(&tx, &marked, params.as_slice(), whole_feeds)?;
+        let changed = tx.execute(
+            &format!("UPDATE article_status SET read = 1 WHERE {marked}"),
+            params.as_slice(),
+        )?;
         tx.commit()?;
         Ok(changed)
     }

@@ -6,6 +6,7 @@
 //! Blocking work (SQLite, parsing, extraction) runs on tokio's blocking pool, never on the
 //! threads that drive the network.
 
+pub mod accounts;
 pub mod subscribe;
 
 use std::path::{Path, PathBuf};
@@ -97,6 +98,20 @@ pub enum SyncEvent {
         done: usize,
         total: usize,
     },
+    /// A batch of an account's new items stored.
+    AccountProgress {
+        account_id: i64,
+        name: String,
+        done: usize,
+        total: usize,
+    },
+    /// An account's turn ended (`error` says why when it did not go through).
+    AccountDone {
+        account_id: i64,
+        name: String,
+        status: store::AccountStatus,
+        error: Option<String>,
+    },
 }
 
 /// A failed feed, for the summary.
@@ -123,6 +138,8 @@ pub struct SyncReport {
     pub images_failed: usize,
     /// Articles deleted by the retention rules (never bookmarked ones).
     pub articles_expired: usize,
+    /// Each reader-server account's sync.
+    pub accounts: Vec<accounts::AccountReport>,
     pub seconds: f64,
 }
 
@@ -225,6 +242,7 @@ pub async fn sync_library(
         });
     }
     drop(outcomes);
+    report.accounts = accounts::sync_accounts(&lib, fetcher, options, progress).await?;
 
     if !options.feeds_only {
         let pages = lib.run(|l| l.pending_pages(i64::MAX)).await?;
