@@ -720,6 +720,32 @@ fn reading_and_bookmarking_in_tidings_reach_the_server() {
             .all(|r| !r.contains("/edit-tag") && !r.contains("/mark-all-as-read")),
         "{again:?}"
     );
+
+    // A folder, then everything, read in one go: one call each, on the server's folder and on
+    // the whole reading list, however many stories.
+    reader.ok(&["mark-read", "--folder", "Tech & Science"]);
+    assert_eq!(
+        reader.outbox(),
+        [("mark-all-read".to_string(), String::new())]
+    );
+    reader.sync(true);
+    let counts = server.unread_counts();
+    assert_eq!(counts["user/-/label/Tech & Science"], 0, "{counts:?}");
+    assert!(counts[READING_LIST] > 0, "{counts:?}");
+    reader.ok(&["mark-read", "--all"]);
+    assert_eq!(reader.outbox().len(), 1);
+    let before = server.api_requests().len();
+    reader.sync(true);
+    let sent = &server.api_requests()[before..];
+    assert_eq!(
+        sent.iter()
+            .filter(|r| r.contains("/mark-all-as-read"))
+            .count(),
+        1,
+        "{sent:?}"
+    );
+    assert!(server.unread().is_empty());
+    assert!(reader.items_where("s.read = 0").is_empty());
 }
 
 // --- 3. Reading elsewhere reaches Tidings ------------------------------------------------------
@@ -817,6 +843,16 @@ fn offline_changes_wait_in_the_outbox_and_arrive_in_order_once() {
     reader.ok(&["unsubscribe", &gone_feed.id.to_string()]);
     reader.ok(&["rename", &renamed_feed.id.to_string(), "Renamed offline"]);
     reader.ok(&["move", &renamed_feed.id.to_string(), "Later"]);
+    // The farm serves feed 0 under any extension: to the server, a feed it does not have.
+    let added_url = format!("{}/feeds/0.atom", farm.base);
+    reader.ok(&[
+        "account",
+        "subscribe",
+        &id.to_string(),
+        &added_url,
+        "--folder",
+        "Added",
+    ]);
     let queued = reader.outbox();
     assert_eq!(
         queued.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(),
@@ -829,7 +865,8 @@ fn offline_changes_wait_in_the_outbox_and_arrive_in_order_once() {
             "star",
             "unsubscribe",
             "rename",
-            "move"
+            "move",
+            "subscribe"
         ]
     );
     let out = reader.sync(true);
@@ -842,7 +879,7 @@ fn offline_changes_wait_in_the_outbox_and_arrive_in_order_once() {
     server.restart();
     let before = server.api_requests().len();
     let out = reader.ok(&["sync", "--feeds-only", "--force"]);
-    assert!(out.contains("9 changes sent"), "{out}");
+    assert!(out.contains("10 changes sent"), "{out}");
     assert!(reader.outbox().is_empty());
     let unread = server.unread();
     assert!(!unread.contains(&items[&a]), "a read");
@@ -858,28 +895,53 @@ fn offline_changes_wait_in_the_outbox_and_arrive_in_order_once() {
         .find(|(_, title, _)| title == "Renamed offline")
         .expect("renamed on the server");
     assert_eq!(renamed.2.as_deref(), Some("Later"));
+    let added = remote
+        .values()
+        .find(|(url, _, _)| *url == added_url)
+        .expect("subscribed on the server");
+    assert_eq!(added.2.as_deref(), Some("Added"));
     let sent = &server.api_requests()[before..];
-    let writes: Vec<&String> = sent
+    let writes: Vec<&str> = sent
         .iter()
-        .filter(|r| r.contains("/edit-tag") || r.contains("/subscription/edit"))
+        .filter_map(|r| {
+            ["/edit-tag", "/subscription/edit", "/subscription/quickadd"]
+                .into_iter()
+                .find(|w| r.contains(w))
+        })
         .collect();
     // Read a, unread b, star c (three edit-tag batches), then the feed changes in order.
-    assert_eq!(writes.len(), 6, "{writes:?}");
-    assert!(
-        writes[..3].iter().all(|r| r.contains("/edit-tag")),
-        "{writes:?}"
+    assert_eq!(
+        writes,
+        [
+            "/edit-tag",
+            "/edit-tag",
+            "/edit-tag",
+            "/subscription/edit",
+            "/subscription/edit",
+            "/subscription/edit",
+            "/subscription/quickadd",
+            "/subscription/edit"
+        ],
+        "{sent:?}"
     );
-    assert!(
-        writes[3..].iter().all(|r| r.contains("/subscription/edit")),
-        "{writes:?}"
-    );
+    let added_here: Vec<String> = reader
+        .lib()
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.folder.as_deref() == Some("Added"))
+        .map(|f| f.url)
+        .collect();
+    assert_eq!(added_here, [added_url], "the new feed, pulled back");
     // The server's state now agrees with the library, and nothing is sent again.
     assert_eq!(reader.items_where("s.read = 0"), server.unread());
     let before = server.api_requests().len();
     reader.sync(true);
     assert!(server.api_requests()[before..]
         .iter()
-        .all(|r| !r.contains("/edit-tag") && !r.contains("/subscription/edit")));
+        .all(|r| !r.contains("/edit-tag")
+            && !r.contains("/subscription/edit")
+            && !r.contains("/quickadd")));
     assert!(reader.lib().feed(renamed_feed.id).unwrap().title == "Renamed offline");
 }
 

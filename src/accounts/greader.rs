@@ -19,7 +19,8 @@
 //!   Miniflux) are recognised by their suffix;
 //! - continuation: an item id (FreshRSS) or an offset, `0` meaning "no more" (Miniflux);
 //!   listings go oldest first (`r=o`) so an offset does not shift as new items arrive;
-//! - `output=json` is sent everywhere (Miniflux and The Old Reader require it);
+//! - `output=json` is sent everywhere (Miniflux and The Old Reader require it), and the sign-in
+//!   carries Google's `service`, `accountType` and `client` fields (The Old Reader's);
 //! - times: `timestampUsec` first (Miniflux's `crawlTimeMsec` is in microseconds too);
 //! - FreshRSS reads `T`, `a` and `r` only when they come before the item ids (PHP's
 //!   `max_input_vars` drops later form fields, and the edit is then silently a no-op), and
@@ -49,7 +50,7 @@ const ITEM_PREFIX: &str = "tag:google.com,2005:reader/item/";
 /// Items per `stream/items/contents` or `edit-tag` request.
 pub const BATCH: usize = 250;
 /// Item ids per `stream/items/ids` page.
-const IDS_PAGE: usize = 10_000;
+const IDS_PAGE: usize = 50_000;
 /// Pages of one listing before giving up (a server whose continuation never ends).
 const MAX_PAGES: usize = 1_000;
 
@@ -301,7 +302,14 @@ impl Client {
     /// the server's reason.
     pub async fn sign_in(&mut self, user: &str, password: &str) -> Result<(), GReaderError> {
         let endpoint = "accounts/ClientLogin";
-        let body = form_body([("Email", user), ("Passwd", password)]);
+        // Google's own fields; The Old Reader asks for them, the others ignore them.
+        let body = form_body([
+            ("service", "reader"),
+            ("accountType", "HOSTED_OR_GOOGLE"),
+            ("client", "Tidings"),
+            ("Email", user),
+            ("Passwd", password),
+        ]);
         let request = self
             .http
             .post(self.endpoint_url(endpoint))

@@ -144,9 +144,9 @@ pub enum OutboxChange {
     Unstar {
         item_id: String,
     },
-    /// Everything in the stream up to `ts_usec` (server time, microseconds).
+    /// Everything in `scope` up to `ts_usec` (server time, microseconds).
     MarkAllRead {
-        stream_id: String,
+        scope: MarkAllScope,
         ts_usec: i64,
     },
     Subscribe {
@@ -166,6 +166,17 @@ pub enum OutboxChange {
         folder: Option<String>,
         old_folder: Option<String>,
     },
+}
+
+/// What a queued "mark all read" covers on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkAllScope {
+    /// One feed (its stream id).
+    Feed(String),
+    /// A folder (the server's label of that name).
+    Folder(String),
+    /// Every item of the account.
+    Everything,
 }
 
 /// An outbox entry: its place in the queue and the change.
@@ -442,7 +453,14 @@ impl Library {
                 "star" => OutboxChange::Star { item_id: text(2)? },
                 "unstar" => OutboxChange::Unstar { item_id: text(2)? },
                 "mark-all-read" => OutboxChange::MarkAllRead {
-                    stream_id: text(3)?,
+                    scope: match (
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<String>>(6)?,
+                    ) {
+                        (Some(stream), _) => MarkAllScope::Feed(stream),
+                        (None, Some(folder)) => MarkAllScope::Folder(folder),
+                        (None, None) => MarkAllScope::Everything,
+                    },
                     ts_usec: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
                 },
                 "subscribe" => OutboxChange::Subscribe {
@@ -758,6 +776,9 @@ impl Library {
         let mut queued_read = HashSet::new();
         let mut queued_star = HashSet::new();
         let mut queued_streams = HashSet::new();
+        // A folder's or the whole account's "mark all read" still queued: no read state of
+        // the account changes until it is sent.
+        let mut queued_all = false;
         {
             let mut stmt = tx.prepare(
                 "SELECT action, item_id, stream_id FROM account_outbox WHERE account_id = ?1",
@@ -780,6 +801,7 @@ impl Library {
                     (action, None, Some(stream)) if action == "mark-all-read" => {
                         queued_streams.insert(stream);
                     }
+                    (action, None, None) if action == "mark-all-read" => queued_all = true,
                     _ => {}
                 }
             }
@@ -836,10 +858,11 @@ impl Library {
                 let item = &known.item;
                 let is_read = !unread.contains(item);
                 let is_starred = starred.contains(item);
-                let stream_queued = known
-                    .stream
-                    .as_ref()
-                    .is_some_and(|s| queued_streams.contains(s));
+                let stream_queued = queued_all
+                    || known
+                        .stream
+                        .as_ref()
+                        .is_some_and(|s| queued_streams.contains(s));
                 if is_read != known.server_read && !queued_read.contains(item) && !stream_queued {
                     server_read.execute(params![account_id, item, is_read])?;
                     if known.read != is_read {
@@ -904,15 +927,28 @@ pub(crate) fn enqueue_item_change_in(
     Ok(())
 }
 
+/// What a "mark read" covers, for its account's server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadScope<'a> {
+    /// Some stories (a date range, the bookmarks): each is queued.
+    Stories,
+    /// Whole feeds up to what the person saw: one "mark all read" per feed.
+    Feeds,
+    /// A whole folder: one per account, on the server's folder of that name.
+    Folder(&'a str),
+    /// Everything: one per account.
+    Everything,
+}
+
 /// Queues marking read the stories `marked` selects (a condition on `article_status`, with its
-/// `params`), before the caller's transaction marks them. With `whole_feeds` (the list holds
-/// every story of each of its feeds up to what the person saw) each account feed gets one
-/// mark-all-as-read up to its newest such story; otherwise each story is queued.
+/// `params`), before the caller's transaction marks them. Whole feeds, folders or accounts go
+/// as one "mark all read" each, up to the server time of the newest story marked (the
+/// server's own call is far cheaper than naming every story); other stories one by one.
 pub(crate) fn enqueue_marked_read_in(
     tx: &Transaction<'_>,
     marked: &str,
     params: &[&dyn ToSql],
-    whole_feeds: bool,
+    scope: ReadScope<'_>,
 ) -> Result<()> {
     let any: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM account_items)", [], |r| {
         r.get(0)
@@ -921,25 +957,42 @@ pub(crate) fn enqueue_marked_read_in(
         return Ok(());
     }
     let at = now();
-    let sql = if whole_feeds {
-        format!(
+    let stories = format!(
+        "FROM (SELECT article_id, feed_id FROM article_status WHERE {marked}) m
+         JOIN account_items ai ON ai.article_id = m.article_id"
+    );
+    let sql = match scope {
+        ReadScope::Stories => format!(
+            "INSERT INTO account_outbox(account_id, action, item_id, created_at)
+             SELECT ai.account_id, 'read', ai.item_id, {at} {stories}
+             ORDER BY m.article_id"
+        ),
+        ReadScope::Feeds => format!(
             "INSERT INTO account_outbox(account_id, action, stream_id, ts_usec, created_at)
              SELECT af.account_id, 'mark-all-read', af.stream_id, max(ai.crawled_usec), {at}
-             FROM (SELECT article_id, feed_id FROM article_status WHERE {marked}) m
-             JOIN account_items ai ON ai.article_id = m.article_id
-             JOIN account_feeds af ON af.feed_id = m.feed_id
+             {stories} JOIN account_feeds af ON af.feed_id = m.feed_id
              GROUP BY af.feed_id ORDER BY af.feed_id"
-        )
-    } else {
-        format!(
-            "INSERT INTO account_outbox(account_id, action, item_id, created_at)
-             SELECT ai.account_id, 'read', ai.item_id, {at}
-             FROM (SELECT article_id FROM article_status WHERE {marked}) m
-             JOIN account_items ai ON ai.article_id = m.article_id
-             ORDER BY m.article_id"
-        )
+        ),
+        // The folder's name goes first: its `?` comes before the condition's.
+        ReadScope::Folder(_) => format!(
+            "INSERT INTO account_outbox(account_id, action, folder, ts_usec, created_at)
+             SELECT ai.account_id, 'mark-all-read', ?, max(ai.crawled_usec), {at}
+             {stories} GROUP BY ai.account_id ORDER BY ai.account_id"
+        ),
+        ReadScope::Everything => format!(
+            "INSERT INTO account_outbox(account_id, action, ts_usec, created_at)
+             SELECT ai.account_id, 'mark-all-read', max(ai.crawled_usec), {at}
+             {stories} GROUP BY ai.account_id ORDER BY ai.account_id"
+        ),
     };
-    tx.execute(&sql, params)?;
+    match scope {
+        ReadScope::Folder(name) => {
+            let mut all: Vec<&dyn ToSql> = vec![&name];
+            all.extend_from_slice(params);
+            tx.execute(&sql, all.as_slice())?
+        }
+        _ => tx.execute(&sql, params)?,
+    };
     Ok(())
 }
 

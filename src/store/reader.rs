@@ -9,6 +9,7 @@
 use rusqlite::{OptionalExtension, Row, ToSql};
 use serde::{Deserialize, Serialize};
 
+use super::accounts::ReadScope;
 use super::articles::STATUS_JOIN;
 use super::{Article, Feed, Library, Result, StoreError};
 
@@ -270,16 +271,21 @@ impl Library {
                 SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
                 WHERE {filter})"
         );
-        // The server of an account's stories can mark a whole feed read up to a time, when the
-        // list holds all of each feed's stories up to what the person saw.
-        let whole_feeds =
-            before.is_none() && !matches!(list, StoryList::Today { .. } | StoryList::Bookmarks);
+        // An account's server can mark whole feeds, a folder or everything read up to a time,
+        // when the list holds all of their stories up to what the person saw.
+        let scope = match list {
+            _ if before.is_some() => ReadScope::Stories,
+            StoryList::Today { .. } | StoryList::Bookmarks => ReadScope::Stories,
+            StoryList::Feed { .. } => ReadScope::Feeds,
+            StoryList::Folder { name } => ReadScope::Folder(name),
+            StoryList::Unread | StoryList::All => ReadScope::Everything,
+        };
         let as_of = as_of.unwrap_or(i64::MAX);
         let before = before.unwrap_or(i64::MAX);
         let mut params: Vec<&dyn ToSql> = vec![&as_of, &before];
         params.extend(filter_args.iter().map(|b| b.as_ref()));
         let tx = self.conn.transaction()?;
-        super::accounts::enqueue_marked_read_in(&tx, &marked, params.as_slice(), whole_feeds)?;
+        super::accounts::enqueue_marked_read_in(&tx, &marked, params.as_slice(), scope)?;
         let changed = tx.execute(
             &format!("UPDATE article_status SET read = 1 WHERE {marked}"),
             params.as_slice(),

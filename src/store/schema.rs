@@ -287,7 +287,8 @@ CREATE UNIQUE INDEX account_items_article ON account_items(article_id);
 CREATE TABLE account_outbox (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-    -- 'read', 'unread', 'star', 'unstar' (item_id); 'mark-all-read' (stream_id, ts_usec);
+    -- 'read', 'unread', 'star', 'unstar' (item_id); 'mark-all-read' (ts_usec, and the feed's
+    -- stream_id, or a folder, or neither for everything);
     -- 'subscribe' (url, folder); 'unsubscribe' (stream_id); 'rename' (stream_id, title);
     -- 'move' (stream_id, folder, old_folder)
     action      TEXT NOT NULL,

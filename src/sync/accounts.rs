@@ -32,8 +32,8 @@ use crate::accounts::{ServerUrl, ServerUrlError};
 use crate::feeds::fetch::Fetcher;
 use crate::feeds::ParsedEntry;
 use crate::store::{
-    self, Account, AccountItem, AccountStatus, AccountSyncResult, Library, NewAccount,
-    OutboxChange, OutboxEntry, RemoteFeed, RemovedAccount, StateChanges, StoreError,
+    self, Account, AccountItem, AccountStatus, AccountSyncResult, Library, MarkAllScope,
+    NewAccount, OutboxChange, OutboxEntry, RemoteFeed, RemovedAccount, StateChanges, StoreError,
     SubscriptionChanges,
 };
 
@@ -595,25 +595,44 @@ async fn send_item_changes(client: &mut Client, run: &[OutboxEntry]) -> Result<(
 
 async fn send_feed_change(client: &mut Client, change: &OutboxChange) -> Result<(), GReaderError> {
     match change {
-        OutboxChange::MarkAllRead { stream_id, ts_usec } => {
-            client.mark_all_as_read(stream_id, *ts_usec).await
+        OutboxChange::MarkAllRead { scope, ts_usec } => {
+            let stream = match scope {
+                MarkAllScope::Feed(stream) => stream.clone(),
+                MarkAllScope::Folder(folder) => greader::label(folder),
+                MarkAllScope::Everything => READING_LIST.to_string(),
+            };
+            client.mark_all_as_read(&stream, *ts_usec).await
         }
-        OutboxChange::Subscribe { url, folder } => match client.quickadd(url).await? {
-            Some(added) => match folder {
+        OutboxChange::Subscribe { url, folder } => {
+            let stream = match client.quickadd(url).await? {
+                Some(added) => added.stream_id,
+                // Sent again after a crash, it is already there (FreshRSS says so as a failure).
+                None => match client
+                    .subscriptions()
+                    .await?
+                    .into_iter()
+                    .find(|s| s.url == *url)
+                {
+                    Some(existing) => existing.stream_id,
+                    None => {
+                        return Err(GReaderError::Status {
+                            endpoint: "reader/api/0/subscription/quickadd".into(),
+                            status: 404,
+                            detail: Some(format!("the server found no feed at {url}")),
+                            retry_after: None,
+                        })
+                    }
+                },
+            };
+            match folder {
                 Some(folder) => {
                     client
-                        .edit_subscription(&added.stream_id, SubscriptionEdit::MoveTo(folder))
+                        .edit_subscription(&stream, SubscriptionEdit::MoveTo(folder))
                         .await
                 }
                 None => Ok(()),
-            },
-            None => Err(GReaderError::Status {
-                endpoint: "reader/api/0/subscription/quickadd".into(),
-                status: 404,
-                detail: Some(format!("the server found no feed at {url}")),
-                retry_after: None,
-            }),
-        },
+            }
+        }
         OutboxChange::Unsubscribe { stream_id } => {
             client
                 .edit_subscription(stream_id, SubscriptionEdit::Unsubscribe)
@@ -651,7 +670,7 @@ fn describe(change: &OutboxChange) -> String {
         | OutboxChange::Unread { .. }
         | OutboxChange::Star { .. }
         | OutboxChange::Unstar { .. } => "read and starred changes".into(),
-        OutboxChange::MarkAllRead { stream_id, .. } => format!("mark all read in {stream_id}"),
+        OutboxChange::MarkAllRead { scope, .. } => format!("mark all read in {scope:?}"),
         OutboxChange::Subscribe { url, .. } => format!("subscribe to {url}"),
         OutboxChange::Unsubscribe { stream_id } => format!("unsubscribe from {stream_id}"),
         OutboxChange::Rename { stream_id, .. } => format!("rename {stream_id}"),
