@@ -1299,6 +1299,51 @@ fn faults_are_one_clear_line_store_nothing_and_never_show_the_password() {
     record(&out);
     assert_eq!(reader.lib().account(id).unwrap().status, AccountStatus::Ok);
 
+    // Items with missing fields: the others are stored, the account says what it skipped.
+    let sloppy = fake_server(|req| {
+        let json =
+            |body: &str| Response::ok(body.to_string()).header("Content-Type", "application/json");
+        match req.path.split('?').next().unwrap_or_default() {
+            "/api/reader/api/0/subscription/list" => json(
+                r#"{"subscriptions":[{"id":"feed/1","title":"One","url":"https://one.example/feed"}]}"#,
+            ),
+            "/api/reader/api/0/stream/items/ids" => {
+                json(r#"{"itemRefs":[{"id":"1"},{"id":"2"},{"id":"3"}]}"#)
+            }
+            "/api/reader/api/0/stream/items/contents" => json(
+                r#"{"items":[
+                    {"id":"tag:google.com,2005:reader/item/0000000000000001","title":"Kept",
+                     "origin":{"streamId":"feed/1"},"summary":{"content":"<p>Hello</p>"}},
+                    {"title":"No id","origin":{"streamId":"feed/1"}},
+                    {"id":"3","title":"No feed"}]}"#,
+            ),
+            _ => Response::status(404),
+        }
+    });
+    let out = reader.run(
+        &[
+            "account",
+            "add",
+            sloppy.url("/api").as_str(),
+            "--user",
+            "dan",
+        ],
+        Some("pw\n"),
+    );
+    let sloppy_id: i64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let out = reader.ok(&["sync", "--feeds-only"]);
+    assert!(out.contains("2 items without an id or a feed"), "{out}");
+    let account = reader.lib().account(sloppy_id).unwrap();
+    assert_eq!(account.status, AccountStatus::Error);
+    let kept = reader
+        .lib()
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.account_id == Some(sloppy_id))
+        .unwrap();
+    assert_eq!(kept.total, 1, "the sound item is stored");
+
     // 429 with Retry-After: the account waits that long, even when asked to sync now.
     let limited = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let flag = limited.clone();

@@ -1,7 +1,8 @@
 //! A Google Reader API client: the protocol FreshRSS, Miniflux, Inoreader, The Old Reader and
 //! BazQux speak. Sign-in (`accounts/ClientLogin`, then `Authorization: GoogleLogin auth=…`),
-//! the write token (`token`, sent as `T`), subscriptions (`subscription/list`, `quickadd`,
-//! `edit`), folders (`tag/list`), item ids with continuation and a newer-than stamp
+//! the write token (`token`, sent as `T`), subscriptions and their folders
+//! (`subscription/list`, `quickadd`, `edit`; `tag/list` would add only empty folders, which
+//! Tidings does not keep), item ids with continuation and a newer-than stamp
 //! (`stream/items/ids`), item contents in batches (`stream/items/contents`), state changes in
 //! batches (`edit-tag`) and `mark-all-as-read`.
 //!
@@ -395,21 +396,6 @@ impl Client {
             });
         }
         Ok(out)
-    }
-
-    /// The folder names (`tag/list` entries of type folder, or any label).
-    pub async fn folders(&self) -> Result<Vec<String>, GReaderError> {
-        let endpoint = "reader/api/0/tag/list";
-        let json = self.get_json(endpoint, &[]).await?;
-        let tags = json
-            .get("tags")
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad_answer(endpoint, "no \"tags\" list"))?;
-        Ok(tags
-            .iter()
-            .filter(|t| str_field(t, "type").is_none_or(|kind| kind == "folder"))
-            .filter_map(|t| folder_of(&str_field(t, "id")?).map(str::to_string))
-            .collect())
     }
 
     /// The ids of every item of `stream` (minus those in `exclude`), added at or after
