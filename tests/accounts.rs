@@ -481,9 +481,14 @@ impl Reader {
     }
 
     fn add_account(&self, server: &FreshRss) -> i64 {
+        self.add_account_at(&server.greader, &server.user, &server.api_password)
+    }
+
+    /// `tidings account add URL --user USER`, the password on standard input; the new id.
+    fn add_account_at(&self, url: &str, user: &str, password: &str) -> i64 {
         let out = self.run(
-            &["account", "add", &server.greader, "--user", &server.user],
-            Some(&format!("{}\n", server.api_password)),
+            &["account", "add", url, "--user", user],
+            Some(&format!("{password}\n")),
         );
         assert!(
             out.status.success(),
@@ -1320,17 +1325,7 @@ fn faults_are_one_clear_line_store_nothing_and_never_show_the_password() {
             _ => Response::status(404),
         }
     });
-    let out = reader.run(
-        &[
-            "account",
-            "add",
-            sloppy.url("/api").as_str(),
-            "--user",
-            "dan",
-        ],
-        Some("pw\n"),
-    );
-    let sloppy_id: i64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let sloppy_id = reader.add_account_at(sloppy.url("/api").as_str(), "dan", "pw");
     let out = reader.ok(&["sync", "--feeds-only"]);
     assert!(out.contains("2 items without an id or a feed"), "{out}");
     let account = reader.lib().account(sloppy_id).unwrap();
@@ -1353,17 +1348,7 @@ fn faults_are_one_clear_line_store_nothing_and_never_show_the_password() {
         }
         empty_api(req)
     });
-    let out = reader.run(
-        &[
-            "account",
-            "add",
-            busy.url("/api").as_str(),
-            "--user",
-            "carol",
-        ],
-        Some("pw\n"),
-    );
-    let busy_id: i64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let busy_id = reader.add_account_at(busy.url("/api").as_str(), "carol", "pw");
     reader.ok(&["sync", "--feeds-only"]);
     let account = reader.lib().account(busy_id).unwrap();
     assert_eq!(account.status, AccountStatus::RateLimited);
