@@ -1,6 +1,7 @@
 //! Tidings: an offline news reader's library.
 //!
 //! Modules by job (a leaf never imports another leaf's internals; `sync` composes them):
+//! - [`accounts`]: reader-server accounts: the Google Reader API client and where passwords live.
 //! - [`annotations`]: anchoring highlights (text-quote selectors) in a story's plain text.
 //! - [`feeds`]: fetching feeds over HTTP and parsing them into [`feeds::ParsedFeed`]s.
 //! - [`extract`]: pure article extraction, (HTML bytes, page URL) in, [`extract::Article`] out.
@@ -16,6 +17,7 @@
 //! - [`cli`]: the headless `tidings` command over the same library file.
 //! - [`urls`]: the one normalization that says two web addresses name the same page.
 
+pub mod accounts;
 pub mod annotations;
 pub mod cli;
 pub mod diff;

@@ -1,5 +1,6 @@
 //! Integration tests: one binary (one link step on two cores), one module per area.
 
+mod accounts;
 mod cli;
 mod crash;
 mod discover;

@@ -3,6 +3,7 @@
 //! Argument parsing and printing only; every action is one call into the library. Errors end
 //! the process with one line on stderr and a non-zero status, never a panic or a backtrace.
 
+mod accounts;
 mod articles;
 mod extract;
 mod feeds;
@@ -42,7 +43,7 @@ pub enum Command {
     Import(subscriptions::ImportArgs),
     /// Export subscriptions as OPML.
     ExportOpml(subscriptions::ExportArgs),
-    /// Fetch every feed, then the new stories' full articles.
+    /// Fetch every feed and every account, then the new stories' full articles.
     Sync(sync::SyncArgs),
     /// List articles, newest first.
     Articles(articles::ArticlesArgs),
@@ -90,6 +91,11 @@ pub enum Command {
     Backup(manage::BackupArgs),
     /// Export bookmarked stories as one HTML file, an EPUB book and/or Markdown files.
     ExportBookmarks(manage::ExportBookmarksArgs),
+    /// Reader-server accounts (Google Reader API: FreshRSS, Miniflux…): add, list, remove.
+    Account {
+        #[command(subcommand)]
+        command: accounts::AccountCommand,
+    },
     /// Show the library's counts.
     Summary {
         /// Print JSON instead of text.
@@ -191,6 +197,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Vacuum => manage::vacuum(&mut open_library(&cli)?),
         Command::Backup(args) => manage::backup(&open_library(&cli)?, args),
         Command::ExportBookmarks(args) => manage::export_bookmarks(&open_library(&cli)?, args),
+        Command::Account { command } => accounts::run(&mut open_library(&cli)?, command),
         Command::Summary { json } => {
             let summary = open_library(&cli)?.summary()?;
             if *json {

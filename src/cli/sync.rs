@@ -55,6 +55,8 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
             SyncEvent::PageDone { done, total, .. } => (*done, *total, "stories"),
             SyncEvent::ImagesStarted { total } => (0, *total, "images"),
             SyncEvent::ImageDone { done, total } => (*done, *total, "images"),
+            SyncEvent::AccountProgress { done, total, .. } => (*done, *total, "account stories"),
+            SyncEvent::AccountDone { .. } => return,
         };
         if terminal {
             let Ok(mut bar) = bar.lock() else { return };
@@ -126,6 +128,9 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
     }
     for failure in &report.feeds_failed {
         println!("  failed: {} — {}", failure.title, failure.error);
+    }
+    for account in &report.accounts {
+        println!("{}", super::accounts::sync_line(account));
     }
     Ok(())
 }

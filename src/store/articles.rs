@@ -3,9 +3,10 @@
 use std::sync::LazyLock;
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
-use rusqlite::{Row, ToSql};
+use rusqlite::{OptionalExtension, Row, ToSql};
 use serde::Serialize;
 
+use super::accounts::{enqueue_item_change_in, ItemChange};
 use super::{Library, Result};
 
 /// One row of a story list: the reader's lists ([`Library::story_page`]), `tidings articles`
@@ -241,7 +242,6 @@ pub struct Article {
 impl Library {
     /// One article by id.
     pub fn article(&self, id: i64) -> Result<Article> {
-        use rusqlite::OptionalExtension;
         self.conn
             .query_row(
                 &format!("SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
@@ -290,48 +290,80 @@ impl Library {
 }
 
 impl Library {
-    /// Marks one article read or unread.
+    /// Marks one article read or unread. For an account's story the change is queued for its
+    /// server in the same transaction (only when the state changes).
     pub fn set_read(&mut self, id: i64, read: bool) -> Result<()> {
-        let changed = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        let was: Option<bool> = tx
+            .query_row(
+                "SELECT read FROM article_status WHERE article_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match was {
+            None => {
+                return Err(super::StoreError::NotFound {
+                    what: "article",
+                    id,
+                })
+            }
+            Some(was) if was == read => return Ok(()),
+            Some(_) => {}
+        }
+        tx.execute(
             "UPDATE article_status SET read = ?2 WHERE article_id = ?1",
             rusqlite::params![id, read],
         )?;
-        if changed == 0 {
-            return Err(super::StoreError::NotFound {
-                what: "article",
-                id,
-            });
-        }
+        let change = if read {
+            ItemChange::Read
+        } else {
+            ItemChange::Unread
+        };
+        enqueue_item_change_in(&tx, id, change)?;
+        tx.commit()?;
         Ok(())
     }
 
     /// Bookmarks an article (kept forever) with an optional note, or removes the bookmark
-    /// (refused while the article has highlights).
+    /// (refused while the article has highlights). For an account's story, starring or
+    /// unstarring is queued for its server in the same transaction (only when the bookmark
+    /// changes; a new note alone stays here).
     pub fn set_bookmarked(&mut self, id: i64, bookmarked: bool, note: Option<&str>) -> Result<()> {
-        let highlights = if bookmarked {
-            0
-        } else {
-            self.highlight_count(id)?
-        };
-        if highlights > 0 {
-            return Err(super::StoreError::KeptByHighlights {
-                id,
-                count: highlights,
-            });
+        if !bookmarked {
+            let count = self.highlight_count(id)?;
+            if count > 0 {
+                return Err(super::StoreError::KeptByHighlights { id, count });
+            }
         }
-        let changed = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        let was: Option<bool> = tx
+            .query_row("SELECT bookmarked FROM articles WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(was) = was else {
+            return Err(super::StoreError::NotFound {
+                what: "article",
+                id,
+            });
+        };
+        tx.execute(
             "UPDATE articles SET bookmarked = ?2,
                 bookmarked_at = CASE WHEN ?2 THEN coalesce(bookmarked_at, ?3) ELSE NULL END,
                 note = CASE WHEN ?2 THEN coalesce(?4, note) ELSE note END
              WHERE id = ?1",
             rusqlite::params![id, bookmarked, super::now(), note],
         )?;
-        if changed == 0 {
-            return Err(super::StoreError::NotFound {
-                what: "article",
-                id,
-            });
+        if was != bookmarked {
+            let change = if bookmarked {
+                ItemChange::Star
+            } else {
+                ItemChange::Unstar
+            };
+            enqueue_item_change_in(&tx, id, change)?;
         }
+        tx.commit()?;
         Ok(())
     }
 }

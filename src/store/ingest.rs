@@ -72,6 +72,8 @@ pub struct IngestCounts {
 pub struct PendingPage {
     pub article_id: i64,
     pub url: String,
+    /// A URL on the origin the page may reach on a private address when `feed_trusted_host`:
+    /// the feed's own (a local subscription), or its account's server (an account's feed).
     pub feed_url: String,
     pub feed_trusted_host: bool,
 }
@@ -155,6 +157,7 @@ impl Library {
             "SELECT id, url, coalesce(custom_title, nullif(title, ''), url), etag, last_modified, trusted_host
              FROM feeds
              WHERE status = 'active' AND (?1 OR next_attempt_at IS NULL OR next_attempt_at <= ?2)
+               AND id NOT IN (SELECT feed_id FROM account_feeds)
              ORDER BY id",
         )?;
         let rows = stmt.query_map(params![ignore_backoff, now()], |r| {
@@ -216,116 +219,9 @@ impl Library {
             ],
         )?;
         if let Some(icon) = update.icon_url.as_deref() {
-            let key = crate::images::image_key(icon);
-            tx.execute(
-                "UPDATE feeds SET icon_url = ?2, icon_key = ?3 WHERE id = ?1",
-                params![feed_id, icon, key],
-            )?;
-            tx.execute(
-                "INSERT INTO images(key, url) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
-                params![key, icon],
-            )?;
+            set_feed_icon_in(&tx, feed_id, icon)?;
         }
-        let mut counts = IngestCounts::default();
-        {
-            let mut tombstoned =
-                tx.prepare_cached("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND item_key = ?2")?;
-            let mut existing = tx.prepare_cached(
-                "SELECT id, content_hash, title, content_html, content_text
-                 FROM articles WHERE feed_id = ?1 AND item_key = ?2",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO articles(feed_id, item_key, url, title, author, published_at,
-                    updated_at, fetched_at, sort_at, teaser_html, content_html, content_text,
-                    lead_image, lang, extraction, content_hash, search_cjk)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?6, ?8), ?9, ?10, ?11, ?12, ?13,
-                    ?14, ?15, ?16)",
-            )?;
-            let mut revise = tx.prepare_cached(
-                "INSERT INTO article_revisions(article_id, title, content_html, content_text, seen_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            let mut update_article = tx.prepare_cached(
-                "UPDATE articles SET url = ?2, title = ?3, author = ?4, published_at = ?5,
-                    updated_at = ?6, teaser_html = ?7, content_html = ?8, content_text = ?9,
-                    lead_image = coalesce(?10, lead_image), lang = coalesce(?11, lang),
-                    extraction = ?12, extraction_note = NULL, content_hash = ?13, search_cjk = ?14
-                 WHERE id = ?1",
-            )?;
-            let mut seen_in_batch = std::collections::HashMap::<String, String>::new();
-            for item in items {
-                let hash = content_hash(item);
-                // The same key twice in one document: identical copies collapse; different
-                // items that share a guid are both kept, told apart by their content.
-                let key = match seen_in_batch.get(&item.item_key) {
-                    Some(h) if *h == hash => continue,
-                    Some(_) => format!("{}#{}", item.item_key, &hash[..8]),
-                    None => item.item_key.clone(),
-                };
-                seen_in_batch.insert(key.clone(), hash.clone());
-                if tombstoned.exists(params![feed_id, key])? {
-                    continue;
-                }
-                let found: Option<StoredVersion> = existing
-                    .query_row(params![feed_id, key], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                    })
-                    .optional()?;
-                match found {
-                    None => {
-                        let inserted = insert.execute(params![
-                            feed_id,
-                            key,
-                            item.url,
-                            item.title,
-                            item.author,
-                            item.published_at,
-                            item.updated_at,
-                            at,
-                            item.teaser_html,
-                            item.content_html,
-                            item.content_text,
-                            item.lead_image,
-                            item.lang,
-                            item.extraction,
-                            hash,
-                            cjk_of(&item.title, item.content_text.as_deref())
-                        ])?;
-                        if inserted > 0 {
-                            super::images::link_images_in(
-                                &tx,
-                                tx.last_insert_rowid(),
-                                &item.image_urls,
-                            )?;
-                        }
-                        counts.new += 1;
-                    }
-                    Some((_, old_hash, ..)) if old_hash == hash => counts.unchanged += 1,
-                    Some((id, _, old_title, old_html, old_text)) => {
-                        revise.execute(params![id, old_title, old_html, old_text, at])?;
-                        update_article.execute(params![
-                            id,
-                            item.url,
-                            item.title,
-                            item.author,
-                            item.published_at,
-                            item.updated_at,
-                            item.teaser_html,
-                            item.content_html,
-                            item.content_text,
-                            item.lead_image,
-                            item.lang,
-                            item.extraction,
-                            hash,
-                            cjk_of(&item.title, item.content_text.as_deref())
-                        ])?;
-                        super::images::link_images_in(&tx, id, &item.image_urls)?;
-                        super::highlights::reanchor_in(&tx, id)?;
-                        counts.updated += 1;
-                    }
-                }
-            }
-        }
+        let (counts, _) = store_items_in(&tx, feed_id, items, at)?;
         tx.commit()?;
         Ok(counts)
     }
@@ -380,7 +276,8 @@ impl Library {
     /// Story pages still to fetch, oldest first.
     pub fn pending_pages(&self, limit: i64) -> Result<Vec<PendingPage>> {
         let mut stmt = self.conn.prepare(
-            "SELECT a.id, a.url, f.url, f.trusted_host FROM articles a JOIN feeds f ON f.id = a.feed_id
+            "SELECT a.id, a.url, t.trusted_url, t.trusted FROM articles a JOIN feeds f ON f.id = a.feed_id
+             JOIN feed_trust t ON t.feed_id = f.id
              WHERE a.extraction = 'pending' AND a.url IS NOT NULL AND f.status != 'unsubscribed'
              ORDER BY a.id LIMIT ?1",
         )?;
@@ -446,6 +343,144 @@ impl Library {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Sets a feed's icon and queues its download, inside the caller's transaction.
+pub(crate) fn set_feed_icon_in(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: i64,
+    icon: &str,
+) -> Result<()> {
+    let key = crate::images::image_key(icon);
+    tx.execute(
+        "UPDATE feeds SET icon_url = ?2, icon_key = ?3 WHERE id = ?1",
+        params![feed_id, icon, key],
+    )?;
+    tx.execute(
+        "INSERT INTO images(key, url) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+        params![key, icon],
+    )?;
+    Ok(())
+}
+
+/// Stores one feed's items inside the caller's transaction: new items are added, changed items
+/// updated with their previous version kept as a revision, tombstoned items skipped. Returns
+/// the counts and, for each item, its article's id (`None` when skipped: tombstoned, or a
+/// second identical copy in the same batch).
+pub(crate) fn store_items_in(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: i64,
+    items: &[IncomingArticle],
+    at: i64,
+) -> Result<(IngestCounts, Vec<Option<i64>>)> {
+    let mut counts = IngestCounts::default();
+    let mut ids = Vec::with_capacity(items.len());
+    let mut tombstoned =
+        tx.prepare_cached("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND item_key = ?2")?;
+    let mut existing = tx.prepare_cached(
+        "SELECT id, content_hash, title, content_html, content_text
+             FROM articles WHERE feed_id = ?1 AND item_key = ?2",
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO articles(feed_id, item_key, url, title, author, published_at,
+                updated_at, fetched_at, sort_at, teaser_html, content_html, content_text,
+                lead_image, lang, extraction, content_hash, search_cjk)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?6, ?8), ?9, ?10, ?11, ?12, ?13,
+                ?14, ?15, ?16)",
+    )?;
+    let mut revise = tx.prepare_cached(
+        "INSERT INTO article_revisions(article_id, title, content_html, content_text, seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut update_article = tx.prepare_cached(
+        "UPDATE articles SET url = ?2, title = ?3, author = ?4, published_at = ?5,
+                updated_at = ?6, teaser_html = ?7, content_html = ?8, content_text = ?9,
+                lead_image = coalesce(?10, lead_image), lang = coalesce(?11, lang),
+                extraction = ?12, extraction_note = NULL, content_hash = ?13, search_cjk = ?14
+             WHERE id = ?1",
+    )?;
+    let mut seen_in_batch = std::collections::HashMap::<String, String>::new();
+    for item in items {
+        let hash = content_hash(item);
+        // The same key twice in one document: identical copies collapse; different
+        // items that share a guid are both kept, told apart by their content.
+        let key = match seen_in_batch.get(&item.item_key) {
+            Some(h) if *h == hash => {
+                ids.push(None);
+                continue;
+            }
+            Some(_) => format!("{}#{}", item.item_key, &hash[..8]),
+            None => item.item_key.clone(),
+        };
+        seen_in_batch.insert(key.clone(), hash.clone());
+        if tombstoned.exists(params![feed_id, key])? {
+            ids.push(None);
+            continue;
+        }
+        let found: Option<StoredVersion> = existing
+            .query_row(params![feed_id, key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?;
+        match found {
+            None => {
+                let inserted = insert.execute(params![
+                    feed_id,
+                    key,
+                    item.url,
+                    item.title,
+                    item.author,
+                    item.published_at,
+                    item.updated_at,
+                    at,
+                    item.teaser_html,
+                    item.content_html,
+                    item.content_text,
+                    item.lead_image,
+                    item.lang,
+                    item.extraction,
+                    hash,
+                    cjk_of(&item.title, item.content_text.as_deref())
+                ])?;
+                if inserted > 0 {
+                    let id = tx.last_insert_rowid();
+                    super::images::link_images_in(tx, id, &item.image_urls)?;
+                    ids.push(Some(id));
+                } else {
+                    ids.push(None);
+                }
+                counts.new += 1;
+            }
+            Some((id, old_hash, ..)) if old_hash == hash => {
+                ids.push(Some(id));
+                counts.unchanged += 1;
+            }
+            Some((id, _, old_title, old_html, old_text)) => {
+                revise.execute(params![id, old_title, old_html, old_text, at])?;
+                update_article.execute(params![
+                    id,
+                    item.url,
+                    item.title,
+                    item.author,
+                    item.published_at,
+                    item.updated_at,
+                    item.teaser_html,
+                    item.content_html,
+                    item.content_text,
+                    item.lead_image,
+                    item.lang,
+                    item.extraction,
+                    hash,
+                    cjk_of(&item.title, item.content_text.as_deref())
+                ])?;
+                super::images::link_images_in(tx, id, &item.image_urls)?;
+                super::highlights::reanchor_in(tx, id)?;
+                ids.push(Some(id));
+                counts.updated += 1;
+            }
+        }
+    }
+    Ok((counts, ids))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use rusqlite::params;
 
+use super::accounts::{enqueue_feed_change_in, FeedChange};
 use super::{now, Library, Result, StoreError};
 
 /// How long articles are kept; `None` keeps them forever. Bookmarks are always kept.
@@ -19,23 +20,32 @@ const READ_DAYS: &str = "retention.read_days";
 const UNREAD_DAYS: &str = "retention.unread_days";
 
 impl Library {
-    /// Renames a feed (`None` goes back to the feed's own title).
+    /// Renames a feed (`None` goes back to the feed's own title). An account's feed is renamed
+    /// on its server too, at the next sync.
     pub fn rename_feed(&mut self, id: i64, title: Option<&str>) -> Result<()> {
         let title = title.map(str::trim).filter(|t| !t.is_empty());
-        let n = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        if let Some(title) = title {
+            enqueue_feed_change_in(&tx, id, FeedChange::Rename(title))?;
+        }
+        let n = tx.execute(
             "UPDATE feeds SET custom_title = ?2 WHERE id = ?1",
             params![id, title],
         )?;
         if n == 0 {
             return Err(StoreError::NotFound { what: "feed", id });
         }
+        tx.commit()?;
         Ok(())
     }
 
-    /// Moves a feed into a folder (created if missing), or out of any folder with `None`.
+    /// Moves a feed into a folder (created if missing), or out of any folder with `None`. An
+    /// account's feed moves on its server too, at the next sync.
     pub fn move_feed(&mut self, id: i64, folder: Option<&str>) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let folder_id: Option<i64> = match folder.map(str::trim).filter(|f| !f.is_empty()) {
+        let folder = folder.map(str::trim).filter(|f| !f.is_empty());
+        enqueue_feed_change_in(&tx, id, FeedChange::Move { to: folder })?;
+        let folder_id: Option<i64> = match folder {
             Some(name) => Some(super::feeds::folder_id_in(&tx, name)?),
             None => None,
         };
@@ -52,39 +62,14 @@ impl Library {
 
     /// Unsubscribes: the feed's articles go, except bookmarked ones, which stay readable
     /// (the feed is then kept, hidden, as their source). Returns how many articles were kept.
+    /// An account's feed is unsubscribed on its server too, at the next sync.
     pub fn unsubscribe(&mut self, id: i64) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let exists: i64 = tx.query_row("SELECT count(*) FROM feeds WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })?;
-        if exists == 0 {
-            return Err(StoreError::NotFound { what: "feed", id });
-        }
-        tx.execute(
-            "DELETE FROM articles WHERE feed_id = ?1 AND bookmarked = 0",
-            [id],
-        )?;
-        tx.execute("DELETE FROM tombstones WHERE feed_id = ?1", [id])?;
-        let kept: i64 = tx.query_row(
-            "SELECT count(*) FROM articles WHERE feed_id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        if kept == 0 {
-            tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
-        } else {
-            tx.execute(
-                "UPDATE feeds SET status = 'unsubscribed', etag = NULL, last_modified = NULL WHERE id = ?1",
-                [id],
-            )?;
-        }
-        tx.execute(
-            "DELETE FROM folders WHERE id NOT IN (SELECT folder_id FROM feeds WHERE folder_id IS NOT NULL)",
-            [],
-        )?;
+        enqueue_feed_change_in(&tx, id, FeedChange::Unsubscribe)?;
+        let kept = unsubscribe_in(&tx, id)?;
         tx.commit()?;
         self.collect_unused_images()?;
-        Ok(kept as usize)
+        Ok(kept)
     }
 
     /// The retention rules in force.
@@ -170,4 +155,38 @@ impl Library {
         self.conn.execute("VACUUM INTO ?1", [dest_text])?;
         Ok(())
     }
+}
+
+/// Unsubscribes inside the caller's transaction (see [`Library::unsubscribe`]); queues nothing
+/// for a server. Returns how many (bookmarked) articles were kept.
+pub(crate) fn unsubscribe_in(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<usize> {
+    let exists: i64 = tx.query_row("SELECT count(*) FROM feeds WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })?;
+    if exists == 0 {
+        return Err(StoreError::NotFound { what: "feed", id });
+    }
+    tx.execute(
+        "DELETE FROM articles WHERE feed_id = ?1 AND bookmarked = 0",
+        [id],
+    )?;
+    tx.execute("DELETE FROM tombstones WHERE feed_id = ?1", [id])?;
+    let kept: i64 = tx.query_row(
+        "SELECT count(*) FROM articles WHERE feed_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    if kept == 0 {
+        tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
+    } else {
+        tx.execute(
+            "UPDATE feeds SET status = 'unsubscribed', etag = NULL, last_modified = NULL WHERE id = ?1",
+            [id],
+        )?;
+    }
+    tx.execute(
+        "DELETE FROM folders WHERE id NOT IN (SELECT folder_id FROM feeds WHERE folder_id IS NOT NULL)",
+        [],
+    )?;
+    Ok(kept as usize)
 }

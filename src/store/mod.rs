@@ -8,6 +8,7 @@
 
 pub mod schema;
 
+mod accounts;
 mod articles;
 mod feeds;
 mod highlights;
@@ -19,6 +20,11 @@ mod search;
 mod ui_settings;
 
 // The API callers use, by name: models in and out, never a `Connection` or a `Row`.
+pub use accounts::{
+    Account, AccountIngest, AccountItem, AccountStatus, AccountSyncResult, MarkAllScope,
+    NewAccount, OutboxChange, OutboxEntry, RemoteFeed, RemovedAccount, StateChanges,
+    SubscriptionChanges,
+};
 pub use articles::{Article, ArticleFilter, Extraction, Revision, StoryRow, TEASER_CHARS};
 pub use feeds::{Feed, NewFeed};
 pub use highlights::{Highlight, HighlightColor, HighlightMark, Selection, SelectionError};
@@ -79,6 +85,8 @@ pub enum StoreError {
     },
     #[error("article {id} has {count} highlights, so it stays bookmarked; remove them first (tidings highlights --article {id})")]
     KeptByHighlights { id: i64, count: i64 },
+    #[error("the account {name} is already in this library")]
+    AccountExists { name: String },
     #[error("library query failed: {0}")]
     Sql(#[from] rusqlite::Error),
 }

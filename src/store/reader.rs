@@ -9,6 +9,7 @@
 use rusqlite::{OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 
+use super::accounts::ReadScope;
 use super::articles::{story_from_row, StoryRow, STATUS_JOIN, STORY_COLUMNS};
 use super::{Article, Feed, Library, Result, StoreError};
 
@@ -198,18 +199,30 @@ impl Library {
         before: Option<i64>,
     ) -> Result<usize> {
         let (filter, filter_args) = list_filter(list);
-        let sql = format!(
-            "UPDATE article_status SET read = 1
-             WHERE read = 0 AND article_id <= ? AND sort_at < ? AND article_id IN (
+        let marked = format!(
+            "read = 0 AND article_id <= ? AND sort_at < ? AND article_id IN (
                 SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
                 WHERE {filter})"
         );
+        // An account's server can mark whole feeds, a folder or everything read up to a time,
+        // when the list holds all of their stories up to what the person saw.
+        let scope = match list {
+            _ if before.is_some() => ReadScope::Stories,
+            StoryList::Today { .. } | StoryList::Bookmarks => ReadScope::Stories,
+            StoryList::Feed { .. } => ReadScope::Feeds,
+            StoryList::Folder { name } => ReadScope::Folder(name),
+            StoryList::Unread | StoryList::All => ReadScope::Everything,
+        };
         let as_of = as_of.unwrap_or(i64::MAX);
         let before = before.unwrap_or(i64::MAX);
         let mut params: Vec<&dyn ToSql> = vec![&as_of, &before];
         params.extend(filter_args.iter().map(|b| b.as_ref()));
         let tx = self.conn.transaction()?;
-        let changed = tx.execute(&sql, params.as_slice())?;
+        super::accounts::enqueue_marked_read_in(&tx, &marked, params.as_slice(), scope)?;
+        let changed = tx.execute(
+            &format!("UPDATE article_status SET read = 1 WHERE {marked}"),
+            params.as_slice(),
+        )?;
         tx.commit()?;
         Ok(changed)
     }

@@ -283,6 +283,102 @@ CREATE TRIGGER highlights_fts_update AFTER UPDATE OF exact, note, search_cjk ON 
         VALUES (new.id, new.exact, new.note, new.search_cjk);
 END;
 "#,
+    // 6: reader-server accounts (the Google Reader API). The server is the source of truth for
+    // an account's subscriptions; its items are stored as articles of the account's feeds. The
+    // password is never in this file: `credential_key` names it in the Secret Service (or in
+    // the user-only file beside the configuration when none runs).
+    r#"
+CREATE TABLE accounts (
+    -- AUTOINCREMENT: a removed account's id is never given to a new one, so the feeds it left
+    -- behind (kept for their bookmarks) are never taken for the new account's.
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind              TEXT NOT NULL DEFAULT 'greader',
+    -- the API root, e.g. https://host/api/greader.php
+    server_url        TEXT NOT NULL,
+    username          TEXT NOT NULL,
+    -- what the sources pane calls it: user@host
+    name              TEXT NOT NULL,
+    credential_key    TEXT NOT NULL UNIQUE,
+    -- 'secret-service' or 'file'
+    credential_store  TEXT NOT NULL,
+    -- the user confirmed plain http to a host that is not loopback: a warning stays on it
+    plain_http        INTEGER NOT NULL DEFAULT 0,
+    -- 'new', 'ok', 'sign-in-again', 'unreachable', 'rate-limited' or 'error'
+    status            TEXT NOT NULL DEFAULT 'new',
+    last_error        TEXT,
+    error_count       INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at   INTEGER,
+    last_sync_at      INTEGER,
+    last_success_at   INTEGER,
+    -- the `ot` of the next item listing (seconds): every item the server added before it is
+    -- stored; advanced only once a listing's items all are
+    items_since       INTEGER NOT NULL DEFAULT 0,
+    created_at        INTEGER NOT NULL,
+    UNIQUE (server_url, username)
+);
+
+-- An account's feed is a row of feeds like any other (lists, counts, pages and images work
+-- unchanged). Its feeds.url is the server's feed URL with '#tidings-account-ID' appended: a
+-- feed URL is unique among subscriptions, the same feed may also be a local subscription or
+-- on another account, and a fragment never reaches a server. `url` here is the URL as the
+-- server gives it.
+CREATE TABLE account_feeds (
+    feed_id     INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    stream_id   TEXT NOT NULL,
+    url         TEXT NOT NULL,
+    UNIQUE (account_id, stream_id)
+);
+
+-- Server items stored as articles. item_id is the item's hex id (the part after
+-- 'tag:google.com,2005:reader/item/'). server_read and server_starred are the server's state
+-- at the last sync: a sync applies only what changed on the server since, so a story the
+-- server lost is never unread or unbookmarked here by its absence.
+CREATE TABLE account_items (
+    account_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    item_id         TEXT NOT NULL,
+    article_id      INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    -- when the server added the item (microseconds): mark-all-as-read's `ts`
+    crawled_usec    INTEGER NOT NULL,
+    server_read     INTEGER NOT NULL,
+    server_starred  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, item_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX account_items_article ON account_items(article_id);
+
+-- Changes made in Tidings, waiting to be sent, in the order they were made. Written in the
+-- same transaction as the change itself; deleted only once the server accepted them.
+CREATE TABLE account_outbox (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    -- 'read', 'unread', 'star', 'unstar' (item_id); 'mark-all-read' (ts_usec, and the feed's
+    -- stream_id, or a folder, or neither for everything);
+    -- 'subscribe' (url, folder); 'unsubscribe' (stream_id); 'rename' (stream_id, title);
+    -- 'move' (stream_id, folder, old_folder)
+    action      TEXT NOT NULL,
+    item_id     TEXT,
+    stream_id   TEXT,
+    url         TEXT,
+    title       TEXT,
+    folder      TEXT,
+    old_folder  TEXT,
+    ts_usec     INTEGER,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX account_outbox_account ON account_outbox(account_id, id);
+
+-- The origin a feed's pages and images may reach on a private address: a local feed's own
+-- (when the user subscribed to it directly), an account feed's server, unless the user vouched
+-- for that feed's own origin (trusted_host).
+CREATE VIEW feed_trust AS
+SELECT f.id AS feed_id,
+    CASE WHEN f.trusted_host = 0 AND a.server_url IS NOT NULL THEN a.server_url ELSE f.url END
+        AS trusted_url,
+    (f.trusted_host = 1 OR a.id IS NOT NULL) AS trusted
+FROM feeds f
+LEFT JOIN account_feeds af ON af.feed_id = f.id
+LEFT JOIN accounts a ON a.id = af.account_id;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -250,7 +250,7 @@ fn to_incoming(feed: &ParsedFeed, full_text_words: usize) -> Vec<IncomingArticle
         .collect()
 }
 
-fn incoming_article(
+pub(super) fn incoming_article(
     entry: &ParsedEntry,
     feed_language: Option<&str>,
     full_text_words: usize,

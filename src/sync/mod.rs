@@ -14,6 +14,7 @@
 //! Blocking work (SQLite, parsing, extraction) runs on tokio's blocking pool, never on the
 //! threads that drive the network.
 
+pub mod accounts;
 mod failure;
 mod feeds;
 mod images;
@@ -116,6 +117,20 @@ pub enum SyncEvent {
         done: usize,
         total: usize,
     },
+    /// A batch of an account's new items stored.
+    AccountProgress {
+        account_id: i64,
+        name: String,
+        done: usize,
+        total: usize,
+    },
+    /// An account's turn ended (`error` says why when it did not go through).
+    AccountDone {
+        account_id: i64,
+        name: String,
+        status: store::AccountStatus,
+        error: Option<String>,
+    },
 }
 
 /// A failed feed, for the summary: `{"feed_id", "title", "url", "error", "kind"}`.
@@ -150,6 +165,8 @@ pub struct SyncReport {
     /// not recorded on the feeds (no error, no backoff), and the pages and images stages did not
     /// run (they would only have failed the same way, leaving stories teaser-only).
     pub offline: bool,
+    /// Each reader-server account's sync.
+    pub accounts: Vec<accounts::AccountReport>,
     pub seconds: f64,
 }
 
@@ -206,9 +223,9 @@ struct SyncRun<'a> {
     progress: Progress<'a>,
 }
 
-/// Syncs every due feed of the library at `path`, then (unless `feeds_only`) the pages of the
-/// stories still waiting for extraction and the images stored stories name. `progress` is
-/// called from the sync's tasks.
+/// Syncs every due feed of the library at `path`, then every reader-server account, then (unless
+/// `feeds_only`) the pages of the stories still waiting for extraction and the images stored
+/// stories name. `progress` is called from the sync's tasks.
 pub async fn sync_library(
     path: &Path,
     fetcher: &Fetcher,
@@ -224,6 +241,8 @@ pub async fn sync_library(
     };
     let mut report = SyncReport::default();
     feeds::run(&run, &mut report).await?;
+    report.accounts =
+        accounts::sync_accounts(&run.lib, run.fetcher, run.options, run.progress).await?;
     if !options.feeds_only && !report.offline {
         pages::run(&run, &mut report).await?;
         images::run(&run, &mut report).await?;
