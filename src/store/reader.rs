@@ -25,6 +25,8 @@ pub enum StoryList {
     Today { since: i64 },
     /// Bookmarked stories, whatever their feed's status.
     Bookmarks,
+    /// Bookmarked stories tagged `tag` (any case): the Bookmarks view filtered by a tag.
+    Tagged { tag: String },
     /// One feed's stories.
     Feed { id: i64 },
     /// The stories of the feeds in one folder.
@@ -89,6 +91,10 @@ fn list_filter(list: &StoryList) -> (String, Vec<Box<dyn ToSql>>) {
             vec![Box::new(*since)],
         ),
         StoryList::Bookmarks => ("a.bookmarked = 1".to_string(), vec![]),
+        StoryList::Tagged { tag } => (
+            "a.bookmarked = 1 AND a.id IN (SELECT article_id FROM tags WHERE tag = ?)".to_string(),
+            vec![Box::new(tag.clone())],
+        ),
         StoryList::Feed { id } => ("a.feed_id = ?".to_string(), vec![Box::new(*id)]),
         StoryList::Folder { name } => (
             format!("{subscribed} AND f.folder_id = (SELECT id FROM folders WHERE name = ?)"),

@@ -223,7 +223,8 @@ fn fts_expression(terms: &[Term]) -> String {
 }
 
 impl Library {
-    /// Searches titles, authors and article text; best matches first (bm25, titles weigh most).
+    /// Searches titles, authors and article text, best matches first (bm25, titles weigh most),
+    /// after the stories tagged with the query.
     pub fn search(&self, query: &str, limit: i64) -> Result<Vec<SearchHit>> {
         let terms = terms(query);
         if terms.is_empty() {
@@ -283,7 +284,12 @@ impl Library {
             };
             hits.push(SearchHit { article, snippet });
         }
-        Ok(hits)
+        // Stories tagged with the query come first: the person filed them under it.
+        let mut found = self.tag_hits(query, limit)?;
+        hits.retain(|hit| found.iter().all(|t| t.article.id != hit.article.id));
+        found.extend(hits);
+        found.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(found)
     }
 }
 
