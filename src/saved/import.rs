@@ -132,7 +132,7 @@ pub struct ImportReport {
     pub skipped: usize,
     /// Entries that could not be read.
     pub bad: usize,
-    /// Entries an earlier run of this file had finished.
+    /// Entries an earlier run of this file had finished (skipped ones are looked at again).
     pub done_before: usize,
     /// Pages asked for again: an earlier run stopped while they were in flight.
     pub fetched_again: usize,
@@ -183,11 +183,11 @@ pub async fn import_archive(
         .into_iter()
         .map(|row| (row.entry, row.state))
         .collect();
-    let done_before = journal
+    let done_before = journal.values().filter(|s| is_done(**s)).count();
+    let fetched_again = journal
         .values()
-        .filter(|s| **s != JournalState::Fetching)
+        .filter(|s| **s == JournalState::Fetching)
         .count();
-    let fetched_again = journal.len() - done_before;
     progress(ImportEvent::Started {
         format: survey.format,
         detected: survey.detected,
@@ -205,7 +205,7 @@ pub async fn import_archive(
         Ok(Item::Entry(entry)) => {
             let index = index as u64;
             match journal.get(&index) {
-                Some(state) if *state != JournalState::Fetching => None,
+                Some(state) if is_done(*state) => None,
                 _ => Some(Ok((index, entry))),
             }
         }
@@ -313,6 +313,13 @@ pub async fn import_archive(
     Ok(report)
 }
 
+/// Whether an earlier run finished an entry for good. One it skipped stored nothing and
+/// fetched nothing, so it is looked at again (its origin may be trusted by now); one whose
+/// page was in flight is fetched again.
+fn is_done(state: JournalState) -> bool {
+    !matches!(state, JournalState::Fetching | JournalState::Skipped)
+}
+
 /// What the first pass over the file found.
 struct Survey {
     format: Format,
@@ -333,11 +340,10 @@ fn survey(file: &Path, format: Option<Format>) -> Result<Survey, ReadError> {
         Some(format) => (format, false),
         None => (formats::detect(file)?, true),
     };
-    let hash = file_hash(file)?;
     let mut survey = Survey {
         format,
         detected,
-        hash,
+        hash: String::new(),
         entries: 0,
         bad: 0,
         problems: Vec::new(),
@@ -371,6 +377,8 @@ fn survey(file: &Path, format: Option<Format>) -> Result<Survey, ReadError> {
             survey.problems.push(problem);
         }
     }
+    // Hashed once the file reads to its end: a broken one is refused without it.
+    survey.hash = file_hash(file)?;
     Ok(survey)
 }
 

@@ -419,10 +419,11 @@ fn page_key(final_url: &Url, article: &crate::extract::Article) -> String {
         .unwrap_or_else(|| final_url.to_string())
 }
 
-/// A page whose article was found, as the Saved source keeps it.
+/// A page whose article was found, as the Saved source keeps it (its link without tracking
+/// parameters).
 fn article_page(final_url: &Url, article: &crate::extract::Article, key: String) -> SavedPage {
     SavedPage {
-        url: final_url.to_string(),
+        url: crate::sanitize::strip_tracking_params(final_url.as_str()),
         key,
         title: article
             .title
@@ -441,7 +442,7 @@ fn article_page(final_url: &Url, article: &crate::extract::Article, key: String)
 /// A page that could not be had, kept as its title (the archive's, else its address) and link.
 fn unavailable_page(url: &Url, title: Option<&str>, key: String, reason: &str) -> SavedPage {
     SavedPage {
-        url: url.to_string(),
+        url: crate::sanitize::strip_tracking_params(url.as_str()),
         key,
         title: title
             .filter(|t| !t.trim().is_empty())

@@ -21,7 +21,7 @@ const SAVED_SOURCE_TITLE: &str = "Saved";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SavedMarks {
     /// When the page was saved (an import keeps the archive's time); `None`: now. A story
-    /// bookmarked before keeps its first time.
+    /// bookmarked before keeps the earlier time.
     pub saved_at: Option<i64>,
     /// Read (archived, in a read-later app). Never makes a read story unread.
     pub read: bool,
@@ -401,7 +401,7 @@ fn saved_source_in(tx: &Transaction<'_>) -> Result<i64> {
 /// Bookmarks a story with the person's marks (see [`SavedMarks`]).
 fn mark_in(tx: &Transaction<'_>, article_id: i64, marks: &SavedMarks, saved_at: i64) -> Result<()> {
     tx.execute(
-        "UPDATE articles SET bookmarked = 1, bookmarked_at = coalesce(bookmarked_at, ?2),
+        "UPDATE articles SET bookmarked = 1, bookmarked_at = min(coalesce(bookmarked_at, ?2), ?2),
             note = coalesce(?3, note)
          WHERE id = ?1",
         params![article_id, saved_at, marks.note],
