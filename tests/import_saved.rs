@@ -422,6 +422,63 @@ fn every_format_brings_pages_home_keeps_dead_ones_and_skips_hostile_links() {
 }
 
 #[test]
+fn a_cancelled_import_stops_between_entries_and_goes_on_when_run_again() {
+    let Some(farm) = Farm::start("import-cancel", 6, 5, 10) else {
+        return;
+    };
+    let path = library_trusting(&farm, "cancel");
+    let file = path.parent().unwrap().join("pocket.csv");
+    let mut lines = String::from("title,url,time_added,tags,status\n");
+    for f in 0..6 {
+        for j in 0..5 {
+            lines.push_str(&format!("S,{},1600000000,,unread\n", farm.article(f, j)));
+        }
+    }
+    std::fs::write(&file, lines).unwrap();
+    let fetcher = Fetcher::new(FetchConfig::default()).unwrap();
+    let options = ImportOptions {
+        concurrency: 2,
+        ..ImportOptions::default()
+    };
+    // The app's cancel button, pressed once five entries are done.
+    let cancel = Cancel::default();
+    let events = std::sync::Mutex::new(Vec::new());
+    let progress = |event: tidings::saved::ImportEvent| {
+        if let tidings::saved::ImportEvent::EntryDone { done, .. } = &event {
+            if *done == 5 {
+                cancel.cancel();
+            }
+        }
+        events
+            .lock()
+            .unwrap()
+            .push(serde_json::to_value(&event).unwrap());
+    };
+    let report = runtime()
+        .block_on(import_archive(
+            &path, &file, &fetcher, &options, &progress, &cancel,
+        ))
+        .unwrap();
+    assert!(report.cancelled);
+    assert!(report.saved >= 5 && report.saved < 30, "{report:#?}");
+    let events = events.into_inner().unwrap();
+    assert_eq!(events[0]["event"], "started");
+    assert_eq!(events[0]["format"], "pocket-csv");
+    assert_eq!(events[1]["event"], "entry-done");
+    assert_eq!(events[1]["state"], "saved");
+    assert!(
+        events.iter().all(|e| e["event"] != "images"),
+        "a cancelled import downloads no images"
+    );
+
+    let report = import(&path, &file, None).unwrap();
+    assert!(!report.cancelled);
+    assert_eq!(report.saved, 30, "{report:#?}");
+    assert!(report.done_before >= 5);
+    assert_eq!(saved_stories(&Library::open(&path).unwrap()).len(), 30);
+}
+
+#[test]
 fn private_addresses_are_fetched_once_their_origin_is_trusted() {
     let server = TestServer::start(|_| {
         Response::ok(format!(
