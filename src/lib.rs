@@ -12,6 +12,8 @@
 //! - [`opml`]: reading and writing subscription lists.
 //! - [`rules`]: mute and keep rules: which stories a rule catches (matching only).
 //! - [`sync`]: the orchestrator that fetches, parses, extracts and stores.
+//! - [`saved`]: pages saved to read later, one by hand or a read-later app's whole archive
+//!   (composed of sync's stages).
 //! - [`diff`]: word diffs between versions of a story.
 //! - [`export`]: bookmarks as one HTML file or an EPUB book.
 //! - [`cli`]: the headless `tidings` command over the same library file.
@@ -29,6 +31,7 @@ pub mod opml;
 pub mod paths;
 pub mod rules;
 pub mod sanitize;
+pub mod saved;
 pub mod store;
 pub mod sync;
 pub mod text;

@@ -179,7 +179,9 @@ fn exported(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn a_rich_story_survives_a_commonmark_parser() {
-    let (lib, path, rich, png) = library("rich");
+    let (mut lib, path, rich, png) = library("rich");
+    let tags = ["ferries".to_string(), "vote: \"7/2\" #local".to_string()];
+    lib.tag(rich, &tags).unwrap();
     let dir = path.with_file_name("export");
     let report = bookmarks_markdown(&lib, &dir).unwrap();
     assert_eq!((report.stories, report.images), (1, 2));
@@ -208,7 +210,17 @@ fn a_rich_story_survives_a_commonmark_parser() {
         chrono::DateTime::parse_from_rfc3339(saved).is_ok(),
         "{saved}"
     );
-    assert_eq!(yaml["tags"].as_vec().map(Vec::len), Some(0));
+    let mut exported_tags: Vec<&str> = yaml["tags"]
+        .as_vec()
+        .expect("tags is a list")
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    exported_tags.sort_unstable();
+    assert_eq!(
+        exported_tags,
+        tags.iter().map(String::as_str).collect::<Vec<_>>()
+    );
     assert_eq!(yaml["tidings_id"].as_i64(), Some(rich));
 
     // Every heading, in order.

@@ -9,8 +9,11 @@ mod extract;
 mod feeds;
 mod highlights;
 mod manage;
+mod progress;
+mod saved;
 mod subscriptions;
 mod sync;
+mod tags;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,12 +64,16 @@ pub enum Command {
     Bookmark(articles::BookmarkArgs),
     /// Remove an article's bookmark.
     Unbookmark(articles::IdArgs),
-    /// List bookmarked articles.
-    Bookmarks {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    /// List bookmarks, most recently saved first (`--tag T`: only those tagged T).
+    Bookmarks(tags::BookmarksArgs),
+    /// Save a page to read later: fetched, extracted, kept with its images, bookmarked.
+    Save(saved::SaveArgs),
+    /// Import a read-later archive (Pocket, Instapaper, Wallabag, Omnivore, browser bookmarks).
+    ImportSaved(saved::ImportSavedArgs),
+    /// Tag an article (bookmarking it).
+    Tag(tags::TagArgs),
+    /// Remove tags from an article.
+    Untag(tags::TagArgs),
     /// Highlight words of an article (the story becomes bookmarked).
     Highlight(highlights::HighlightArgs),
     /// List highlights, newest first (or one article's, in reading order).
@@ -150,6 +157,12 @@ fn open_library(cli: &Cli) -> anyhow::Result<Library> {
     Ok(Library::open_with(&path, open_options())?)
 }
 
+/// The library's path, for a command that opens its own handle (sync, save, import): opened
+/// (and upgraded) here first, so a bad library fails before any network work.
+fn checked_library_path(cli: &Cli) -> anyhow::Result<PathBuf> {
+    Ok(open_library(cli)?.path().to_path_buf())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Extract(args) => extract::run(args),
@@ -157,13 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Add(args) => subscriptions::add(&mut open_library(&cli)?, args),
         Command::Import(args) => subscriptions::import(&mut open_library(&cli)?, args),
         Command::ExportOpml(args) => subscriptions::export(&open_library(&cli)?, args),
-        Command::Sync(args) => {
-            // Opened (and upgraded) here so a bad library fails before any network work.
-            let lib = open_library(&cli)?;
-            let path = lib.path().to_path_buf();
-            drop(lib);
-            sync::run(&path, args, open_options())
-        }
+        Command::Sync(args) => sync::run(&checked_library_path(&cli)?, args, open_options()),
         Command::Articles(args) => articles::list(&open_library(&cli)?, args),
         Command::Read(args) => articles::read(&open_library(&cli)?, args),
         Command::Search(args) => articles::search(&open_library(&cli)?, args),
@@ -174,17 +181,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bookmark(args) => articles::bookmark(&mut open_library(&cli)?, args),
         Command::Unbookmark(args) => articles::unbookmark(&mut open_library(&cli)?, args),
-        Command::Bookmarks { json } => articles::list(
-            &open_library(&cli)?,
-            &articles::ArticlesArgs {
-                feed: None,
-                unread: false,
-                bookmarked: true,
-                limit: i64::MAX,
-                offset: 0,
-                json: *json,
-            },
-        ),
+        Command::Bookmarks(args) => tags::bookmarks(&open_library(&cli)?, args),
+        Command::Save(args) => saved::save(&checked_library_path(&cli)?, args, open_options()),
+        Command::ImportSaved(args) => {
+            saved::import(&checked_library_path(&cli)?, args, open_options())
+        }
+        Command::Tag(args) => tags::tag(&mut open_library(&cli)?, args),
+        Command::Untag(args) => tags::untag(&mut open_library(&cli)?, args),
         Command::Highlight(args) => highlights::highlight(&mut open_library(&cli)?, args),
         Command::Highlights(args) => highlights::list(&open_library(&cli)?, args),
         Command::Unhighlight(args) => highlights::unhighlight(&mut open_library(&cli)?, args),

@@ -55,12 +55,6 @@ pub fn file_name(title: &str, id: i64) -> String {
     format!("{slug}-{id}.md")
 }
 
-/// The tags of a bookmarked story. The library has no tags yet (read-later work adds them):
-/// this is the one place the export reads them from.
-fn tags_of(_lib: &Library, _article: &Article) -> Vec<String> {
-    Vec::new()
-}
-
 /// A YAML double-quoted scalar: every character that could end it, break its line or is not
 /// printable is escaped.
 fn yaml_string(s: &str) -> String {
@@ -264,7 +258,7 @@ pub fn bookmarks_markdown(lib: &Library, dir: &Path) -> Result<MarkdownExport, E
             return Err(err);
         }
         let highlights = lib.highlights(Some(article.id))?;
-        let text = document(article, &tags_of(lib, article), &highlights, &markdown);
+        let text = document(article, &lib.tags_of(article.id)?, &highlights, &markdown);
         write_if_changed(&target, text.as_bytes()).map_err(io(&target))?;
     }
     Ok(MarkdownExport {

@@ -129,12 +129,12 @@ impl Library {
         Ok(added)
     }
 
-    /// Subscriptions with their folder, for an OPML export.
+    /// Subscriptions with their folder, for an OPML export (not the Saved source).
     pub fn feeds_for_export(&self) -> Result<Vec<NewFeed>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT coalesce(af.url, f.url), coalesce(f.custom_title, nullif(f.title, '')), f.site_url, d.name
              FROM feeds f {FEED_JOINS}
-             WHERE f.status != 'unsubscribed'
+             WHERE f.status NOT IN ('unsubscribed', 'saved')
              ORDER BY d.position, d.name, f.id"
         ))?;
         let rows = stmt.query_map([], |r| {

@@ -16,7 +16,9 @@ mod images;
 mod ingest;
 mod maintenance;
 mod reader;
+mod saved;
 mod search;
+mod tags;
 mod ui_settings;
 
 // The API callers use, by name: models in and out, never a `Connection` or a `Row`.
@@ -34,7 +36,12 @@ pub use ingest::{
 };
 pub use maintenance::Retention;
 pub use reader::{SmartCounts, Sources, StoryCursor, StoryList, StoryPage};
+pub use saved::{
+    JournalEntry, JournalRow, JournalState, SavedMarks, SavedPage, SavedStory, StoredPage,
+    SAVED_SOURCE_URL,
+};
 pub use search::{SearchHit, SnippetPart};
+pub use tags::{clean_tag, Bookmark, TagCount, MAX_TAG_CHARS};
 pub use ui_settings::{UiSetting, UiSettingError, UI_SETTINGS};
 
 use std::path::{Path, PathBuf};

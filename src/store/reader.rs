@@ -26,6 +26,8 @@ pub enum StoryList {
     Today { since: i64 },
     /// Bookmarked stories, whatever their feed's status.
     Bookmarks,
+    /// Bookmarked stories tagged `tag` (any case): the Bookmarks view filtered by a tag.
+    Tagged { tag: String },
     /// One feed's stories.
     Feed { id: i64 },
     /// The stories of the feeds in one folder.
@@ -90,6 +92,10 @@ fn list_filter(list: &StoryList) -> (String, Vec<Box<dyn ToSql>>) {
             vec![Box::new(*since)],
         ),
         StoryList::Bookmarks => ("a.bookmarked = 1".to_string(), vec![]),
+        StoryList::Tagged { tag } => (
+            "a.bookmarked = 1 AND a.id IN (SELECT article_id FROM tags WHERE tag = ?)".to_string(),
+            vec![Box::new(tag.clone())],
+        ),
         StoryList::Feed { id } => ("a.feed_id = ?".to_string(), vec![Box::new(*id)]),
         StoryList::Folder { name } => (
             format!("{subscribed} AND f.folder_id = (SELECT id FROM folders WHERE name = ?)"),
@@ -208,7 +214,9 @@ impl Library {
         // when the list holds all of their stories up to what the person saw.
         let scope = match list {
             _ if before.is_some() => ReadScope::Stories,
-            StoryList::Today { .. } | StoryList::Bookmarks => ReadScope::Stories,
+            StoryList::Today { .. } | StoryList::Bookmarks | StoryList::Tagged { .. } => {
+                ReadScope::Stories
+            }
             StoryList::Feed { .. } => ReadScope::Feeds,
             StoryList::Folder { name } => ReadScope::Folder(name),
             StoryList::Unread | StoryList::All => ReadScope::Everything,

@@ -379,6 +379,43 @@ FROM feeds f
 LEFT JOIN account_feeds af ON af.feed_id = f.id
 LEFT JOIN accounts a ON a.id = af.account_id;
 "#,
+    // 7: saved pages, tags and read-later imports (issue #19). A page saved by hand or imported
+    // is a story of the Saved source: a feed row whose status is 'saved' (never synced, listed
+    // with the others), whose item_key is the page's canonical address (`urls::canonical_url`),
+    // so a page is saved once.
+    r#"
+-- Tags on stories, many per story: kept as typed, one per story whatever its case.
+CREATE TABLE tags (
+    article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag         TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (article_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX tags_by_tag ON tags(tag);
+
+-- Origins the person saved a page from by hand: like a subscribed feed's, their private and
+-- loopback addresses may be fetched (an intranet page), by the import too.
+CREATE TABLE trusted_origins (
+    origin    TEXT PRIMARY KEY,
+    added_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- One row per entry of an import file (known by its SHA-256) once the import reached it, so an
+-- import run again goes on where it stopped: no entry stored twice, no page fetched twice.
+-- An entry's row is written with what it stored, in the same transaction.
+CREATE TABLE import_journal (
+    file_hash   TEXT NOT NULL,
+    entry       INTEGER NOT NULL,
+    -- 'fetching' (its page was asked for: the run stopped before it was stored), 'saved',
+    -- 'archived' (the page is gone: the export's own copy was stored), 'dead' (title and link
+    -- kept, `reason` says why), 'already' (the library had the page: that story bookmarked),
+    -- 'skipped' (not stored, `reason` says why)
+    state       TEXT NOT NULL,
+    url         TEXT NOT NULL,
+    article_id  INTEGER,
+    reason      TEXT,
+    PRIMARY KEY (file_hash, entry)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The schema version this build writes.

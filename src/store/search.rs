@@ -229,7 +229,8 @@ fn fts_expression(terms: &[Term], word_columns: &str) -> String {
 
 impl Library {
     /// Searches titles, authors, article text, and highlights with their notes; best matches
-    /// first (bm25, titles weigh most; a story matched in both ways ranks by its better match).
+    /// first (bm25, titles weigh most; a story matched in both ways ranks by its better match),
+    /// after the stories tagged with the query.
     pub fn search(&self, query: &str, limit: i64) -> Result<Vec<SearchHit>> {
         let terms = terms(query);
         if terms.is_empty() {
@@ -309,7 +310,12 @@ impl Library {
             };
             hits.push(SearchHit { article, snippet });
         }
-        Ok(hits)
+        // Stories tagged with the query come first: the person filed them under it.
+        let mut found = self.tag_hits(query, limit)?;
+        hits.retain(|hit| found.iter().all(|t| t.article.id != hit.article.id));
+        found.extend(hits);
+        found.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(found)
     }
 }
 

@@ -17,8 +17,8 @@
 pub mod accounts;
 mod failure;
 mod feeds;
-mod images;
-mod pages;
+pub(crate) mod images;
+pub(crate) mod pages;
 pub mod subscribe;
 
 use std::path::{Path, PathBuf};
@@ -181,13 +181,17 @@ pub enum SyncError {
     Task(String),
 }
 
-/// The library shared by the sync's tasks; every use goes through the blocking pool.
+/// The library shared by the sync's tasks (and a save's); every use goes through the blocking
+/// pool.
 #[derive(Clone)]
-struct SharedLibrary(Arc<Mutex<Library>>);
+pub(crate) struct SharedLibrary(Arc<Mutex<Library>>);
 
 impl SharedLibrary {
     /// Opens the library at `path` (on the blocking pool).
-    async fn open(path: &Path, options: OpenOptions) -> Result<SharedLibrary, SyncError> {
+    pub(crate) async fn open(
+        path: &Path,
+        options: OpenOptions,
+    ) -> Result<SharedLibrary, SyncError> {
         let path: PathBuf = path.to_path_buf();
         let lib = tokio::task::spawn_blocking(move || Library::open_with(&path, options))
             .await
@@ -195,7 +199,8 @@ impl SharedLibrary {
         Ok(SharedLibrary(Arc::new(Mutex::new(lib))))
     }
 
-    async fn run<T, F>(&self, work: F) -> Result<T, SyncError>
+    /// Runs `work` on the library, on the blocking pool.
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, SyncError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Library) -> store::Result<T> + Send + 'static,

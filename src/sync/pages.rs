@@ -68,35 +68,45 @@ async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
         Ok(FetchResponse::NotModified { .. }) => return teaser("page not modified".into()),
         Err(e) => return teaser(e.to_string()),
     };
-    let final_url = fetched.final_url;
-    let body = fetched.body;
-    let extracted = tokio::task::spawn_blocking(move || extract::extract(&body, &final_url)).await;
-    match extracted {
-        Ok(Ok(article)) => {
-            let (content_html, mut image_urls) = super::offline_html(&article.content_html, None);
-            if let Some(lead) = article
-                .lead_image
-                .as_ref()
-                .filter(|u| !super::images::is_tracker_url(u))
-            {
-                if !image_urls.contains(lead) {
-                    image_urls.insert(0, lead.clone());
-                }
-            }
-            PageResult {
-                extraction: Extraction::Full,
-                note: None,
-                image_urls,
-                content_html: Some(content_html),
-                content_text: Some(article.text),
-                author: article.byline,
-                lead_image: article.lead_image,
-                lang: article.lang,
-                dir: article.dir,
-                word_count: Some(article.word_count as i64),
-            }
+    match extract_page(fetched.body, fetched.final_url).await {
+        Ok(article) => page_result(&article),
+        Err(reason) => teaser(reason),
+    }
+}
+
+/// Extracts the article from a fetched page, off the async runtime; an error is the reason
+/// for people.
+pub(crate) async fn extract_page(body: Vec<u8>, url: Url) -> Result<extract::Article, String> {
+    match tokio::task::spawn_blocking(move || extract::extract(&body, &url)).await {
+        Ok(Ok(article)) => Ok(article),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(format!("extraction failed: {e}")),
+    }
+}
+
+/// An extracted article as the library stores a story's page: its HTML pointed at offline
+/// images, and the images to download (the lead image first when the body does not show it).
+pub(crate) fn page_result(article: &extract::Article) -> PageResult {
+    let (content_html, mut image_urls) = super::offline_html(&article.content_html, None);
+    if let Some(lead) = article
+        .lead_image
+        .as_ref()
+        .filter(|u| !super::images::is_tracker_url(u))
+    {
+        if !image_urls.contains(lead) {
+            image_urls.insert(0, lead.clone());
         }
-        Ok(Err(e)) => teaser(e.to_string()),
-        Err(e) => teaser(format!("extraction failed: {e}")),
+    }
+    PageResult {
+        extraction: Extraction::Full,
+        note: None,
+        image_urls,
+        content_html: Some(content_html),
+        content_text: Some(article.text.clone()),
+        author: article.byline.clone(),
+        lead_image: article.lead_image.clone(),
+        lang: article.lang.clone(),
+        dir: article.dir.clone(),
+        word_count: Some(article.word_count as i64),
     }
 }

@@ -28,13 +28,18 @@ pub fn subscribe(path: &Path, urls: &[String]) -> usize {
     lib.add_feeds(&feeds).unwrap()
 }
 
-/// One sync of the library at `path` with `fetcher`, ignoring backoff, on its own runtime.
-pub fn run_sync_with(path: &Path, fetcher: &Fetcher, feeds_only: bool) -> SyncReport {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// A runtime like the CLI's (two worker threads), for one library call.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// One sync of the library at `path` with `fetcher`, ignoring backoff, on its own runtime.
+pub fn run_sync_with(path: &Path, fetcher: &Fetcher, feeds_only: bool) -> SyncReport {
+    let runtime = runtime();
     let options = SyncOptions {
         feeds_only,
         ignore_backoff: true,

@@ -40,6 +40,7 @@
 
 #![allow(dead_code)] // each test module uses a different part of it
 
+pub mod farm;
 pub mod library;
 
 use std::collections::HashMap;
