@@ -177,12 +177,13 @@ export function exportMarkdown(path) {
 // `orphaned`: its words are no longer in the story).
 
 /**
- * Highlights a passage of story `articleId`: `quote` is { exact, prefix, suffix } read from
- * the story's text, `hint` where `exact` began (code points). The story becomes bookmarked.
- * Resolves to the Highlight.
+ * Highlights a passage of story `articleId`. `selection` is { kind: "quote", quote: { exact,
+ * prefix, suffix }, hint } (read from the story's text; `hint`: where `exact` began, in code
+ * points) or { kind: "words", exact, occurrence } (typed; `occurrence` from 1, or null when
+ * the words stand once). The story becomes bookmarked. Resolves to the Highlight.
  */
-export function addHighlight(articleId, quote, hint, color) {
-  return invoke("add_highlight", { articleId, selection: { kind: "quote", quote, hint }, color });
+export function addHighlight(articleId, selection, color) {
+  return invoke("add_highlight", { articleId, selection, color });
 }
 
 /** Story `articleId`'s highlights in reading order, or (null) every one, newest first. */

@@ -13,7 +13,7 @@ const WORDS = {
   "invalid-path": "Give the full path, starting with /.",
   "not-opml": "That is not an OPML file",
   "no-backend": "The Tidings backend is not available.",
-  "empty-selection": "Select some words of the story first.",
+  "empty-selection": "Select or type some words of the story first.",
   "not-in-story":
     "Those words are not in the story's text as Tidings keeps it. Select words of the story itself, not its title or byline.",
   "kept-by-highlights": "This story has highlights, so it stays bookmarked. Remove its highlights first.",

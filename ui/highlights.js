@@ -8,6 +8,7 @@
 import * as api from "./api.js";
 import { $ } from "./dom.js";
 import { openNoteDialog } from "./dialogs/note.js";
+import { openWordsDialog } from "./dialogs/words.js";
 import { openStory } from "./reader-pane.js";
 import { refreshSourcesSoon } from "./sources.js";
 import { actions, on, state } from "./state.js";
@@ -94,10 +95,10 @@ function bookmarked(articleId) {
   refreshSourcesSoon();
 }
 
-/** h: highlights the text selected in the open story. */
+/** h: highlights the text selected in the open story; with none, asks for the words. */
 export async function highlightSelection() {
   const doc = frameDoc();
-  if (!doc) return say("Open a story and select some of its text to highlight it.");
+  if (!doc) return say("Open a story to highlight its words.");
   const article = state.article;
   const range = selectionRange(doc);
   const story = storyText(doc);
@@ -107,18 +108,24 @@ export async function highlightSelection() {
   } catch (_) {
     // A selection outside the story's own text.
   }
-  if (!span) return say("Select some text in the story first, then press h.");
+  if (!span) return openWordsDialog((words) => addHighlight(article, { kind: "words", ...words }));
   try {
-    const highlight = await api.addHighlight(article.id, quoteOf(story, span, CONTEXT), span.start, COLORS[0]);
-    doc.getSelection().removeAllRanges();
-    bookmarked(article.id);
-    // The caret goes into the new highlight, so n writes its note.
-    pending = { articleId: article.id, highlightId: highlight.id, outline: false };
-    await highlightsChanged(article.id);
-    say("Highlighted; the story is bookmarked. Press n to write a note on it.");
+    await addHighlight(article, { kind: "quote", quote: quoteOf(story, span, CONTEXT), hint: span.start });
   } catch (error) {
     sayError("Could not highlight", error);
   }
+}
+
+/** Highlights `selection` (api.js, addHighlight) in `article`, and puts the caret in it. */
+async function addHighlight(article, selection) {
+  const highlight = await api.addHighlight(article.id, selection, COLORS[0]);
+  const doc = frameDoc();
+  if (doc) doc.getSelection().removeAllRanges();
+  bookmarked(article.id);
+  // The caret goes into the new highlight, so n writes its note.
+  pending = { articleId: article.id, highlightId: highlight.id, outline: false };
+  await highlightsChanged(article.id);
+  say("Highlighted; the story is bookmarked. Press n to write a note on it.");
 }
 
 /** The open story's highlight that the frame's caret or selection is in, or null. */
@@ -204,12 +211,15 @@ function showPending() {
   doc.getSelection().collapse(marks[0].firstChild || marks[0], 0);
 }
 
-/** The reader bar's Highlight button: the selection highlighted, or the highlight at the caret edited. */
+/**
+ * The reader bar's Highlight button: the selection highlighted; with none, the highlight at
+ * the caret edited; with none either, the words asked for.
+ */
 function highlightOrEdit() {
   const doc = frameDoc();
   const range = doc && selectionRange(doc);
-  if (range && !range.collapsed) highlightSelection();
-  else if (!editHighlightAtCaret()) say("Select some text in the story first, then press h.");
+  const selected = range && !range.collapsed;
+  if (selected || !editHighlightAtCaret()) highlightSelection();
 }
 
 export function wireHighlights() {

@@ -12,6 +12,7 @@ import { wireFeedDialog } from "./dialogs/edit-feed.js";
 import { openFileDialog, wireFileDialog } from "./dialogs/file.js";
 import { wireHelp } from "./dialogs/help.js";
 import { wireNoteDialog } from "./dialogs/note.js";
+import { wireWordsDialog } from "./dialogs/words.js";
 import { wireSettingsDialog } from "./dialogs/settings.js";
 import { wireUnsubscribeDialog } from "./dialogs/unsubscribe.js";
 import { wireKeys } from "./keys.js";
@@ -63,6 +64,7 @@ function wire() {
   wireSettingsDialog();
   wireHelp();
   wireNoteDialog();
+  wireWordsDialog();
   wireKeys();
   setListHooks(openSelected, openStoryMenu);
   setFeedMenu(openFeedMenu);

@@ -381,6 +381,11 @@ const VIEWS: &[View] = &[
             "return document.getElementById('highlight-list').dataset.count === '2'",
         );
     }),
+    ("highlight words dialog", |s| {
+        open_highlighted_story(s);
+        click(s, "#highlight-button");
+        open_dialog(s, "words-dialog");
+    }),
     ("note dialog", |s| {
         open_highlighted_story(s);
         click(s, "#orphan-list [data-action=note]");

@@ -318,6 +318,15 @@ fn stored(lib_path: &Path) -> Vec<tidings::store::Highlight> {
     Library::open(lib_path).unwrap().highlights(None).unwrap()
 }
 
+/// Where (in chars) `words` stand in the story's stored text.
+fn places_in_story(lib_path: &Path, story: i64, words: &str) -> Vec<usize> {
+    let lib = Library::open(lib_path).unwrap();
+    let text = lib.article(story).unwrap().content_text.unwrap_or_default();
+    text.match_indices(words)
+        .map(|(at, _)| text[..at].chars().count())
+        .collect()
+}
+
 /// The id of the one story of the served feed.
 fn story_id(lib_path: &Path) -> i64 {
     let lib = Library::open(lib_path).unwrap();
@@ -459,17 +468,8 @@ fn make_highlights(s: &Session, lib_path: &Path, story: i64) {
     wait_marked(s, story, 2);
     let tide = stored(lib_path)[0].clone();
     assert_eq!(tide.text, "the tide turned");
-    let text = Library::open(lib_path)
-        .unwrap()
-        .article(story)
-        .unwrap()
-        .content_text
-        .unwrap();
-    let places: Vec<usize> = text
-        .match_indices("the tide turned")
-        .map(|(at, _)| text[..at].chars().count())
-        .collect();
-    assert_eq!(places.len(), 2, "{text}");
+    let places = places_in_story(lib_path, story, "the tide turned");
+    assert_eq!(places.len(), 2, "{places:?}");
     assert_eq!(
         tide.start as usize, places[1],
         "the second place, as selected"
@@ -746,8 +746,47 @@ fn after_a_restart(lib_path: &Path, story: i64) {
         "return document.getElementById('orphans').hidden",
     );
     assert_eq!(stored(lib_path).len(), 2);
+    words_typed(&s, lib_path, story);
     right_click_in_the_story(&s);
     s.quit().unwrap();
+}
+
+/// h with nothing selected asks for the words (the keyboard's way to highlight): words that
+/// stand twice are refused until the place is given.
+fn words_typed(s: &Session, lib_path: &Path, story: i64) {
+    js(
+        s,
+        "document.getElementById('story-frame').contentDocument.getSelection().removeAllRanges(); \
+         document.getElementById('story-list').focus(); return true",
+    );
+    press(s, "h");
+    wait(
+        s,
+        "the words dialog",
+        "return document.getElementById('words-dialog').open",
+    );
+    press(s, &format!("the light{ENTER}"));
+    wait(
+        s,
+        "the words refused",
+        "return !document.getElementById('words-error').hidden",
+    );
+    let said = js(
+        s,
+        "return document.getElementById('words-error').textContent",
+    );
+    assert!(said.as_str().unwrap().contains("2 times"), "{said}");
+    press(s, &format!("{TAB}2{ENTER}"));
+    wait(
+        s,
+        "the dialog closed",
+        "return !document.getElementById('words-dialog').open",
+    );
+    wait_marked(s, story, 3);
+    let newest = stored(lib_path)[0].clone();
+    assert_eq!(newest.text, "the light");
+    let places = places_in_story(lib_path, story, "the light");
+    assert_eq!(newest.start as usize, places[1], "{places:?}");
 }
 
 /// Why the highlight commands are on keys, the reader bar and the story's menu, not on a
