@@ -153,7 +153,9 @@ const OPEN_AND_READ: &str = "const [id] = arguments; const done = arguments[argu
         if (t > 20000) return done({ error: 'story ' + id + ' never marked' });
         await new Promise((r) => setTimeout(r, 20));
       }
-      done({ text: text.storyText(frame.contentDocument).text });
+      const started = performance.now();
+      const read = text.storyText(frame.contentDocument);
+      done({ text: read.text, ms: performance.now() - started });
     }).catch((e) => done({ error: String(e) }));";
 
 /// The visible characters of `text` (what anchoring compares).
@@ -171,6 +173,7 @@ fn window_text_agrees_with_the_library(s: &Session, lib_path: &Path, ids: &[(i64
     let lib = Library::open(lib_path).unwrap();
     let mut exact = 0;
     let mut differ = Vec::new();
+    let mut slowest = (0.0, String::new());
     for (id, name) in ids {
         let read = s
             .execute_async(OPEN_AND_READ, json!([id]))
@@ -179,6 +182,10 @@ fn window_text_agrees_with_the_library(s: &Session, lib_path: &Path, ids: &[(i64
             .as_str()
             .unwrap_or_else(|| panic!("{name}: {read}"));
         let stored = lib.article(*id).unwrap().content_text.unwrap_or_default();
+        let ms = read["ms"].as_f64().unwrap_or_default();
+        if ms > slowest.0 {
+            slowest = (ms, format!("{name}, {} chars", stored.chars().count()));
+        }
         if window == stored {
             exact += 1;
             continue;
@@ -201,6 +208,10 @@ fn window_text_agrees_with_the_library(s: &Session, lib_path: &Path, ids: &[(i64
     println!(
         "story text: {exact} of {} corpus stories read exactly as the library stored them",
         ids.len()
+    );
+    println!(
+        "story text: the slowest read took {:.0} ms ({})",
+        slowest.0, slowest.1
     );
     for line in &differ {
         println!("  {line}");
