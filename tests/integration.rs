@@ -2,6 +2,7 @@
 
 mod cli;
 mod crash;
+mod dead_server;
 mod discover;
 mod export;
 mod extract;
@@ -10,6 +11,7 @@ mod hostile;
 mod library;
 mod opml;
 mod parse;
+mod refusal;
 mod store;
 mod support;
 mod sync;

@@ -40,6 +40,8 @@
 
 #![allow(dead_code)] // each test module uses a different part of it
 
+pub mod cli;
+pub mod feeds;
 pub mod library;
 
 use std::collections::HashMap;
