@@ -33,14 +33,14 @@ const HIT_END: char = '\u{E001}';
 
 /// A term of a user's query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Term {
+pub(super) enum Term {
     Word { text: String, prefix: bool },
     Phrase(String),
 }
 
 /// Splits a user's query into words and quoted phrases; FTS5 syntax characters are dropped,
 /// so no input is ever an FTS syntax error.
-fn terms(query: &str) -> Vec<Term> {
+pub(super) fn terms(query: &str) -> Vec<Term> {
     let mut out = Vec::new();
     let mut rest = query;
     while let Some(start) = rest.find('"') {
@@ -190,7 +190,7 @@ pub(crate) fn cjk_bigrams(text: &str) -> String {
 
 /// The FTS5 expression for the query's terms: words and phrases match title, author and text;
 /// CJK terms match their bigrams in the `cjk` column as a phrase.
-fn fts_expression(terms: &[Term]) -> String {
+pub(super) fn fts_expression(terms: &[Term]) -> String {
     terms
         .iter()
         .map(|t| {
@@ -255,7 +255,7 @@ impl Library {
             .collect::<rusqlite::Result<Vec<_>>>()?
             .into_iter()
             .unzip();
-        self.stored_thumbnails(&mut stories)?;
+        self.finish_rows(&mut stories)?;
         let cjk_needle = terms.iter().find_map(|t| match t {
             Term::Word { text, .. } | Term::Phrase(text) if text.chars().any(is_cjk) => {
                 Some(text.chars().filter(|c| is_cjk(*c)).collect::<String>())

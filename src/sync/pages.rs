@@ -1,7 +1,8 @@
 //! The pages stage: each story still waiting for extraction has its page fetched (from a public
 //! host, or its feed's own trusted host) and extracted; the article, with its HTML pointed at
 //! offline images, replaces the feed's teaser. A page that cannot be had leaves the story as a
-//! teaser with the reason; only a library error stops the stage.
+//! teaser with the reason; only a library error stops the stage. The canonical address a page
+//! declares for itself (on its own site only) folds its story with the other copies of that page.
 
 use futures_util::stream::{self, StreamExt};
 use url::Url;
@@ -9,7 +10,7 @@ use url::Url;
 use super::{SyncError, SyncEvent, SyncReport, SyncRun};
 use crate::extract;
 use crate::feeds::fetch::{origin_of, FetchRequest, FetchResponse};
-use crate::store::{Extraction, PageResult, PendingPage};
+use crate::store::{Extraction, PageResult, PendingPage, UserAgent};
 
 /// Runs the stage: fills the report's page counts and sends a `PageDone` event per page.
 pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<(), SyncError> {
@@ -63,6 +64,9 @@ async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
             request = request.trusted(origin_of(&feed_url));
         }
     }
+    if page.user_agent == UserAgent::Browser {
+        request = request.as_browser();
+    }
     let fetched = match run.fetcher.fetch(request).await {
         Ok(FetchResponse::Ok(f)) => f,
         Ok(FetchResponse::NotModified { .. }) => return teaser("page not modified".into()),
@@ -70,6 +74,7 @@ async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
     };
     let final_url = fetched.final_url;
     let body = fetched.body;
+    let page_url = final_url.to_string();
     let extracted = tokio::task::spawn_blocking(move || extract::extract(&body, &final_url)).await;
     match extracted {
         Ok(Ok(article)) => {
@@ -94,6 +99,10 @@ async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
                 lang: article.lang,
                 dir: article.dir,
                 word_count: Some(article.word_count as i64),
+                canonical_url: article
+                    .canonical_url
+                    .as_deref()
+                    .and_then(|declared| crate::urls::declared_canonical_url(&page_url, declared)),
             }
         }
         Ok(Err(e)) => teaser(e.to_string()),
