@@ -140,15 +140,16 @@ pub(crate) fn story_copies_in(conn: &Connection, article_id: i64) -> Result<Vec<
 }
 
 /// After a whole list was marked read: the other copies of every story read in it are read
-/// too (walks only the stories that have copies).
+/// too. Walks only the copies: `+read` keeps SQLite from walking every unread story by the
+/// `read` index instead.
 pub(crate) fn spread_read_in(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "UPDATE article_status SET read = 1 WHERE read = 0 AND article_id IN (
-            SELECT duplicate_of FROM article_status WHERE duplicate_of IS NOT NULL AND read = 1);
-         UPDATE article_status SET read = 1
-         WHERE read = 0 AND duplicate_of IS NOT NULL AND (
-            SELECT shown.read FROM article_status shown
-            WHERE shown.article_id = article_status.duplicate_of) = 1;",
+        "UPDATE article_status SET read = 1 WHERE +read = 0 AND article_id IN (
+            SELECT duplicate_of FROM article_status WHERE duplicate_of IS NOT NULL AND +read = 1);
+         UPDATE article_status SET read = 1 WHERE +read = 0 AND article_id IN (
+            SELECT copy.article_id FROM article_status copy
+            JOIN article_status shown ON shown.article_id = copy.duplicate_of
+            WHERE copy.duplicate_of IS NOT NULL AND +copy.read = 0 AND +shown.read = 1);",
     )?;
     Ok(())
 }

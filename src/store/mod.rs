@@ -281,7 +281,9 @@ impl Library {
                 (SELECT count(*) FROM folders),
                 (SELECT count(*) FROM feeds WHERE status != 'unsubscribed'),
                 (SELECT count(*) FROM articles),
-                (SELECT count(*) FROM article_status WHERE read = 0 AND duplicate_of IS NULL),
+                (SELECT count(*) FROM article_status WHERE read = 0)
+                  - (SELECT count(*) FROM article_status
+                     WHERE duplicate_of IS NOT NULL AND +read = 0),
                 (SELECT count(*) FROM articles a JOIN article_status s ON s.article_id = a.id
                   WHERE a.bookmarked = 1 AND s.duplicate_of IS NULL)",
             [],
