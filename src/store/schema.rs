@@ -248,7 +248,10 @@ UPDATE article_status SET duplicate_of = shown.id FROM (
     JOIN feeds f ON f.id = s.feed_id) AS shown
 WHERE article_status.article_id = shown.copy AND shown.copy != shown.id;
 CREATE INDEX article_status_copies ON article_status(duplicate_of) WHERE duplicate_of IS NOT NULL;
--- the unread list across feeds walks only the stories it shows
+-- The unread list across feeds walks only the stories it shows. It replaces the index of
+-- every story by (read, date): each index on `read` is written again when a story is read,
+-- and a second one made marking a folder read a third slower.
+DROP INDEX article_status_unread;
 CREATE INDEX article_status_unread_shown ON article_status(read, sort_at DESC, article_id DESC)
     WHERE duplicate_of IS NULL;
 CREATE INDEX article_status_flagged ON article_status(sort_at DESC, article_id DESC)
