@@ -6,10 +6,12 @@
 mod accounts;
 mod articles;
 mod extract;
+mod feed_settings;
 mod feeds;
 mod highlights;
 mod manage;
 mod progress;
+mod rules;
 mod saved;
 mod subscriptions;
 mod sync;
@@ -92,6 +94,10 @@ pub enum Command {
     Unsubscribe(manage::UnsubscribeArgs),
     /// Show or set how long articles are kept (bookmarks always are).
     Retention(manage::RetentionArgs),
+    /// Mute or keep (flag) new stories that match words, phrases or a regex.
+    Rule(rules::RuleArgs),
+    /// Show or set one feed's settings: full text, interval, keep days, user agent.
+    FeedSettings(feed_settings::FeedSettingsArgs),
     /// Compact the library file.
     Vacuum,
     /// Write a consistent copy of the library (safe while the app runs).
@@ -197,6 +203,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Move(args) => manage::move_feed(&mut open_library(&cli)?, args),
         Command::Unsubscribe(args) => manage::unsubscribe(&mut open_library(&cli)?, args),
         Command::Retention(args) => manage::retention(&mut open_library(&cli)?, args),
+        Command::Rule(args) => rules::run(&mut open_library(&cli)?, args),
+        Command::FeedSettings(args) => feed_settings::run(&mut open_library(&cli)?, args),
         Command::Vacuum => manage::vacuum(&mut open_library(&cli)?),
         Command::Backup(args) => manage::backup(&open_library(&cli)?, args),
         Command::ExportBookmarks(args) => manage::export_bookmarks(&open_library(&cli)?, args),

@@ -81,6 +81,12 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
         report.new_articles,
         report.updated_articles
     );
+    if report.muted_articles + report.folded_articles + report.flagged_articles > 0 {
+        println!(
+            "Rules and duplicates: {} muted, {} flagged; {} already in the library from another feed or guid",
+            report.muted_articles, report.flagged_articles, report.folded_articles
+        );
+    }
     if !args.feeds_only {
         println!(
             "Stories: {} full articles extracted, {} kept as teaser; images: {} stored, {} failed",

@@ -435,7 +435,7 @@ fn article_page(final_url: &Url, article: &crate::extract::Article, key: String)
             .as_deref()
             .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
             .map(|d| d.timestamp()),
-        page: crate::sync::pages::page_result(article),
+        page: crate::sync::pages::page_result(article, final_url),
     }
 }
 

@@ -161,7 +161,7 @@ pub(super) fn unavailable_result(reason: &str) -> PageResult {
 /// article either.
 pub(super) async fn archived_copy(html: String, url: &Url, why: &str) -> Option<PageResult> {
     let article = extract_page(html.into_bytes(), url.clone()).await.ok()?;
-    let mut result = page_result(&article);
+    let mut result = page_result(&article, url);
     result.note = Some(format!(
         "the page could not be had ({why}): this is the copy the archive kept"
     ));

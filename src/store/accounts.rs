@@ -710,6 +710,10 @@ impl Library {
                 "UPDATE articles SET bookmarked = 1, bookmarked_at = coalesce(bookmarked_at, ?2)
                  WHERE id = ?1",
             )?;
+            let mut here = tx.prepare_cached(
+                "SELECT s.read, a.bookmarked FROM articles a
+                 JOIN article_status s ON s.article_id = a.id WHERE a.id = ?1",
+            )?;
             for (item, article_id) in group.iter().zip(ids) {
                 let Some(article_id) = article_id else {
                     continue;
@@ -725,11 +729,19 @@ impl Library {
                 if mapped == 0 {
                     continue;
                 }
+                // A copy of a story already read or bookmarked here (the same page from
+                // another feed) is that story: the server hears so at the next push.
+                let (read_here, kept_here): (bool, bool) =
+                    here.query_row([article_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 if item.read {
                     read.execute(params![article_id, true])?;
+                } else if read_here {
+                    enqueue_item_change_in(&tx, article_id, ItemChange::Read)?;
                 }
                 if item.starred {
                     star.execute(params![article_id, at])?;
+                } else if kept_here {
+                    enqueue_item_change_in(&tx, article_id, ItemChange::Star)?;
                 }
             }
         }

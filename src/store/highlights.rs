@@ -390,10 +390,15 @@ impl Library {
 
     /// How many highlights story `article_id` has.
     pub fn highlight_count(&self, article_id: i64) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM highlights WHERE article_id = ?1",
-            [article_id],
-            |r| r.get(0),
-        )?)
+        highlight_count_in(&self.conn, article_id)
     }
+}
+
+/// How many highlights the article has (inside a caller's transaction).
+pub(crate) fn highlight_count_in(conn: &rusqlite::Connection, article_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM highlights WHERE article_id = ?1",
+        [article_id],
+        |r| r.get(0),
+    )?)
 }

@@ -10,12 +10,15 @@ pub mod schema;
 
 mod accounts;
 mod articles;
+mod duplicates;
+mod feed_settings;
 mod feeds;
 mod highlights;
 mod images;
 mod ingest;
 mod maintenance;
 mod reader;
+mod rules;
 mod saved;
 mod search;
 mod tags;
@@ -28,6 +31,7 @@ pub use accounts::{
     SubscriptionChanges,
 };
 pub use articles::{Article, ArticleFilter, Extraction, Revision, StoryRow, TEASER_CHARS};
+pub use feed_settings::{FeedSettings, UserAgent};
 pub use feeds::{Feed, NewFeed};
 pub use highlights::{Highlight, HighlightColor, HighlightMark, Selection, SelectionError};
 pub use images::PendingImage;
@@ -47,6 +51,7 @@ pub use ui_settings::{UiSetting, UiSettingError, UI_SETTINGS};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
@@ -94,6 +99,8 @@ pub enum StoreError {
     KeptByHighlights { id: i64, count: i64 },
     #[error("the account {name} is already in this library")]
     AccountExists { name: String },
+    #[error("invalid rule: {0}")]
+    InvalidRule(#[from] crate::rules::RuleError),
     #[error("library query failed: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -101,7 +108,8 @@ pub enum StoreError {
 /// A result with [`StoreError`].
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Counts shown by the app's frame and `tidings` status lines.
+/// Counts shown by the app's frame and `tidings` status lines. `articles` counts every stored
+/// copy; `unread` and `bookmarked` count a story in several feeds once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LibrarySummary {
     pub folders: i64,
@@ -227,6 +235,22 @@ impl Library {
         self.conn
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(&not_a_library)?;
+        // `canonical_url(address)` in SQL is `urls::canonical_url` (schema step 8 fills the
+        // canonical addresses of stories stored before it with it). Anything but text is NULL.
+        self.conn
+            .create_scalar_function(
+                "canonical_url",
+                1,
+                FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+                |ctx| {
+                    Ok(ctx
+                        .get_raw(0)
+                        .as_str()
+                        .ok()
+                        .and_then(crate::urls::canonical_url))
+                },
+            )
+            .map_err(&not_a_library)?;
         self.migrate(version)
     }
 
@@ -292,8 +316,11 @@ impl Library {
                 (SELECT count(*) FROM folders),
                 (SELECT count(*) FROM feeds WHERE status != 'unsubscribed'),
                 (SELECT count(*) FROM articles),
-                (SELECT count(*) FROM article_status WHERE read = 0),
-                (SELECT count(*) FROM articles WHERE bookmarked = 1)",
+                (SELECT count(*) FROM article_status WHERE read = 0)
+                  - (SELECT count(*) FROM article_status
+                     WHERE duplicate_of IS NOT NULL AND +read = 0),
+                (SELECT count(*) FROM articles a JOIN article_status s ON s.article_id = a.id
+                  WHERE a.bookmarked = 1 AND s.duplicate_of IS NULL)",
             [],
             |r| {
                 Ok(LibrarySummary {

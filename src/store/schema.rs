@@ -416,6 +416,75 @@ CREATE TABLE import_journal (
     PRIMARY KEY (file_hash, entry)
 ) WITHOUT ROWID;
 "#,
+    // 8: control over the river (issue #22): duplicate stories folded, mute and keep rules,
+    // per-feed settings.
+    //
+    // A story's canonical address (`urls::canonical_url` of the address its page declares,
+    // else of its link) lives in a narrow table of its own: writing it never rewrites an
+    // article's row, and the upgrade fills it from the links alone (the `canonical_url` SQL
+    // function is `urls::canonical_url`, registered on every connection). Stories with one
+    // canonical address are copies of one story: the first stored copy in a subscribed feed is
+    // the one lists across feeds show; the others carry its id in `article_status.duplicate_of`
+    // (beside `read`, where the lists already look). Deleting a shown copy hands that role on
+    // (the trigger). `flagged`: a keep rule caught the story.
+    r#"
+CREATE TABLE canonical_urls (
+    article_id  INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    url         TEXT NOT NULL
+);
+INSERT INTO canonical_urls(article_id, url)
+    SELECT id, canonical_url(url) FROM articles WHERE canonical_url(url) IS NOT NULL;
+CREATE INDEX canonical_urls_url ON canonical_urls(url);
+
+ALTER TABLE article_status ADD COLUMN duplicate_of INTEGER;
+ALTER TABLE article_status ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;
+UPDATE article_status SET duplicate_of = shown.id FROM (
+    SELECT c.article_id AS copy, first_value(c.article_id) OVER (
+        PARTITION BY c.url ORDER BY f.status = 'unsubscribed', c.article_id) AS id
+    FROM canonical_urls c JOIN article_status s ON s.article_id = c.article_id
+    JOIN feeds f ON f.id = s.feed_id) AS shown
+WHERE article_status.article_id = shown.copy AND shown.copy != shown.id;
+CREATE INDEX article_status_copies ON article_status(duplicate_of) WHERE duplicate_of IS NOT NULL;
+-- The unread list across feeds walks only the stories it shows. It replaces the index of
+-- every story by (read, date): each index on `read` is written again when a story is read,
+-- and a second one made marking a folder read a third slower.
+DROP INDEX article_status_unread;
+CREATE INDEX article_status_unread_shown ON article_status(read, sort_at DESC, article_id DESC)
+    WHERE duplicate_of IS NULL;
+CREATE INDEX article_status_flagged ON article_status(sort_at DESC, article_id DESC)
+    WHERE flagged = 1;
+
+CREATE TRIGGER canonical_urls_hand_on AFTER DELETE ON canonical_urls BEGIN
+    UPDATE article_status SET duplicate_of = nullif((
+        SELECT c.article_id FROM canonical_urls c
+        JOIN article_status s ON s.article_id = c.article_id JOIN feeds f ON f.id = s.feed_id
+        WHERE c.url = OLD.url ORDER BY f.status = 'unsubscribed', c.article_id LIMIT 1),
+        article_id)
+    WHERE duplicate_of = OLD.article_id;
+END;
+
+CREATE TABLE rules (
+    id          INTEGER PRIMARY KEY,
+    -- 'mute' or 'keep'
+    action      TEXT NOT NULL,
+    -- words and "quoted phrases", or /a regex/
+    pattern     TEXT NOT NULL,
+    -- only this feed's stories; NULL: every feed's
+    feed_id     INTEGER REFERENCES feeds(id) ON DELETE CASCADE,
+    -- 'any', 'title' or 'text'
+    field       TEXT NOT NULL DEFAULT 'any',
+    created_at  INTEGER NOT NULL
+);
+
+-- 0: the feed's own text is the story, its pages are never fetched
+ALTER TABLE feeds ADD COLUMN full_text INTEGER NOT NULL DEFAULT 1;
+-- fetched at most every N minutes; NULL: at every sync
+ALTER TABLE feeds ADD COLUMN interval_minutes INTEGER;
+-- read stories kept N days; NULL: the library's retention
+ALTER TABLE feeds ADD COLUMN keep_days INTEGER;
+-- 'tidings' or 'browser'
+ALTER TABLE feeds ADD COLUMN user_agent TEXT NOT NULL DEFAULT 'tidings';
+"#,
 ];
 
 /// The schema version this build writes.

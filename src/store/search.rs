@@ -33,14 +33,14 @@ const HIT_END: char = '\u{E001}';
 
 /// A term of a user's query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Term {
+pub(super) enum Term {
     Word { text: String, prefix: bool },
     Phrase(String),
 }
 
 /// Splits a user's query into words and quoted phrases; FTS5 syntax characters are dropped,
 /// so no input is ever an FTS syntax error.
-fn terms(query: &str) -> Vec<Term> {
+pub(super) fn terms(query: &str) -> Vec<Term> {
     let mut out = Vec::new();
     let mut rest = query;
     while let Some(start) = rest.find('"') {
@@ -189,13 +189,13 @@ pub(crate) fn cjk_bigrams(text: &str) -> String {
 }
 
 /// The columns of `articles_fts` words and phrases match.
-const ARTICLE_WORDS: &str = "{title author content_text}";
+pub(super) const ARTICLE_WORDS: &str = "{title author content_text}";
 /// The columns of `highlights_fts` words and phrases match.
 const HIGHLIGHT_WORDS: &str = "{exact note}";
 
 /// The FTS5 expression for the query's terms: words and phrases match `word_columns`; CJK
 /// terms match their bigrams in the `search_cjk` column (both indexes have one) as a phrase.
-fn fts_expression(terms: &[Term], word_columns: &str) -> String {
+pub(super) fn fts_expression(terms: &[Term], word_columns: &str) -> String {
     terms
         .iter()
         .map(|t| {
@@ -270,7 +270,7 @@ impl Library {
             .collect::<rusqlite::Result<Vec<_>>>()?
             .into_iter()
             .unzip();
-        self.stored_thumbnails(&mut stories)?;
+        self.finish_rows(&mut stories)?;
         let cjk_needle = terms.iter().find_map(|t| match t {
             Term::Word { text, .. } | Term::Phrase(text) if text.chars().any(is_cjk) => {
                 Some(text.chars().filter(|c| is_cjk(*c)).collect::<String>())

@@ -221,7 +221,7 @@ impl Library {
             .collect::<rusqlite::Result<Vec<_>>>()?
             .into_iter()
             .unzip();
-        self.stored_thumbnails(&mut stories)?;
+        self.finish_rows(&mut stories)?;
         Ok(stories
             .into_iter()
             .zip(tags)

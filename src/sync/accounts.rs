@@ -506,6 +506,9 @@ async fn run_account(
         lib.run(move |l| l.set_account_items_since(id, next))
             .await?;
     }
+    // New items that are copies of stories read or bookmarked here queued that state: sent
+    // now, so the server agrees when the sync ends (nothing is asked when nothing was queued).
+    push_outbox(lib, client, id, report).await?;
     Ok((skipped > 0).then(|| {
         format!("the server sent {skipped} items without an id or a feed; they were skipped")
     }))

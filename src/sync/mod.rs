@@ -6,6 +6,9 @@
 //! - `sync/images.rs`: the images stored HTML names, downloaded into the library (and
 //!   [`offline_html`], how stored HTML names them).
 //!
+//! Mute and keep rules meet the library in [`rules`](self::rules): each new item's verdict,
+//! and [`preview_rule`], what a rule would have caught.
+//!
 //! This module holds what a sync is: its options, its progress events, its report, and
 //! [`sync_library`], which composes the stages. One broken feed never stops the others: each
 //! gets its own outcome in the [`SyncReport`] with a [`FailureKind`], and the library keeps its
@@ -19,6 +22,7 @@ mod failure;
 mod feeds;
 pub(crate) mod images;
 pub(crate) mod pages;
+mod rules;
 pub mod subscribe;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +36,7 @@ use crate::store::{self, Library, OpenOptions, StoreError};
 
 pub use failure::FailureKind;
 pub use images::offline_html;
+pub use rules::{preview_rule, RulePreview, PREVIEW_CHECKS, PREVIEW_DAYS, PREVIEW_LISTED};
 
 /// How a sync runs.
 #[derive(Debug, Clone)]
@@ -71,8 +76,15 @@ impl Default for SyncOptions {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum FeedOutcome {
     Updated {
+        /// New stories, unread.
         new: usize,
         updated: usize,
+        /// New stories a mute rule marked read.
+        muted: usize,
+        /// Copies of stories the library already had (see [`SyncReport::folded_articles`]).
+        folded: usize,
+        /// Stories a keep rule flagged.
+        flagged: usize,
         problems: usize,
     },
     NotModified,
@@ -152,8 +164,16 @@ pub struct SyncReport {
     pub feeds_ok: usize,
     pub feeds_not_modified: usize,
     pub feeds_failed: Vec<FeedFailure>,
+    /// New stories, unread (not the muted or folded ones).
     pub new_articles: usize,
     pub updated_articles: usize,
+    /// New stories a mute rule marked read as they arrived.
+    pub muted_articles: usize,
+    /// Copies of stories the library already had: the same story from another feed, or from
+    /// this feed under a new guid. Stored, never new.
+    pub folded_articles: usize,
+    /// Stories a keep rule flagged.
+    pub flagged_articles: usize,
     pub pages_extracted: usize,
     pub pages_failed: usize,
     pub images_stored: usize,

@@ -1,7 +1,8 @@
 //! The pages stage: each story still waiting for extraction has its page fetched (from a public
 //! host, or its feed's own trusted host) and extracted; the article, with its HTML pointed at
 //! offline images, replaces the feed's teaser. A page that cannot be had leaves the story as a
-//! teaser with the reason; only a library error stops the stage.
+//! teaser with the reason; only a library error stops the stage. The canonical address a page
+//! declares for itself (on its own site only) folds its story with the other copies of that page.
 
 use futures_util::stream::{self, StreamExt};
 use url::Url;
@@ -9,7 +10,7 @@ use url::Url;
 use super::{SyncError, SyncEvent, SyncReport, SyncRun};
 use crate::extract;
 use crate::feeds::fetch::{origin_of, FetchRequest, FetchResponse};
-use crate::store::{Extraction, PageResult, PendingPage};
+use crate::store::{Extraction, PageResult, PendingPage, UserAgent};
 
 /// Runs the stage: fills the report's page counts and sends a `PageDone` event per page.
 pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<(), SyncError> {
@@ -63,13 +64,17 @@ async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
             request = request.trusted(origin_of(&feed_url));
         }
     }
+    if page.user_agent == UserAgent::Browser {
+        request = request.as_browser();
+    }
     let fetched = match run.fetcher.fetch(request).await {
         Ok(FetchResponse::Ok(f)) => f,
         Ok(FetchResponse::NotModified { .. }) => return teaser("page not modified".into()),
         Err(e) => return teaser(e.to_string()),
     };
+    let page_url = fetched.final_url.clone();
     match extract_page(fetched.body, fetched.final_url).await {
-        Ok(article) => page_result(&article),
+        Ok(article) => page_result(&article, &page_url),
         Err(reason) => teaser(reason),
     }
 }
@@ -84,9 +89,10 @@ pub(crate) async fn extract_page(body: Vec<u8>, url: Url) -> Result<extract::Art
     }
 }
 
-/// An extracted article as the library stores a story's page: its HTML pointed at offline
-/// images, and the images to download (the lead image first when the body does not show it).
-pub(crate) fn page_result(article: &extract::Article) -> PageResult {
+/// An extracted article as the library stores a story's page (fetched from `page_url`): its
+/// HTML pointed at offline images, the images to download (the lead image first when the body
+/// does not show it), and the canonical address the page declares for itself.
+pub(crate) fn page_result(article: &extract::Article, page_url: &Url) -> PageResult {
     let (content_html, mut image_urls) = super::offline_html(&article.content_html, None);
     if let Some(lead) = article
         .lead_image
@@ -108,5 +114,9 @@ pub(crate) fn page_result(article: &extract::Article) -> PageResult {
         lang: article.lang.clone(),
         dir: article.dir.clone(),
         word_count: Some(article.word_count as i64),
+        canonical_url: article
+            .canonical_url
+            .as_deref()
+            .and_then(|declared| crate::urls::declared_canonical_url(page_url.as_str(), declared)),
     }
 }

@@ -40,7 +40,9 @@
 
 #![allow(dead_code)] // each test module uses a different part of it
 
+pub mod cli;
 pub mod farm;
+pub mod feeds;
 pub mod library;
 
 use std::collections::HashMap;
