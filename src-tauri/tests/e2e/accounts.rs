@@ -194,11 +194,16 @@ impl FreshRss {
 
     /// The titles of the items the server has as read.
     fn read_titles(&self) -> Vec<String> {
-        let items = self.get(&format!("stream/contents/{READ}?n=1000"));
+        let items = self.get("stream/contents/user/-/state/com.google/reading-list?n=1000");
         items["items"]
             .as_array()
             .unwrap()
             .iter()
+            .filter(|i| {
+                i["categories"]
+                    .as_array()
+                    .is_some_and(|c| c.contains(&READ.into()))
+            })
             .map(|i| i["title"].as_str().unwrap_or_default().to_string())
             .collect()
     }
@@ -273,8 +278,22 @@ pub fn accounts_journey() {
         "the sign-in dialog",
         "return document.getElementById('account-dialog').open",
     );
-    type_into(&s, "#account-server", &server.greader);
+    // Plain http to another machine is refused before any connection, and asked once more.
+    type_into(&s, "#account-server", "http://192.0.2.7/api/greader.php");
     type_into(&s, "#account-user", &server.user);
+    type_into(&s, "#account-password", "not-the-password");
+    click(&s, "#account-submit");
+    let asked = wait(
+        &s,
+        "the plain-http question",
+        "const e = document.getElementById('account-error'); \
+         return !document.getElementById('account-http').hidden && !e.hidden && e.textContent",
+    );
+    assert!(
+        asked.as_str().unwrap_or_default().contains("plain http"),
+        "{asked}"
+    );
+    type_into(&s, "#account-server", &server.greader);
     // A wrong password: the server's refusal is shown, and nothing is added.
     type_into(&s, "#account-password", "not-the-password");
     click(&s, "#account-submit");
