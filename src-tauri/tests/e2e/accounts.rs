@@ -23,6 +23,7 @@ use super::webdriver::Session;
 use super::APP;
 
 const API_PASSWORD: &str = "tide-table-api-9";
+const NEW_API_PASSWORD: &str = "neap-tide-api-10";
 const READ: &str = "user/-/state/com.google/read";
 
 fn shared_tools() -> Option<PathBuf> {
@@ -119,6 +120,7 @@ struct FreshRss {
     dir: PathBuf,
     greader: String,
     user: String,
+    api_password: String,
 }
 
 impl FreshRss {
@@ -138,20 +140,27 @@ impl FreshRss {
             dir: PathBuf::from(info["dir"].as_str().unwrap()),
             greader: info["greader"].as_str().unwrap().to_string(),
             user: info["user"].as_str().unwrap().to_string(),
+            api_password: API_PASSWORD.to_string(),
         }
     }
 
+    /// Signs in with `password`: the HTTP status and the answer.
+    fn sign_in(&self, password: &str) -> (String, String) {
+        let out = Command::new("curl")
+            .args(["-sS", "--max-time", "60", "-w", "\n%{http_code}"])
+            .args(["--data-urlencode", &format!("Email={}", self.user)])
+            .args(["--data-urlencode", &format!("Passwd={password}")])
+            .arg(format!("{}/accounts/ClientLogin", self.greader))
+            .output()
+            .expect("curl");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (body, status) = text.rsplit_once('\n').unwrap_or_default();
+        (status.trim().to_string(), body.to_string())
+    }
+
     fn auth_header(&self) -> String {
-        let text = curl(
-            &[
-                "--data-urlencode",
-                &format!("Email={}", self.user),
-                "--data-urlencode",
-                &format!("Passwd={API_PASSWORD}"),
-                &format!("{}/accounts/ClientLogin", self.greader),
-            ],
-            None,
-        );
+        let (status, text) = self.sign_in(&self.api_password);
+        assert_eq!(status, "200", "{text}");
         let auth = text.lines().find_map(|l| l.strip_prefix("Auth="));
         format!("Authorization: GoogleLogin auth={}", auth.expect("Auth="))
     }
@@ -208,6 +217,28 @@ impl FreshRss {
             .collect()
     }
 
+    /// The user changes the API password on the server (as in its web UI); PHP's opcache may
+    /// serve the old one for a moment.
+    fn change_api_password(&mut self, new: &str) {
+        let status = Command::new("php")
+            .arg(self.dir.join("cli/update-user.php"))
+            .arg(format!("--user={}", self.user))
+            .arg(format!("--api-password={new}"))
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let old = std::mem::replace(&mut self.api_password, new.to_string());
+        let started = Instant::now();
+        while self.sign_in(&old).0 != "401" {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the old password still works"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     fn stop(&self) {
         let _ = Command::new(&self.script)
             .arg("stop")
@@ -245,13 +276,25 @@ fn wait_sync_done(s: &Session, what: &str) {
     );
 }
 
+/// Syncs, then reads the account's status in the sources pane (shown when not ok).
+fn sync_and_read_status(s: &Session) -> Value {
+    wait_sync_done(s, "the sync before");
+    click(s, "#sync-button");
+    wait_sync_done(s, "the sync");
+    wait(
+        s,
+        "the account's status in the sources pane",
+        "const e = document.querySelector('.account-feeds .account-title-status'); return e && e.textContent",
+    )
+}
+
 pub fn accounts_journey() {
     let Some(tools) = shared_tools() else {
         return;
     };
     let dir = temp_dir("accounts");
     let farm = Farm::start(&tools, &dir);
-    let server = FreshRss::start(&tools);
+    let mut server = FreshRss::start(&tools);
     server.subscribe_to(&farm);
     let subscriptions = server.subscriptions();
     assert!(subscriptions.len() >= 2, "{subscriptions:?}");
@@ -376,16 +419,35 @@ pub fn accounts_journey() {
     let read = server.read_titles();
     assert_eq!(read, [title], "the server shows the story read");
 
+    // The password changed on the server: the account says "sign in again", and signing in
+    // with the new one in the Accounts dialog brings it back.
+    server.change_api_password(NEW_API_PASSWORD);
+    assert_eq!(sync_and_read_status(&s), "sign in again");
+    click(&s, "#settings-button");
+    click(&s, "#settings-accounts");
+    wait(
+        &s,
+        "the account in the list",
+        "return document.querySelectorAll('#account-list [data-action=sign-in]').length === 1",
+    );
+    click(&s, "#account-list [data-action=sign-in]");
+    wait(&s, "the sign-in dialog", "return document.getElementById('account-dialog').open && document.getElementById('account-new-fields').hidden");
+    type_into(&s, "#account-password", NEW_API_PASSWORD);
+    shot(&s, "accounts-sign-in-again.png");
+    click(&s, "#account-submit");
+    wait(&s, "the account ok again", "const s = document.querySelector('#account-list .account-status'); return !document.getElementById('account-dialog').open && s && s.dataset.status === 'ok'");
+    let kept = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        kept.contains(NEW_API_PASSWORD) && !kept.contains(API_PASSWORD),
+        "the new password replaced the old"
+    );
+    wait_sync_done(&s, "the sync after signing in");
+    click(&s, "#accounts-close");
+    click(&s, "#settings-close");
+
     // The server goes away: that account says so, and the app is not offline.
     server.stop();
-    click(&s, "#sync-button");
-    wait_sync_done(&s, "a sync without the server");
-    let status = wait(
-        &s,
-        "the account's status in the sources pane",
-        "const e = document.querySelector('.account-feeds .account-title-status'); return e && e.textContent",
-    );
-    assert_eq!(status, "server unreachable");
+    assert_eq!(sync_and_read_status(&s), "server unreachable");
     assert_ne!(js(&s, "return document.body.dataset.network"), "offline");
     wait(
         &s,
