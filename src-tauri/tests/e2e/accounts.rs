@@ -408,6 +408,13 @@ pub fn accounts_journey() {
         "the story",
         "return document.getElementById('story-frame').dataset.loaded",
     );
+    // Bookmarked too: it stays when the account goes.
+    click(&s, "#bookmark-toggle");
+    wait(
+        &s,
+        "the bookmark",
+        "return document.getElementById('count-bookmarked').textContent === '1'",
+    );
     shot(&s, "accounts-story.png");
     assert!(
         server.read_titles().is_empty(),
@@ -455,6 +462,46 @@ pub fn accounts_journey() {
         "return document.getElementById('status-line').textContent.includes(': server unreachable')",
     );
     shot(&s, "accounts-unreachable.png");
+
+    // Removed: its feeds leave the pane and its password the file; the bookmark stays.
+    click(&s, "#settings-button");
+    click(&s, "#settings-accounts");
+    wait(
+        &s,
+        "the account in the list",
+        "return document.querySelectorAll('#account-list [data-action=remove]').length === 1",
+    );
+    click(&s, "#account-list [data-action=remove]");
+    wait(
+        &s,
+        "the remove dialog",
+        "return document.getElementById('account-remove-dialog').open",
+    );
+    shot(&s, "accounts-remove.png");
+    click(&s, "#account-remove-confirm");
+    let note = wait(
+        &s,
+        "the account removed",
+        "return document.querySelectorAll('#account-list .account-item').length === 0 \
+         && document.getElementById('accounts-note').textContent",
+    );
+    assert!(
+        note.as_str()
+            .unwrap_or_default()
+            .contains("1 bookmarked story is kept"),
+        "{note}"
+    );
+    wait(
+        &s,
+        "the pane without the account",
+        "return document.querySelectorAll('.account-feeds').length === 0",
+    );
+    assert_eq!(text_of(&s, "#count-bookmarked"), "1");
+    let kept = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !kept.contains(NEW_API_PASSWORD),
+        "the password is forgotten"
+    );
     s.quit().unwrap();
     drop(h);
     drop(server);
