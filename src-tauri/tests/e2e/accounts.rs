@@ -276,6 +276,19 @@ fn wait_sync_done(s: &Session, what: &str) {
     );
 }
 
+/// Opens Settings → Accounts and clicks `action` on the one account listed.
+fn account_action(s: &Session, action: &str) {
+    click(s, "#settings-button");
+    click(s, "#settings-accounts");
+    let button = format!("#account-list [data-action={action}]");
+    wait(
+        s,
+        "the account in the list",
+        &format!("return document.querySelectorAll({button:?}).length === 1"),
+    );
+    click(s, &button);
+}
+
 /// Syncs, then reads the account's status in the sources pane (shown when not ok).
 fn sync_and_read_status(s: &Session) -> Value {
     wait_sync_done(s, "the sync before");
@@ -430,14 +443,7 @@ pub fn accounts_journey() {
     // with the new one in the Accounts dialog brings it back.
     server.change_api_password(NEW_API_PASSWORD);
     assert_eq!(sync_and_read_status(&s), "sign in again");
-    click(&s, "#settings-button");
-    click(&s, "#settings-accounts");
-    wait(
-        &s,
-        "the account in the list",
-        "return document.querySelectorAll('#account-list [data-action=sign-in]').length === 1",
-    );
-    click(&s, "#account-list [data-action=sign-in]");
+    account_action(&s, "sign-in");
     wait(&s, "the sign-in dialog", "return document.getElementById('account-dialog').open && document.getElementById('account-new-fields').hidden");
     type_into(&s, "#account-password", NEW_API_PASSWORD);
     shot(&s, "accounts-sign-in-again.png");
@@ -464,14 +470,7 @@ pub fn accounts_journey() {
     shot(&s, "accounts-unreachable.png");
 
     // Removed: its feeds leave the pane and its password the file; the bookmark stays.
-    click(&s, "#settings-button");
-    click(&s, "#settings-accounts");
-    wait(
-        &s,
-        "the account in the list",
-        "return document.querySelectorAll('#account-list [data-action=remove]').length === 1",
-    );
-    click(&s, "#account-list [data-action=remove]");
+    account_action(&s, "remove");
     wait(
         &s,
         "the remove dialog",
