@@ -455,6 +455,13 @@ pub fn accounts_journey() {
         "the new password replaced the old"
     );
     wait_sync_done(&s, "the sync after signing in");
+    // Check signs in with the kept password.
+    click(&s, "#account-list [data-action=check]");
+    wait(
+        &s,
+        "the check",
+        "return document.getElementById('accounts-note').textContent.endsWith(': signed in, ok.')",
+    );
     click(&s, "#accounts-close");
     click(&s, "#settings-close");
 
