@@ -103,6 +103,15 @@ function renderAccounts() {
   }
 }
 
+/**
+ * Focuses account `id`'s `action` button in the list, else "Add an account…": the button a
+ * closed dialog came from may have been drawn again, or be gone with its account.
+ */
+export function focusInAccounts(id, action) {
+  const button = $("account-list").querySelector(`[data-account-id="${id}"] [data-action="${action}"]`);
+  (button || $("account-add")).focus();
+}
+
 /** A line under the list: what the last action did (a status region). */
 export function accountsNote(text) {
   $("accounts-note").textContent = text;

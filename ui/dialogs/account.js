@@ -7,6 +7,7 @@ import * as api from "../api.js";
 import {
   accountsError,
   accountsNote,
+  focusInAccounts,
   loadAccounts,
   openAccounts,
   PLAIN_HTTP_WARNING,
@@ -76,6 +77,7 @@ async function afterSignIn(account, added) {
   const what = added ? `Added ${account.name}; its feeds come in with this sync.` : `Signed in to ${account.name}; it syncs again.`;
   accountsNote(what + warning);
   await loadAccounts().catch((error) => accountsError(error, "Could not read the accounts"));
+  focusInAccounts(account.id, added ? "check" : "sign-in");
   syncNow();
 }
 
@@ -113,6 +115,7 @@ async function onRemove(event) {
     if (removed.note) parts.push(`Its password could not be forgotten: ${removed.note}`);
     accountsNote(parts.join(" "));
     await Promise.all([loadAccounts(), refreshLibrary()]);
+    focusInAccounts(account.id, "remove");
   } catch (error) {
     $("account-remove-error").textContent = explain(error, "Could not remove the account");
     show("account-remove-error", true);

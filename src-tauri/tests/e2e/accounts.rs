@@ -276,6 +276,15 @@ fn wait_sync_done(s: &Session, what: &str) {
     );
 }
 
+/// Clicks a button of the accounts list in one step: a sync's events draw the list again, so
+/// an element found first may be gone by the time it is clicked.
+fn click_in_list(s: &Session, css: &str) {
+    js(
+        s,
+        &format!("document.querySelector({css:?}).click(); return true"),
+    );
+}
+
 /// Opens Settings → Accounts and clicks `action` on the one account listed.
 fn account_action(s: &Session, action: &str) {
     click(s, "#settings-button");
@@ -286,7 +295,7 @@ fn account_action(s: &Session, action: &str) {
         "the account in the list",
         &format!("return document.querySelectorAll({button:?}).length === 1"),
     );
-    click(s, &button);
+    click_in_list(s, &button);
 }
 
 /// Syncs, then reads the account's status in the sources pane (shown when not ok).
@@ -408,14 +417,25 @@ pub fn accounts_journey() {
     );
 
     // Read a story of the account: the server has it read after the next sync.
-    click(&s, ".account-feeds .feed");
+    // After the first sync's pages and images, whose end reads the list again.
+    wait_sync_done(&s, "the first sync's pages and images");
+    let key = js(
+        &s,
+        "const b = document.querySelector('.account-feeds .feed'); b.click(); return b.dataset.key",
+    );
     wait(
         &s,
         "the feed's stories",
-        "return document.querySelectorAll('.story-row').length > 0",
+        &format!(
+            "return document.body.dataset.list === {key} && document.querySelectorAll('.story-row').length > 0"
+        ),
     );
-    let title = text_of(&s, ".story-row .row-title");
-    click(&s, ".story-row");
+    // The row clicked and its title, in one step.
+    let title = js(
+        &s,
+        "const r = document.querySelector('.story-row'); r.click(); return r.querySelector('.row-title').textContent",
+    );
+    let title = title.as_str().unwrap_or_default().to_string();
     wait(
         &s,
         "the story",
@@ -433,7 +453,6 @@ pub fn accounts_journey() {
         server.read_titles().is_empty(),
         "nothing is sent before a sync"
     );
-    wait_sync_done(&s, "the first sync's pages and images");
     click(&s, "#sync-button");
     wait_sync_done(&s, "the second sync");
     let read = server.read_titles();
@@ -455,8 +474,13 @@ pub fn accounts_journey() {
         "the new password replaced the old"
     );
     wait_sync_done(&s, "the sync after signing in");
+    wait(
+        &s,
+        "focus back on the account's button",
+        "return document.activeElement.dataset.action === 'sign-in'",
+    );
     // Check signs in with the kept password.
-    click(&s, "#account-list [data-action=check]");
+    click_in_list(&s, "#account-list [data-action=check]");
     wait(
         &s,
         "the check",
@@ -490,6 +514,11 @@ pub fn accounts_journey() {
         "the account removed",
         "return document.querySelectorAll('#account-list .account-item').length === 0 \
          && document.getElementById('accounts-note').textContent",
+    );
+    wait(
+        &s,
+        "focus back in the Accounts dialog",
+        "return document.activeElement === document.getElementById('account-add')",
     );
     assert!(
         note.as_str()
