@@ -31,6 +31,10 @@ const COMMANDS: &[&str] = &[
     "set_highlight_note",
     "set_highlight_color",
     "remove_highlight",
+    "accounts",
+    "add_account",
+    "check_account",
+    "remove_account",
     "launch_mark",
 ];
 

@@ -230,6 +230,38 @@ export function setSetting(name, value) {
   return invoke("set_setting", { name, value: String(value) });
 }
 
+// Reader-server accounts. An Account (src/store/accounts.rs) is { id, kind: "greader",
+// server_url, username, name ("user@host"), credential_store: "secret-service" | "file",
+// plain_http (confirmed plain http to another machine: keep the warning), status: "new" | "ok"
+// | "sign-in-again" | "unreachable" | "rate-limited" | "error", last_error, last_sync_at,
+// last_success_at, next_attempt_at, feeds, unread, pending_changes } (times in Unix seconds,
+// or null). Errors: "sign-in-refused" (the server's reason in the message),
+// "server-unreachable", "not-an-api", "rate-limited", "plain-http", "account-exists",
+// "invalid-address", "credentials".
+
+/** { accounts: [Account], credentials_file }: where passwords go without a Secret Service. */
+export function accounts() {
+  return invoke("accounts");
+}
+
+/**
+ * Signs in and adds the account; resolves to the Account. `allowHttp`: the user confirmed
+ * plain http to a host that is not this machine (else that is refused with "plain-http").
+ */
+export function addAccount(server, username, password, allowHttp) {
+  return invoke("add_account", { server, username, password, allowHttp: !!allowHttp });
+}
+
+/** Signs in again with the kept password, or `newPassword` (kept once it works): Account. */
+export function checkAccount(id, newPassword) {
+  return invoke("check_account", { id, newPassword: newPassword || null });
+}
+
+/** Removes an account: { kept_bookmarks, note } (`note`: the password could not be forgotten). */
+export function removeAccount(id) {
+  return invoke("remove_account", { id });
+}
+
 // Events, emitted to the main window by src-tauri/src/commands/sync.rs (payloads as sent; the
 // progress events are the library's SyncEvent, src/sync/mod.rs, serialized as they are).
 
@@ -245,7 +277,11 @@ export function setSetting(name, value) {
  * - pages (each new story's full article): { event: "pages-started", total } then
  *   { event: "page-done", done, total, article_id, ok };
  * - images (saved for offline reading): { event: "images-started", total } then
- *   { event: "image-done", done, total }.
+ *   { event: "image-done", done, total };
+ * - accounts (after the feeds, before pages and images), per account: { event:
+ *   "account-progress", account_id, name, done, total } as batches of its new items are
+ *   stored (`done` of `total` items), then { event: "account-done", account_id, name, status,
+ *   error } (`status` an Account status word; `error` why it did not go through, or null).
  */
 export function onSyncProgress(handler) {
   return listen("sync-progress", (e) => handler(e.payload));
@@ -255,7 +291,10 @@ export function onSyncProgress(handler) {
  * `sync-finished`: { report, offline } where report is { feeds_total, feeds_ok,
  * feeds_not_modified, feeds_failed: [{ feed_id, title, url, error, kind }], new_articles,
  * updated_articles, pages_extracted, pages_failed, images_stored, images_failed,
- * articles_expired, offline, seconds } (`kind` is one of the `failure` words above). `offline`
+ * articles_expired, offline, seconds, accounts: [AccountReport] } (`kind` is one of the
+ * `failure` words above; an AccountReport, src/sync/accounts.rs, is { account_id, name, status,
+ * error, skipped, synced, changes_sent, changes_refused: [reason], new_articles, requests, … }:
+ * an account that failed never makes the sync "offline"). `offline`
  * (also in the report) is true when no feed could be reached at all (the network, not the
  * feeds, is down): those failures were not recorded on the feeds, and the pages and images
  * phases did not run.

@@ -18,10 +18,18 @@ const WORDS = {
     "Those words are not in the story's text as Tidings keeps it. Select words of the story itself, not its title or byline.",
   "kept-by-highlights": "This story has highlights, so it stays bookmarked. Remove its highlights first.",
   "file-in-the-way": "A file in that folder was not written by a Tidings export, so nothing was written",
+  "sign-in-refused": "The server refused the sign-in",
+  "server-unreachable": "Could not reach the server: check its address, or try again later.",
+  "not-an-api": "That address does not answer as a Google Reader API does. For FreshRSS it ends in /api/greader.php",
+  "rate-limited": "The server asks to wait before signing in again",
+  "plain-http":
+    "That address is plain http to another machine: the password would cross the network unencrypted. Use https, or tick the box to go on anyway.",
+  "account-exists": "That account is already in Tidings.",
+  credentials: "Could not keep or read the password",
 };
 
 // Kinds whose message says which part was wrong: it follows the words in brackets.
-const WITH_DETAIL = new Set(["not-opml", "file-in-the-way"]);
+const WITH_DETAIL = new Set(["not-opml", "file-in-the-way", "sign-in-refused", "not-an-api", "rate-limited", "credentials"]);
 
 /** The error's own message (the backend's details, or what was thrown). */
 export function errorText(error) {

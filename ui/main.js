@@ -4,8 +4,10 @@
 // into the page with textContent (or an attribute), never innerHTML; story bodies render only
 // in the sandboxed frame built by reader.js.
 
+import { wireAccounts } from "./accounts.js";
 import * as api from "./api.js";
 import { $ } from "./dom.js";
+import { wireAccountDialogs } from "./dialogs/account.js";
 import { openAddDialog, wireAddDialog } from "./dialogs/add.js";
 import { wireDialogs } from "./dialogs/dialog.js";
 import { wireFeedDialog } from "./dialogs/edit-feed.js";
@@ -65,6 +67,8 @@ function wire() {
   wireHelp();
   wireNoteDialog();
   wireWordsDialog();
+  wireAccounts();
+  wireAccountDialogs();
   wireKeys();
   setListHooks(openSelected, openStoryMenu);
   setFeedMenu(openFeedMenu);

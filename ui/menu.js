@@ -5,6 +5,7 @@
 // in a frame that may not run scripts). Arrow keys, Home and End move in a menu, Esc closes
 // it; focus goes back to where it was, or, when an item opens a dialog, comes back there after.
 
+import { openAccounts } from "./accounts.js";
 import { $, node } from "./dom.js";
 import { openFeedDialog } from "./dialogs/edit-feed.js";
 import { openFileDialog } from "./dialogs/file.js";
@@ -145,6 +146,7 @@ export function openAppMenu() {
       { id: "export-epub", label: "Export bookmarks as an e-book (EPUB)…", action: () => openFileDialog("export-epub") },
       { id: "export-markdown", label: "Export bookmarks as Markdown…", action: () => openFileDialog("export-markdown") },
       "-",
+      { id: "accounts", label: "Accounts…", action: openAccounts },
       { id: "settings", label: "Settings…", action: openSettings },
     ],
     r.left,

@@ -2,6 +2,7 @@
 // subscriptions, loose or in folders, as lists of buttons; the one showing is `aria-current`.
 // Each source's accessible name says its unread count and whether it is failing.
 
+import { isTrouble, statusText } from "./accounts.js";
 import * as api from "./api.js";
 import { $, displayName, focusList, node } from "./dom.js";
 import { startOfDay } from "./format.js";
@@ -121,9 +122,27 @@ function renderSources() {
   }
   document.title = c.unread > 0 ? `Tidings (${c.unread})` : "Tidings";
 
+  const folderNames = new Set();
+  const out = document.createDocumentFragment();
+  out.append(feedTree(sources.feeds.filter((f) => f.account_id == null), folderNames));
+  for (const section of accountSections(sources.feeds, folderNames)) out.append(section);
+  replaceKeepingFocus($("feed-tree"), out);
+  markSelectedSource();
+
+  $("folder-names").replaceChildren(
+    ...Array.from(folderNames, (f) => {
+      const o = document.createElement("option");
+      o.value = f;
+      return o;
+    })
+  );
+}
+
+/** Feeds loose, then in their folders (whose names go into `folderNames`). */
+function feedTree(feeds, folderNames) {
   const folders = new Map();
   const loose = [];
-  for (const feed of sources.feeds) {
+  for (const feed of feeds) {
     if (feed.folder) {
       if (!folders.has(feed.folder)) folders.set(feed.folder, []);
       folders.get(feed.folder).push(feed);
@@ -146,16 +165,31 @@ function renderSources() {
     section.append(head, feedList(feeds));
     out.append(section);
   }
-  replaceKeepingFocus($("feed-tree"), out);
-  markSelectedSource();
+  for (const name of folders.keys()) folderNames.add(name);
+  return out;
+}
 
-  $("folder-names").replaceChildren(
-    ...Array.from(folders.keys(), (f) => {
-      const o = document.createElement("option");
-      o.value = f;
-      return o;
-    })
-  );
+/** Each account's feeds under its name, with its status when it is in trouble. */
+function accountSections(feeds, folderNames) {
+  const byAccount = new Map(state.accounts.map((a) => [a.id, { account: a, name: a.name, feeds: [] }]));
+  for (const feed of feeds) {
+    if (feed.account_id == null) continue;
+    if (!byAccount.has(feed.account_id)) byAccount.set(feed.account_id, { account: null, name: feed.account, feeds: [] });
+    byAccount.get(feed.account_id).feeds.push(feed);
+  }
+  return Array.from(byAccount, ([id, { account, name, feeds: own }]) => {
+    const section = node("section", "account-feeds");
+    section.dataset.accountId = String(id);
+    const head = node("h2", "account-title");
+    head.id = `account-feeds-${id}`;
+    head.append(node("span", "account-title-name", name));
+    if (account && isTrouble(account.status)) {
+      head.append(node("span", "account-title-status", statusText(account.status, account.last_error)));
+    }
+    section.setAttribute("aria-labelledby", head.id);
+    section.append(head, feedTree(own, folderNames));
+    return section;
+  });
 }
 
 /**
@@ -193,8 +227,12 @@ export function refreshSourcesSoon(delay = 250) {
 /** The sources pane, and the library's counts too unless `summary` is false (just read). */
 export async function refreshSources({ summary = true } = {}) {
   try {
-    const [sources, counts] = await Promise.all([api.sources(startOfDay()), summary ? api.librarySummary() : null]);
-    actions.sourcesLoaded(sources);
+    const [sources, counts, accounts] = await Promise.all([
+      api.sources(startOfDay()),
+      summary ? api.librarySummary() : null,
+      api.accounts(),
+    ]);
+    actions.sourcesLoaded(sources, accounts);
     if (counts) actions.summaryLoaded(counts);
   } catch (error) {
     sayError("Could not read the subscriptions", error);
@@ -203,6 +241,7 @@ export async function refreshSources({ summary = true } = {}) {
 
 export function wireSources() {
   on("sources", renderSources);
+  on("accounts", renderSources);
   on("list", markSelectedSource);
   for (const b of document.querySelectorAll("#smart-lists .source")) {
     b.dataset.key = b.dataset.list;

@@ -22,6 +22,10 @@ export const state = {
   highlights: null,
   sources: null,
   summary: null,
+  // The reader-server accounts (api.js, accounts) and where passwords go when no Secret
+  // Service runs.
+  accounts: [],
+  credentialsFile: "",
   syncing: false,
   // The last finished sync: { offline, kind, at } (unix seconds), or null.
   lastSync: null,
@@ -55,7 +59,8 @@ export function currentStory() {
 
 // Topics: "list" ({ load }: which list, and whether its first page is to be loaded), "stories" ({ reset } | { from } | { changed: [index] }),
 // "selection" ({ previous }), "article" ({ changed }: only its state, not its text, changed),
-// "highlights" ({ story }: the open story's), "sources", "summary", "sync", "settings", "theme".
+// "highlights" ({ story }: the open story's), "sources", "summary", "sync", "settings", "theme",
+// "accounts".
 export const actions = {
   /** Shows another list (its first page is loaded by the list view); ends a search. */
   showList(key, list, title) {
@@ -134,9 +139,21 @@ export const actions = {
     emit("highlights", { story: false });
   },
 
-  sourcesLoaded(sources) {
+  /** The sources pane's feeds, and the accounts read with them (`accountList`, optional). */
+  sourcesLoaded(sources, accountList) {
     state.sources = sources;
+    if (accountList) {
+      state.accounts = accountList.accounts;
+      state.credentialsFile = accountList.credentials_file;
+    }
     emit("sources");
+  },
+
+  /** `list`: { accounts, credentials_file } as api.js's `accounts` gives it. */
+  accountsLoaded(list) {
+    state.accounts = list.accounts;
+    state.credentialsFile = list.credentials_file;
+    emit("accounts");
   },
 
   summaryLoaded(summary) {

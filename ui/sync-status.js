@@ -3,6 +3,7 @@
 // sync's progress by phase (feeds, pages, images) and the summary a sync leaves. The status
 // line and the summary are live regions: a screen reader hears them without moving focus.
 
+import { isTrouble, statusText } from "./accounts.js";
 import * as api from "./api.js";
 import { $, node, show } from "./dom.js";
 import { explain } from "./errors.js";
@@ -51,6 +52,8 @@ function renderIdle() {
   } else {
     const failing = s.feeds.filter((f) => f.error_count > 0 || f.status === "gone").length;
     if (failing) parts.push(`${failing} failing`);
+    // An account's server down is said for that account; the rest of the app is not offline.
+    for (const a of state.accounts.filter((a) => isTrouble(a.status))) parts.push(`${a.name}: ${statusText(a.status)}`);
     if (last) parts.push(`synced ${clockTime(last.at)}`);
   }
   setStatus(parts.join(" · "));
@@ -68,7 +71,7 @@ function renderSyncing() {
 
 export async function syncNow() {
   if (state.syncing) return;
-  if (!state.summary || state.summary.feeds === 0) {
+  if (!state.summary || (state.summary.feeds === 0 && state.accounts.length === 0)) {
     say("Nothing to sync yet: add a subscription first.");
     return;
   }
@@ -101,6 +104,8 @@ const PHASES = {
   "page-done": (p) => `Fetching stories: ${p.done} of ${p.total}`,
   "images-started": (p) => `Saving images: 0 of ${p.total}`,
   "image-done": (p) => `Saving images: ${p.done} of ${p.total}`,
+  "account-progress": (p) => `${p.name}: ${p.done} of ${plural(p.total, "story", "stories")}`,
+  "account-done": (p) => `${p.name}: ${statusText(p.status, p.error)}`,
 };
 
 let sourcesRefreshed = 0;
@@ -109,9 +114,11 @@ export function onSyncProgress(p, refreshSources) {
   if (!state.syncing) actions.syncStarted();
   const words = PHASES[p.event];
   if (!words) return;
-  showProgress(p.done || 0, p.total, words(p));
+  // An event without a total (an account's end) leaves the bar waiting.
+  showProgress(p.total ? p.done || 0 : null, p.total, words(p));
   $("sync-progress").dataset.phase = p.event.split("-")[0];
-  if (p.event === "feed-done" && Date.now() - sourcesRefreshed > 1500) {
+  // An account's feeds come in with its turn: shown when it ends.
+  if (p.event === "account-done" || (p.event === "feed-done" && Date.now() - sourcesRefreshed > 1500)) {
     sourcesRefreshed = Date.now();
     refreshSources();
   }
@@ -125,6 +132,8 @@ export function onSyncFinished(payload) {
   const summary = $("sync-summary-text");
   const failures = report.feeds_failed;
   const details = $("sync-failures");
+  // Accounts that did not go through (the reason is in the accounts dialog and the pane).
+  const accounts = (report.accounts || []).filter((a) => isTrouble(a.status));
   summary.classList.toggle("offline", offline);
   document.body.dataset.network = offline ? "offline" : "online";
   if (offline) {
@@ -133,6 +142,7 @@ export function onSyncFinished(payload) {
   } else {
     const parts = [report.new_articles ? plural(report.new_articles, "new story", "new stories") : "No new stories"];
     if (failures.length) parts.push(`${plural(failures.length, "feed", "feeds")} failed`);
+    parts.push(...accounts.map((a) => `${a.name}: ${statusText(a.status)}`));
     summary.textContent = parts.join(" · ");
     details.hidden = failures.length === 0;
     $("sync-failures-title").textContent = "Failed feeds";
@@ -147,7 +157,7 @@ export function onSyncFinished(payload) {
   show("sync-summary", true);
   // A clean sync's summary fades on its own; failures and "offline" stay until dismissed.
   clearTimeout(summaryTimer);
-  if (!offline && failures.length === 0) summaryTimer = setTimeout(() => show("sync-summary", false), 10000);
+  if (!offline && failures.length === 0 && accounts.length === 0) summaryTimer = setTimeout(() => show("sync-summary", false), 10000);
   actions.syncEnded({ offline });
 }
 

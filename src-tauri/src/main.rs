@@ -91,6 +91,10 @@ fn main() {
             commands::highlights::set_highlight_note,
             commands::highlights::set_highlight_color,
             commands::highlights::remove_highlight,
+            commands::accounts::accounts,
+            commands::accounts::add_account,
+            commands::accounts::check_account,
+            commands::accounts::remove_account,
             launch::launch_mark,
         ])
         .run(context);

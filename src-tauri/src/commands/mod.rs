@@ -1,6 +1,7 @@
 //! Commands the UI calls, one file per domain; each parses arguments, calls one library
 //! function and maps the error. `ui/api.js` wraps every one of them by name.
 
+pub mod accounts;
 pub mod files;
 pub mod highlights;
 pub mod library;
@@ -21,7 +22,9 @@ use serde::Serialize;
 /// `invalid-format`, `export`, `file-in-the-way` (a Markdown export met a file it did not
 /// write), `empty-selection`, `not-in-story` (a selection whose words are not in the story's
 /// text), `ambiguous-selection`, `kept-by-highlights` (a bookmark its highlights keep),
-/// `internal`.
+/// `sign-in-refused` (the server's reason in `message`), `server-unreachable`, `not-an-api`,
+/// `rate-limited`, `plain-http` (plain http to a host that is not this machine, not confirmed),
+/// `account-exists`, `credentials` (the password store failed), `internal`.
 #[derive(Debug, Clone, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct CommandError {
@@ -102,6 +105,37 @@ impl From<tidings::sync::subscribe::SubscribeError> for CommandError {
     }
 }
 
+impl From<tidings::sync::accounts::AccountError> for CommandError {
+    fn from(err: tidings::sync::accounts::AccountError) -> CommandError {
+        use tidings::accounts::greader::GReaderError as G;
+        use tidings::accounts::ServerUrlError;
+        use tidings::sync::accounts::AccountError as E;
+        let kind = match &err {
+            E::Address(ServerUrlError::PlainHttp { .. }) => "plain-http",
+            E::Address(_) => "invalid-address",
+            E::Server(G::SignIn { .. }) => "sign-in-refused",
+            E::Server(G::Unreachable { .. } | G::Timeout { .. } | G::Http { .. }) => {
+                "server-unreachable"
+            }
+            E::Server(G::RateLimited { .. }) => "rate-limited",
+            E::Server(G::Setup(..)) | E::Task(..) => "internal",
+            E::Server(_) => "not-an-api",
+            E::Credentials(..) => "credentials",
+            E::Store(tidings::store::StoreError::AccountExists { .. }) => "account-exists",
+            E::Store(store) => store_kind(store),
+        };
+        let message = match &err {
+            // The server's own reason, which the window puts after its words.
+            E::Server(G::SignIn { status, reason }) => match reason {
+                Some(reason) => format!("HTTP {status}: {reason}"),
+                None => format!("HTTP {status}"),
+            },
+            _ => err.to_string(),
+        };
+        CommandError::new(kind, message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::CommandError;
@@ -166,6 +200,112 @@ mod tests {
         let err = tidings::export::bookmarks_markdown(&lib, &out).unwrap_err();
         assert_eq!(CommandError::from(err).kind, "file-in-the-way");
         assert_eq!(std::fs::read(&theirs).unwrap(), b"someone else's notes");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Answers every connection on 127.0.0.1 with `response` (status line, headers and body).
+    fn answering(response: &'static str) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(response.as_bytes());
+            }
+        });
+        format!("http://127.0.0.1:{port}/api/greader.php")
+    }
+
+    /// Adding and checking an account fail for real (servers on 127.0.0.1, a real library and
+    /// credentials file), and each failure reaches the window as its kind; none names the
+    /// password.
+    #[test]
+    fn account_errors_have_their_kinds() {
+        use tidings::accounts::credentials::Credentials;
+        use tidings::accounts::greader::ClientConfig;
+        use tidings::store::NewAccount;
+        use tidings::sync::accounts::{add_account, check_account, AccountSignIn};
+
+        let dir = std::env::temp_dir().join(format!("tidings-app-accounts-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let library = dir.join("library.sqlite");
+        let credentials = Credentials::file_only(dir.join("credentials.json"));
+        let config = ClientConfig::default();
+        let add = |server: &str, allow_http: bool| {
+            let request = AccountSignIn {
+                server,
+                username: "ada",
+                password: "tide-secret",
+                allow_http,
+            };
+            let err = tauri::async_runtime::block_on(add_account(
+                &library,
+                &credentials,
+                &config,
+                request,
+            ))
+            .unwrap_err();
+            let err = CommandError::from(err);
+            assert!(!err.message.contains("tide-secret"), "{}", err.message);
+            err
+        };
+        let refused = add(
+            &answering("HTTP/1.1 401 Unauthorized\r\nContent-Length: 24\r\nConnection: close\r\n\r\nError=BadAuthentication\n"),
+            false,
+        );
+        assert_eq!(refused.kind, "sign-in-refused");
+        assert!(
+            refused.message.contains("BadAuthentication"),
+            "{}",
+            refused.message
+        );
+        let html = add(
+            &answering("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 22\r\nConnection: close\r\n\r\n<html><p>Hi</p></html>"),
+            false,
+        );
+        assert_eq!(html.kind, "not-an-api");
+        let closed = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            format!("http://127.0.0.1:{port}/api/greader.php")
+        };
+        assert_eq!(add(&closed, false).kind, "server-unreachable");
+        assert_eq!(
+            add("http://news.example/api/greader.php", false).kind,
+            "plain-http"
+        );
+        assert_eq!(add("not an address", false).kind, "invalid-address");
+
+        let mut lib = Library::open(&library).unwrap();
+        let id = lib
+            .add_account(&NewAccount {
+                server_url: "https://news.example/api/greader.php".into(),
+                username: "ada".into(),
+                name: "ada@news.example".into(),
+                credential_key: "account-test".into(),
+                credential_store: "file".into(),
+                plain_http: false,
+            })
+            .unwrap();
+        assert_eq!(
+            add("https://news.example/api/greader.php", false).kind,
+            "account-exists"
+        );
+        // A damaged credentials file: checking the account cannot read its password.
+        std::fs::write(credentials.file_path(), "not json").unwrap();
+        let err = tauri::async_runtime::block_on(check_account(
+            &library,
+            &credentials,
+            &config,
+            id,
+            None,
+        ))
+        .unwrap_err();
+        assert_eq!(CommandError::from(err).kind, "credentials");
+        assert_eq!(lib.accounts().unwrap().len(), 1, "nothing was added");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

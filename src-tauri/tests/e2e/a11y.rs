@@ -173,6 +173,7 @@ fn build_library(lib_path: &Path) {
     }
     lib.set_bookmarked(ids[1], true, None).unwrap();
     lib.set_read(ids[2], true).unwrap();
+    add_unreachable_account(&mut lib);
     let words = |exact: &str| Selection::Words {
         exact: exact.into(),
         occurrence: None,
@@ -214,6 +215,37 @@ fn build_library(lib_path: &Path) {
             .collect::<Vec<_>>(),
         [false, true]
     );
+}
+
+/// A reader-server account (plain http, confirmed) with one feed in a folder, whose server was
+/// unreachable at the last sync: the sources pane and the Accounts dialog show its status.
+fn add_unreachable_account(lib: &mut tidings::store::Library) {
+    use tidings::store::{AccountStatus, AccountSyncResult, NewAccount, RemoteFeed};
+    let id = lib
+        .add_account(&NewAccount {
+            server_url: "http://192.0.2.7/api/greader.php".into(),
+            username: "ada".into(),
+            name: "ada@192.0.2.7".into(),
+            credential_key: "account-a11y".into(),
+            credential_store: "file".into(),
+            plain_http: true,
+        })
+        .unwrap();
+    let feed = RemoteFeed {
+        stream_id: "feed/1".into(),
+        url: "http://127.0.0.1:9/remote.xml".into(),
+        title: "Remote Tide Notes".into(),
+        site_url: None,
+        folder: Some("Remote".into()),
+        icon_url: None,
+    };
+    lib.apply_account_subscriptions(id, &[feed]).unwrap();
+    let failed = AccountSyncResult::Failed {
+        status: AccountStatus::Unreachable,
+        error: "server unreachable: could not connect to http://192.0.2.7/api/greader.php",
+        retry_after: None,
+    };
+    lib.record_account_sync(id, failed).unwrap();
 }
 
 /// Opens the story with highlights and waits for its marks and its list of highlights no
@@ -367,6 +399,32 @@ const VIEWS: &[View] = &[
     ("settings", |s| {
         click(s, "#settings-button");
         open_dialog(s, "settings-dialog");
+    }),
+    ("accounts", |s| {
+        click(s, "#settings-button");
+        click(s, "#settings-accounts");
+        wait(
+            s,
+            "the accounts",
+            "return document.querySelectorAll('#account-list .account-item').length === 1",
+        );
+    }),
+    ("add account", |s| {
+        click(s, "#settings-button");
+        click(s, "#settings-accounts");
+        click(s, "#account-add");
+        open_dialog(s, "account-dialog");
+        // As after a refused plain-http address: the confirmation and an error shown.
+        js(
+            s,
+            "document.getElementById('account-http').hidden = false;              const e = document.getElementById('account-error');              e.textContent = 'The server refused the sign-in (HTTP 401).'; e.hidden = false; return true",
+        );
+    }),
+    ("remove account", |s| {
+        click(s, "#settings-button");
+        click(s, "#settings-accounts");
+        click(s, "#account-list [data-action=remove]");
+        open_dialog(s, "account-remove-dialog");
     }),
     ("keyboard help", |s| {
         click(s, "#help-button");

@@ -2,6 +2,7 @@
 //! WebKitWebDriver, against temporary library files. `make test` installs what they need.
 
 mod a11y;
+mod accounts;
 mod autosync;
 mod harness;
 mod highlights;
@@ -76,6 +77,13 @@ fn management_journeys() {
 fn automatic_sync_journey() {
     // Sync at start (after the stored library is shown) and on the timer, with no key pressed.
     autosync::syncs_at_start_and_on_its_timer();
+}
+
+#[test]
+fn accounts_journey() {
+    // #18 test 8: a real FreshRSS; add the account in Settings, its feeds, read, sync, the
+    // server has it read; the server gone is said for that account only.
+    accounts::accounts_journey();
 }
 
 #[test]
