@@ -31,6 +31,12 @@ const COMMANDS: &[&str] = &[
     "set_highlight_note",
     "set_highlight_color",
     "remove_highlight",
+    "rules",
+    "add_rule",
+    "remove_rule",
+    "preview_rule",
+    "feed_settings",
+    "set_feed_settings",
     "launch_mark",
 ];
 

@@ -91,6 +91,12 @@ fn main() {
             commands::highlights::set_highlight_note,
             commands::highlights::set_highlight_color,
             commands::highlights::remove_highlight,
+            commands::rules::rules,
+            commands::rules::add_rule,
+            commands::rules::remove_rule,
+            commands::rules::preview_rule,
+            commands::rules::feed_settings,
+            commands::rules::set_feed_settings,
             launch::launch_mark,
         ])
         .run(context);

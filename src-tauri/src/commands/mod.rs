@@ -4,6 +4,7 @@
 pub mod files;
 pub mod highlights;
 pub mod library;
+pub mod rules;
 pub mod search;
 pub mod settings;
 pub mod stories;
@@ -21,7 +22,7 @@ use serde::Serialize;
 /// `invalid-format`, `export`, `file-in-the-way` (a Markdown export met a file it did not
 /// write), `empty-selection`, `not-in-story` (a selection whose words are not in the story's
 /// text), `ambiguous-selection`, `kept-by-highlights` (a bookmark its highlights keep),
-/// `internal`.
+/// `invalid-rule` (a rule's pattern that cannot be one: the message says why), `internal`.
 #[derive(Debug, Clone, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct CommandError {
@@ -58,6 +59,7 @@ fn store_kind(err: &tidings::store::StoreError) -> &'static str {
             }
         },
         E::KeptByHighlights { .. } => "kept-by-highlights",
+        E::InvalidRule(..) => "invalid-rule",
         _ => "library",
     }
 }
@@ -166,6 +168,27 @@ mod tests {
         let err = tidings::export::bookmarks_markdown(&lib, &out).unwrap_err();
         assert_eq!(CommandError::from(err).kind, "file-in-the-way");
         assert_eq!(std::fs::read(&theirs).unwrap(), b"someone else's notes");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A rule the library refuses (a regex that does not compile, made for real on a library
+    /// file) reaches the window as `invalid-rule`, with the reason in its message.
+    #[test]
+    fn a_rule_the_library_refuses_is_invalid_rule() {
+        use tidings::rules::{Action, Field, RuleSpec};
+        let dir = std::env::temp_dir().join(format!("tidings-app-rule-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut lib = Library::open(&dir.join("library.sqlite")).unwrap();
+        let spec = RuleSpec {
+            action: Action::Mute,
+            pattern: "/(unclosed/".into(),
+            feed_id: None,
+            field: Field::Any,
+        };
+        let err = CommandError::from(lib.add_rule(&spec).unwrap_err());
+        assert_eq!(err.kind, "invalid-rule");
+        assert!(err.message.contains("regex"), "{}", err.message);
+        assert!(lib.rules().unwrap().is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
