@@ -9,6 +9,8 @@ import { $ } from "./dom.js";
 import { openAddDialog, wireAddDialog } from "./dialogs/add.js";
 import { wireDialogs } from "./dialogs/dialog.js";
 import { wireFeedDialog } from "./dialogs/edit-feed.js";
+import { refusalFix, wireFeedSettingsDialog } from "./dialogs/feed-settings.js";
+import { wireRulesDialog } from "./dialogs/rules.js";
 import { openFileDialog, wireFileDialog } from "./dialogs/file.js";
 import { wireHelp } from "./dialogs/help.js";
 import { wireNoteDialog } from "./dialogs/note.js";
@@ -26,7 +28,8 @@ import { wireSearch } from "./search.js";
 import { applyTheme, loadSettings, wireSettings } from "./settings.js";
 import { refreshSources, setFeedMenu, wireSources } from "./sources.js";
 import { state } from "./state.js";
-import { onSyncFinished, onSyncProgress, syncFailed, syncNow, wireSyncStatus } from "./sync-status.js";
+import { wireStoryMarks } from "./story-marks.js";
+import { onSyncFinished, onSyncProgress, setFailureFix, syncFailed, syncNow, wireSyncStatus } from "./sync-status.js";
 
 // Open requests: a feed link or file the desktop handed to Tidings. Nothing happens silently:
 // each opens the matching dialog, filled in, for the user to confirm; one at a time.
@@ -65,6 +68,10 @@ function wire() {
   wireHelp();
   wireNoteDialog();
   wireWordsDialog();
+  wireRulesDialog();
+  wireFeedSettingsDialog();
+  wireStoryMarks();
+  setFailureFix(refusalFix);
   wireKeys();
   setListHooks(openSelected, openStoryMenu);
   setFeedMenu(openFeedMenu);
