@@ -48,6 +48,7 @@ function renderReaderMarks() {
   const also = alsoInText(story);
   $("also-in-line").textContent = also;
   show("also-in-line", !!also);
+  show("story-marks", flagged || !!also);
 }
 
 export function wireStoryMarks() {
