@@ -396,7 +396,22 @@ fn rules_with_their_preview(s: &Session) {
         "both rules listed",
         "return document.getElementById('rules-list').dataset.count === '2'",
     );
+    // A rule added by mistake is removed from the list (and the library: see the end).
+    type_rule(s, "keep", "regatta");
+    s.click("#rule-add").unwrap();
+    wait(
+        s,
+        "three rules listed",
+        "return document.getElementById('rules-list').dataset.count === '3'",
+    );
+    s.click("#rules-list li:last-child .rule-remove").unwrap();
+    wait(
+        s,
+        "two rules again",
+        "return document.getElementById('rules-list').dataset.count === '2'",
+    );
     let listed = text_of(s, "#rules-list");
+    assert!(!listed.contains("regatta"), "{listed}");
     assert!(
         listed.contains("lighthouse") && listed.contains("\"ferry strike\""),
         "{listed}"
