@@ -342,6 +342,15 @@ fn preview_counts(s: &Session, pattern: &str) -> (i64, i64) {
     (v[0].as_i64().unwrap(), v[1].as_i64().unwrap())
 }
 
+/// Waits for the editor to list `n` rules.
+fn rules_listed(s: &Session, n: usize) {
+    wait(
+        s,
+        &format!("{n} rules listed"),
+        &format!("return document.getElementById('rules-list').dataset.count === '{n}'"),
+    );
+}
+
 fn rules_with_their_preview(s: &Session) {
     // Settings → Rules.
     s.click("#settings-button").unwrap();
@@ -380,36 +389,20 @@ fn rules_with_their_preview(s: &Session) {
     assert!(listed.contains(KEEPER), "{listed}");
     shots(s, "control-rules");
     s.click("#rule-add").unwrap();
-    wait(
-        s,
-        "the kept rule listed",
-        "return document.getElementById('rules-list').dataset.count === '1'",
-    );
+    rules_listed(s, 1);
 
     type_rule(s, "mute", "\"ferry strike\"");
     let (matched, _) = preview_counts(s, "\"ferry strike\"");
     assert_eq!(matched, 1, "the talks story");
     assert!(text_of(s, "#rule-preview-count").contains("muted"));
     s.send_keys("#rule-pattern", ENTER).unwrap();
-    wait(
-        s,
-        "both rules listed",
-        "return document.getElementById('rules-list').dataset.count === '2'",
-    );
+    rules_listed(s, 2);
     // A rule added by mistake is removed from the list (and the library: see the end).
     type_rule(s, "keep", "regatta");
     s.click("#rule-add").unwrap();
-    wait(
-        s,
-        "three rules listed",
-        "return document.getElementById('rules-list').dataset.count === '3'",
-    );
+    rules_listed(s, 3);
     s.click("#rules-list li:last-child .rule-remove").unwrap();
-    wait(
-        s,
-        "two rules again",
-        "return document.getElementById('rules-list').dataset.count === '2'",
-    );
+    rules_listed(s, 2);
     let listed = text_of(s, "#rules-list");
     assert!(!listed.contains("regatta"), "{listed}");
     assert!(
