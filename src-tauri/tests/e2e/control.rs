@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::a11y::set_theme;
 use super::harness::{temp_dir, Harness};
-use super::keyboard::{ARROW_DOWN, F10, SHIFT};
+use super::keyboard::{ARROW_DOWN, ESCAPE, F10, SHIFT};
 use super::reader::{js, key, shot, text_of, wait, ENTER};
 use super::server::{Reply, Request, Server};
 use super::webdriver::Session;
@@ -387,7 +387,6 @@ fn rules_with_their_preview(s: &Session) {
     );
     let listed = text_of(s, "#rule-preview-list");
     assert!(listed.contains(KEEPER), "{listed}");
-    shots(s, "control-rules");
     s.click("#rule-add").unwrap();
     rules_listed(s, 1);
 
@@ -395,6 +394,8 @@ fn rules_with_their_preview(s: &Session) {
     let (matched, _) = preview_counts(s, "\"ferry strike\"");
     assert_eq!(matched, 1, "the talks story");
     assert!(text_of(s, "#rule-preview-count").contains("muted"));
+    // The editor: the kept rule listed, the mute rule typed with its preview.
+    shots(s, "control-rules");
     s.send_keys("#rule-pattern", ENTER).unwrap();
     rules_listed(s, 2);
     // A rule added by mistake is removed from the list (and the library: see the end).
@@ -498,6 +499,27 @@ fn a_refusing_feed_offers_its_settings(s: &Session, feeds: &Feeds) {
     js(
         s,
         "document.getElementById('sync-failures').open = true; return true",
+    );
+    // The feed's own menu offers it first.
+    js(
+        s,
+        &format!(
+            "const b = document.querySelector('.feed[data-feed-id=\"{}\"]'); const r = b.getBoundingClientRect(); \
+             b.dispatchEvent(new MouseEvent('contextmenu', {{ bubbles: true, cancelable: true, clientX: r.left + 20, clientY: r.top + 10 }})); return true;",
+            feeds.refusing
+        ),
+    );
+    let first = wait(
+        s,
+        "the refusing feed's menu",
+        "const m = document.getElementById('menu'); return m.hidden ? '' : m.querySelector('.menu-item').dataset.action;",
+    );
+    assert_eq!(first, "browser-agent");
+    s.press(ESCAPE).unwrap();
+    wait(
+        s,
+        "the menu closed",
+        "return document.getElementById('menu').hidden",
     );
     let fix = format!(".failure-fix[data-feed-id=\"{}\"]", feeds.refusing);
     s.click(&fix).unwrap();
