@@ -35,6 +35,12 @@ const COMMANDS: &[&str] = &[
     "add_account",
     "check_account",
     "remove_account",
+    "rules",
+    "add_rule",
+    "remove_rule",
+    "preview_rule",
+    "feed_settings",
+    "set_feed_settings",
     "launch_mark",
 ];
 

@@ -40,7 +40,7 @@ export function librarySummary() {
 }
 
 /**
- * The sources pane: { counts: { unread, today, bookmarks, all }, feeds: [Feed] } where a Feed
+ * The sources pane: { counts: { unread, today, bookmarks, all, flagged }, feeds: [Feed] } where a Feed
  * is { id, url, site_url, title, folder, status, last_error, error_count, unread, total, … }.
  */
 export function sources(todaySince) {
@@ -48,12 +48,16 @@ export function sources(todaySince) {
 }
 
 /**
- * A page of a list. `list` is { kind: "unread" | "all" | "bookmarks" } or
+ * A page of a list. `list` is { kind: "unread" | "all" | "bookmarks" | "flagged" } or
  * { kind: "today", since } | { kind: "feed", id } | { kind: "folder", name }; `after` is the
  * previous page's `next` cursor or null. Returns { stories: [StoryRow], next, as_of } where a
  * StoryRow (src/store/articles.rs) is { id, feed_id, feed_title, title, url, author,
- * published_at, sort_at, teaser, read, bookmarked, thumbnail } (`url`, `author`,
- * `published_at` and `thumbnail` may be null; `thumbnail` is a "tidings-img://localhost/KEY").
+ * published_at, sort_at, teaser, read, bookmarked, thumbnail, flagged, duplicate_of, also_in }
+ * (`url`, `author`, `published_at` and `thumbnail` may be null; `thumbnail` is a
+ * "tidings-img://localhost/KEY"; `flagged`: a keep rule caught it; a story in several feeds is
+ * listed once, its other feeds' names in `also_in`, except in a feed's own list, where its copy
+ * has `duplicate_of`: the id of the copy shown elsewhere, else null). Reading or bookmarking
+ * any copy does it to every copy.
  */
 export function storyPage(list, after, limit) {
   const early = takeFirstPage(list, after, limit);
@@ -260,6 +264,48 @@ export function checkAccount(id, newPassword) {
 /** Removes an account: { kept_bookmarks, note } (`note`: the password could not be forgotten). */
 export function removeAccount(id) {
   return invoke("remove_account", { id });
+}
+
+// Rules. A RuleSpec (src/rules/mod.rs) is { action: "mute" | "keep", pattern, feed_id (or
+// null: every feed), field: "any" | "title" | "text" }; a Rule is a RuleSpec plus its `id`. The
+// pattern is words and "quoted phrases" (all of them, whole words, any case and accents) or
+// /a regex/. A pattern that cannot be a rule fails with kind "invalid-rule" (message: why).
+
+/** Every rule, oldest first: [Rule]. */
+export function rules() {
+  return invoke("rules");
+}
+
+/** Adds a rule (a RuleSpec); resolves to its id. It applies to the stories of later syncs. */
+export function addRule(rule) {
+  return invoke("add_rule", { rule });
+}
+
+export function removeRule(id) {
+  return invoke("remove_rule", { id });
+}
+
+/**
+ * What a RuleSpec would have caught in the last 30 days: { stories: [StoryRow] (the newest,
+ * at most 50), matched, checked, complete } (`complete` false: only the newest `checked`
+ * stories were checked).
+ */
+export function previewRule(rule) {
+  return invoke("preview_rule", { rule });
+}
+
+/**
+ * Feed `id`'s settings: { full_text, interval_minutes, keep_days, user_agent: "tidings" |
+ * "browser" } (`interval_minutes` null: fetched at every sync; `keep_days` null: read stories
+ * kept as the library keeps them).
+ */
+export function feedSettings(id) {
+  return invoke("feed_settings", { id });
+}
+
+/** Stores feed `id`'s settings (the shape `feedSettings` gives); they apply from the next sync. */
+export function setFeedSettings(id, settings) {
+  return invoke("set_feed_settings", { id, settings });
 }
 
 // Events, emitted to the main window by src-tauri/src/commands/sync.rs (payloads as sent; the

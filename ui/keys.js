@@ -77,7 +77,7 @@ function onKey(event) {
   if (gPending) {
     gPending = false;
     clearTimeout(gTimer);
-    const go = { a: "all", b: "bookmarks", u: "unread", t: "today", h: "highlights" }[event.key];
+    const go = { a: "all", b: "bookmarks", u: "unread", t: "today", h: "highlights", f: "flagged" }[event.key];
     if (go) {
       event.preventDefault();
       goSmart(go);

@@ -11,6 +11,7 @@ import { clockTime, dayKey, dayLabel, fullDate, plural, startOfDay, timeAgo } fr
 import { isOfflineImage } from "./reader.js";
 import { refreshSourcesSoon } from "./sources.js";
 import { actions, currentStory, on, state } from "./state.js";
+import { rowMarks, spokenAfterFeed, spokenMarks } from "./story-marks.js";
 import { say, sayError } from "./sync-status.js";
 
 export const PAGE = 100; // the first page of a list: one screen and a bit, fast to paint
@@ -48,8 +49,10 @@ function storyRow(story, index) {
   const at = story.published_at ?? story.sort_at;
   const when = node("time", "row-time", at >= startOfDay() ? timeAgo(at) : clockTime(at));
   when.title = story.published_at == null ? "Date unknown (first seen)" : fullDate(story.published_at);
-  meta.append(when);
+  const { flag, line } = rowMarks(story);
+  meta.append(...[flag, when].filter(Boolean));
   body.append(meta, node("div", "row-title", story.title || "Untitled"));
+  if (line) body.append(line);
   if (story.snippet) body.append(snippetNode(story.snippet));
   else if (story.teaser) body.append(node("div", "row-teaser", story.teaser));
   row.append(marks, body);
@@ -88,8 +91,9 @@ function updateRow(row, index) {
   row.classList.toggle("unread", !story.read);
   row.classList.toggle("bookmarked", story.bookmarked);
   row.setAttribute("aria-selected", String(index === state.selected));
-  const said = [story.read ? null : "Unread", story.bookmarked ? "Bookmarked" : null, story.title || "Untitled"];
-  said.push(displayName(story.feed_title), row.querySelector(".row-time").title);
+  const said = [story.read ? null : "Unread", story.bookmarked ? "Bookmarked" : null, ...spokenMarks(story)];
+  said.push(story.title || "Untitled", displayName(story.feed_title), ...spokenAfterFeed(story));
+  said.push(row.querySelector(".row-time").title);
   row.setAttribute("aria-label", said.filter(Boolean).join(", "));
 }
 
@@ -227,6 +231,7 @@ const EMPTY = {
   today: "Nothing new today.",
   bookmarks: "No bookmarks yet. Press s on a story to keep it forever.",
   all: "No stories yet. Press r to sync.",
+  flagged: "No flagged stories. A keep rule (Settings → Rules) flags the new stories it catches.",
 };
 
 function renderEmpty() {

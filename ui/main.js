@@ -11,6 +11,8 @@ import { wireAccountDialogs } from "./dialogs/account.js";
 import { openAddDialog, wireAddDialog } from "./dialogs/add.js";
 import { wireDialogs } from "./dialogs/dialog.js";
 import { wireFeedDialog } from "./dialogs/edit-feed.js";
+import { refusalFix, wireFeedSettingsDialog } from "./dialogs/feed-settings.js";
+import { wireRulesDialog } from "./dialogs/rules.js";
 import { openFileDialog, wireFileDialog } from "./dialogs/file.js";
 import { wireHelp } from "./dialogs/help.js";
 import { wireNoteDialog } from "./dialogs/note.js";
@@ -28,7 +30,8 @@ import { wireSearch } from "./search.js";
 import { applyTheme, loadSettings, wireSettings } from "./settings.js";
 import { refreshSources, setFeedMenu, wireSources } from "./sources.js";
 import { state } from "./state.js";
-import { onSyncFinished, onSyncProgress, syncFailed, syncNow, wireSyncStatus } from "./sync-status.js";
+import { wireStoryMarks } from "./story-marks.js";
+import { onSyncFinished, onSyncProgress, setFailureFix, syncFailed, syncNow, wireSyncStatus } from "./sync-status.js";
 
 // Open requests: a feed link or file the desktop handed to Tidings. Nothing happens silently:
 // each opens the matching dialog, filled in, for the user to confirm; one at a time.
@@ -69,6 +72,10 @@ function wire() {
   wireWordsDialog();
   wireAccounts();
   wireAccountDialogs();
+  wireRulesDialog();
+  wireFeedSettingsDialog();
+  wireStoryMarks();
+  setFailureFix(refusalFix);
   wireKeys();
   setListHooks(openSelected, openStoryMenu);
   setFeedMenu(openFeedMenu);

@@ -8,7 +8,9 @@
 import { openAccounts } from "./accounts.js";
 import { $, node } from "./dom.js";
 import { openFeedDialog } from "./dialogs/edit-feed.js";
+import { openFeedSettings, refusedAsReader } from "./dialogs/feed-settings.js";
 import { openFileDialog } from "./dialogs/file.js";
+import { openRules } from "./dialogs/rules.js";
 import { openSettings } from "./dialogs/settings.js";
 import { openUnsubscribe } from "./dialogs/unsubscribe.js";
 import { editHighlight, highlightAtCaret, highlightSelection, removeHighlight } from "./highlights.js";
@@ -86,10 +88,13 @@ function onMenuKey(event) {
 }
 
 export function openFeedMenu(feed, x, y) {
+  const refused = refusedAsReader(feed.last_error);
   openMenu(
     [
+      ...(refused ? [{ id: "browser-agent", label: "Try the browser user agent…", action: () => openFeedSettings(feed) }] : []),
       { id: "rename", label: "Rename…", action: () => openFeedDialog(feed, "feed-name") },
       { id: "move", label: "Move to folder…", action: () => openFeedDialog(feed, "feed-folder") },
+      { id: "feed-settings", label: "Settings…", action: () => openFeedSettings(feed) },
       "-",
       { id: "unsubscribe", label: "Unsubscribe…", danger: true, action: () => openUnsubscribe(feed) },
     ],
@@ -147,6 +152,7 @@ export function openAppMenu() {
       { id: "export-markdown", label: "Export bookmarks as Markdown…", action: () => openFileDialog("export-markdown") },
       "-",
       { id: "accounts", label: "Accounts…", action: openAccounts },
+      { id: "rules", label: "Mute and keep rules…", action: openRules },
       { id: "settings", label: "Settings…", action: openSettings },
     ],
     r.left,

@@ -9,6 +9,7 @@ import { fullDate, plural } from "./format.js";
 import { storyDocument } from "./reader.js";
 import { refreshSourcesSoon } from "./sources.js";
 import { actions, currentStory, on, state } from "./state.js";
+import { copiesOf } from "./story-marks.js";
 import { say, sayError } from "./sync-status.js";
 
 let openToken = 0;
@@ -24,7 +25,8 @@ export async function openStory(id, wasUnread = true) {
   try {
     const article = await api.openStory(id);
     if (token !== openToken) return;
-    actions.storiesChanged((s) => s.id === id, { read: true, bookmarked: article.bookmarked });
+    const row = state.stories.find((s) => s.id === id);
+    actions.storiesChanged(row ? copiesOf(row) : (s) => s.id === id, { read: true, bookmarked: article.bookmarked });
     if (wasUnread) refreshSourcesSoon();
     actions.articleOpened(article);
   } catch (error) {
@@ -167,7 +169,7 @@ export async function toggleRead() {
   const read = !story.read;
   try {
     await api.setRead(story.id, read);
-    actions.storiesChanged((s) => s.id === story.id, { read });
+    actions.storiesChanged(copiesOf(story), { read });
     refreshSourcesSoon();
   } catch (error) {
     sayError("Could not change the story", error);
@@ -180,7 +182,7 @@ export async function toggleBookmark() {
   const bookmarked = !story.bookmarked;
   try {
     await api.setBookmarked(story.id, bookmarked);
-    actions.storiesChanged((s) => s.id === story.id, { bookmarked });
+    actions.storiesChanged(copiesOf(story), { bookmarked });
     if (state.article && state.article.id === story.id) actions.articleChanged({ bookmarked });
     refreshSourcesSoon();
     say(bookmarked ? "Bookmarked: kept forever." : "Bookmark removed.");

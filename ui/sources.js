@@ -15,6 +15,7 @@ export const SMART = {
   today: { list: () => ({ kind: "today", since: startOfDay() }), title: "Today" },
   bookmarks: { list: () => ({ kind: "bookmarks" }), title: "Bookmarks" },
   all: { list: () => ({ kind: "all" }), title: "All stories" },
+  flagged: { list: () => ({ kind: "flagged" }), title: "Flagged" },
   // Not a list of stories: highlight-list.js shows it in the story list's place.
   highlights: { list: () => ({ kind: "highlights" }), title: "Highlights" },
 };
@@ -114,10 +115,11 @@ function renderSources() {
     ["count-today", c.today, "today"],
     ["count-bookmarked", c.bookmarks, "bookmarks"],
     ["count-all", c.all, "all"],
+    ["count-flagged", c.flagged, "flagged"],
   ]) {
     $(id).textContent = countText(n);
     const button = document.querySelector(`#smart-lists [data-list="${key}"]`);
-    const noun = key === "bookmarks" || key === "all" ? "stories" : "unread";
+    const noun = key === "unread" || key === "today" ? "unread" : "stories";
     button.setAttribute("aria-label", n > 0 ? `${SMART[key].title}, ${n} ${noun}` : SMART[key].title);
   }
   document.title = c.unread > 0 ? `Tidings (${c.unread})` : "Tidings";

@@ -124,6 +124,13 @@ export function onSyncProgress(p, refreshSources) {
   }
 }
 
+// What a failed feed may offer beside its error, a button or null (main.js sets it: a refusal
+// offers the feed's settings).
+let failureFix = () => null;
+export function setFailureFix(make) {
+  failureFix = make;
+}
+
 let summaryTimer = 0;
 /** A `sync-finished` event: { report, offline } (api.js documents it). */
 export function onSyncFinished(payload) {
@@ -150,6 +157,8 @@ export function onSyncFinished(payload) {
       ...failures.map((f) => {
         const li = node("li");
         li.append(node("span", "failure-title", f.title || f.url), node("span", "failure-error", f.error));
+        const fix = failureFix(f);
+        if (fix) li.append(fix);
         return li;
       })
     );

@@ -95,6 +95,12 @@ fn main() {
             commands::accounts::add_account,
             commands::accounts::check_account,
             commands::accounts::remove_account,
+            commands::rules::rules,
+            commands::rules::add_rule,
+            commands::rules::remove_rule,
+            commands::rules::preview_rule,
+            commands::rules::feed_settings,
+            commands::rules::set_feed_settings,
             launch::launch_mark,
         ])
         .run(context);

@@ -23,8 +23,10 @@ export function closeDialog(id) {
 function restoreFocus(id) {
   const back = returnTo.get(id);
   returnTo.delete(id);
-  // Another dialog opened from this one keeps the focus it has.
-  if (document.querySelector("dialog[open]")) return;
+  // Another dialog opened from this one keeps the focus it has; a dialog opened from another
+  // (Settings → Rules) gives it back to the one still open.
+  const inOpenDialog = back && back.isConnected && back.closest("dialog[open]");
+  if (document.querySelector("dialog[open]") && !inOpenDialog) return;
   if (back && back.isConnected && !back.closest("[hidden]")) back.focus({ preventScroll: true });
   else focusList();
 }

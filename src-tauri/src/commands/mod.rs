@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod files;
 pub mod highlights;
 pub mod library;
+pub mod rules;
 pub mod search;
 pub mod settings;
 pub mod stories;
@@ -24,7 +25,7 @@ use serde::Serialize;
 /// text), `ambiguous-selection`, `kept-by-highlights` (a bookmark its highlights keep),
 /// `sign-in-refused` (the server's reason in `message`), `server-unreachable`, `not-an-api`,
 /// `rate-limited`, `plain-http` (plain http to a host that is not this machine, not confirmed),
-/// `account-exists`, `credentials` (the password store failed), `internal`.
+/// `account-exists`, `credentials` (the password store failed), `invalid-rule` (a rule's pattern that cannot be one: the message says why), `internal`.
 #[derive(Debug, Clone, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct CommandError {
@@ -61,6 +62,7 @@ fn store_kind(err: &tidings::store::StoreError) -> &'static str {
             }
         },
         E::KeptByHighlights { .. } => "kept-by-highlights",
+        E::InvalidRule(..) => "invalid-rule",
         _ => "library",
     }
 }
@@ -306,6 +308,24 @@ mod tests {
         .unwrap_err();
         assert_eq!(CommandError::from(err).kind, "credentials");
         assert_eq!(lib.accounts().unwrap().len(), 1, "nothing was added");
+    /// A rule the library refuses (a regex that does not compile, made for real on a library
+    /// file) reaches the window as `invalid-rule`, with the reason in its message.
+    #[test]
+    fn a_rule_the_library_refuses_is_invalid_rule() {
+        use tidings::rules::{Action, Field, RuleSpec};
+        let dir = std::env::temp_dir().join(format!("tidings-app-rule-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut lib = Library::open(&dir.join("library.sqlite")).unwrap();
+        let spec = RuleSpec {
+            action: Action::Mute,
+            pattern: "/(unclosed/".into(),
+            feed_id: None,
+            field: Field::Any,
+        };
+        let err = CommandError::from(lib.add_rule(&spec).unwrap_err());
+        assert_eq!(err.kind, "invalid-rule");
+        assert!(err.message.contains("regex"), "{}", err.message);
+        assert!(lib.rules().unwrap().is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

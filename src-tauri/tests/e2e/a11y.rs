@@ -285,7 +285,9 @@ fn reset(s: &Session) {
     );
 }
 
-fn set_theme(s: &Session, theme: &str) {
+/// Shows `theme` ("light" or "dark"), clicking the theme button by script (also while a
+/// modal dialog makes it inert to a real click).
+pub fn set_theme(s: &Session, theme: &str) {
     for _ in 0..3 {
         if js(s, "return document.body.dataset.theme") == theme {
             return;
@@ -429,6 +431,26 @@ const VIEWS: &[View] = &[
     ("keyboard help", |s| {
         click(s, "#help-button");
         open_dialog(s, "help-dialog");
+    }),
+    ("rules editor", |s| {
+        click(s, "#menu-button");
+        click(s, "#menu [data-action=rules]");
+        open_dialog(s, "rules-dialog");
+        js(
+            s,
+            "const i = document.getElementById('rule-pattern'); i.value = 'harbour'; \
+             i.dispatchEvent(new Event('input', { bubbles: true })); return true;",
+        );
+        wait(
+            s,
+            "the rule's preview",
+            "return document.getElementById('rule-preview').dataset.checked",
+        );
+    }),
+    ("feed settings", |s| {
+        click(s, ".feed-more");
+        click(s, "#menu [data-action=feed-settings]");
+        open_dialog(s, "feed-settings-dialog");
     }),
     ("story with highlights", open_highlighted_story),
     ("highlights view", |s| {

@@ -18,7 +18,7 @@ pub const ESCAPE: &str = "\u{E00C}";
 pub const ARROW_DOWN: &str = "\u{E015}";
 pub const F10: &str = "\u{E03A}";
 pub const TAB: &str = "\u{E004}";
-const SHIFT: &str = "\u{E008}";
+pub const SHIFT: &str = "\u{E008}";
 
 /// An RSS 2.0 feed of two stories with their full text, dated minutes ago.
 fn feed(base: &str) -> String {

@@ -4,6 +4,7 @@
 mod a11y;
 mod accounts;
 mod autosync;
+mod control;
 mod harness;
 mod highlights;
 mod keyboard;
@@ -71,6 +72,13 @@ fn highlights_journey() {
 fn management_journeys() {
     // Search, offline lead images, settings, rename/move/unsubscribe, OPML and bookmark files.
     manage::management_journeys();
+}
+
+#[test]
+fn control_journey() {
+    // #22: one story in three feeds shown once and read as one, rules with their live
+    // preview, flagged and muted new stories, a refusing feed, a feed's settings.
+    control::control_journey();
 }
 
 #[test]
