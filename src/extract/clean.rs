@@ -205,7 +205,6 @@ const JUNK_PREFIXES: &[&str] = &[
 /// Dutch, Polish): beginnings of a short block that is a link to more, a call to share or
 /// follow, or an advertisement's label.
 const JUNK_PREFIXES_INTL: &[&str] = &[
-    "lesen sie auch",
     "lesen sie mehr",
     "weiterlesen",
     "mehr zum thema",
@@ -223,44 +222,55 @@ const JUNK_PREFIXES_INTL: &[&str] = &[
     "entdecke weitere",
     "mehr erfahren",
     "anzeige",
-    "à lire aussi",
-    "lire aussi",
     "lire la suite",
-    "voir aussi",
     "sur le même sujet",
     "suivez-nous",
     "articles similaires",
     "en savoir plus",
     "publicité",
     "leer más",
-    "lee también",
     "te puede interesar",
     "también te puede interesar",
     "noticias relacionadas",
     "artículos relacionados",
     "síguenos",
     "publicidad",
-    "leggi anche",
     "potrebbe interessarti",
     "articoli correlati",
     "seguici",
     "pubblicità",
-    "leia também",
     "leia mais",
-    "veja também",
     "siga-nos",
     "publicidade",
-    "lees ook",
     "lees meer",
     "volg ons",
     "advertentie",
-    "czytaj także",
-    "czytaj też",
     "czytaj więcej",
     "dowiedz się więcej",
+    "reklama",
+];
+
+/// Beginnings of a line that points to another story ("Lesen Sie auch: <its headline>"), in
+/// English, German, French, Spanish, Italian, Portuguese, Dutch and Polish: the line goes
+/// whatever the headline's length.
+const READ_ALSO: &[&str] = &[
+    "read also",
+    "lesen sie auch",
+    "lies auch",
+    "à lire aussi",
+    "a lire aussi",
+    "lire aussi",
+    "voir aussi",
+    "lee también",
+    "lea también",
+    "leggi anche",
+    "leia também",
+    "veja também",
+    "lees ook",
+    "czytaj także",
+    "czytaj też",
     "zobacz też",
     "zobacz także",
-    "reklama",
 ];
 
 /// Beginnings of the sentences blog engines put under a post.
@@ -517,7 +527,10 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
         if text.is_empty() {
             continue;
         }
-        if JUNK_SENTENCES.iter().any(|j| text.starts_with(j))
+        if JUNK_SENTENCES
+            .iter()
+            .chain(READ_ALSO)
+            .any(|j| text.starts_with(j))
             && !dom.any_descendant(n, |d| dom.is_tag(d, &["p", "img"]))
         {
             dom.detach(n);
@@ -827,6 +840,18 @@ mod tests {
     }
 
     #[test]
+    fn a_line_pointing_to_another_story_goes_whatever_its_length() {
+        let text = cleaned(&format!(
+            "<div>{STORY}<div>À lire aussi » Ballonnements, lourdeurs : quel est votre profil \
+             digestif et comment y remédier ?</div><div>Lesen Sie auch: Warum der neue Hafen \
+             der Inseln erst im Frühjahr gebaut wird</div></div>"
+        ));
+        assert!(text.contains("Work on the new pier"), "{text}");
+        assert!(!text.contains("Ballonnements"), "{text}");
+        assert!(!text.contains("Warum der neue Hafen"), "{text}");
+    }
+
+    #[test]
     fn counters_and_junk() {
         assert!(is_counter("3 of 12"));
         assert!(is_counter("image 3 of 12"));
@@ -834,7 +859,7 @@ mod tests {
         assert!(!is_counter("3 of the 12"));
         assert!(is_junk_text("share this story"));
         assert!(is_junk_text("das könnte sie auch interessieren"));
-        assert!(is_junk_text("à lire aussi"));
+        assert!(is_junk_text("mehr zum thema"));
         assert!(!is_junk_text("lesenswert ist das buch nicht"));
         assert!(!is_junk_text("share prices fell sharply on monday"));
         assert!(is_related_heading("you may also like"));
