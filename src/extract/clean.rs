@@ -71,6 +71,69 @@ const SCREEN_READER_HINTS: &[&str] = &[
     "screenreader",
 ];
 
+/// Class/id fragments of a photo credit or copyright notice: such an element goes wherever it
+/// is (inline in a caption too) when it is short.
+const CREDIT_HINTS: &[&str] = &[
+    "credit",
+    "copyright",
+    "photographer",
+    "fotograf",
+    "bildnachweis",
+    "bildquelle",
+    "urheber",
+];
+
+/// Longest credit or copyright notice, in characters.
+const CREDIT_CHARS: usize = 120;
+
+/// Beginnings of a line that credits a picture or states a copyright (lower case).
+const CREDIT_PREFIXES: &[&str] = &[
+    "©",
+    "(c) ",
+    "copyright",
+    "copyleft",
+    "foto:",
+    "fotos:",
+    "foto ©",
+    "photo:",
+    "photos:",
+    "photo credit",
+    "bild:",
+    "bilder:",
+    "titelbild:",
+    "credit:",
+    "credits:",
+    "crédito:",
+    "crédit :",
+    "crédit:",
+    "image:",
+    "picture:",
+    "quelle:",
+];
+
+/// A copyright statement anywhere in a short line, in English, German, French, Spanish,
+/// Italian, Portuguese and Polish.
+const RIGHTS_RESERVED: &[&str] = &[
+    "all rights reserved",
+    "alle rechte vorbehalten",
+    "tous droits réservés",
+    "todos los derechos reservados",
+    "tutti i diritti riservati",
+    "todos os direitos reservados",
+    "wszelkie prawa zastrzeżone",
+];
+
+/// Whether a line (whitespace collapsed) only credits a picture or states a copyright.
+fn is_credit_line(line: &str) -> bool {
+    if line.chars().count() > CREDIT_CHARS {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let lower = lower.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == '[');
+    CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+        || RIGHTS_RESERVED.iter().any(|r| lower.contains(r))
+}
+
 /// Class/id fragments of a box about the author, which may be as long as a short post (also
 /// widget hints, like [`BOILERPLATE_HINTS`]).
 const AUTHOR_BOX_HINTS: &[&str] = &[
@@ -452,6 +515,14 @@ fn has_hint(dom: &Dom, id: usize) -> bool {
         })
 }
 
+/// A photo credit or copyright notice named so: short, and holding no paragraph or picture.
+fn is_credit(dom: &Dom, id: usize) -> bool {
+    let ms = dom.match_string(id);
+    CREDIT_HINTS.iter().any(|h| ms.contains(h))
+        && dom.subtree_stats(id).text <= CREDIT_CHARS
+        && !dom.any_descendant(id, |d| dom.is_tag(d, &["p", "img", "picture", "figure"]))
+}
+
 /// A box about the author: named so, or named just "author" and too long for a byline.
 fn is_author_box(dom: &Dom, id: usize, text_len: usize) -> bool {
     let ms = dom.match_string(id);
@@ -472,6 +543,10 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             let ms = dom.match_string(n);
             SCREEN_READER_HINTS.iter().any(|h| ms.contains(h))
         } {
+            dom.detach(n);
+            continue;
+        }
+        if tag != "img" && is_credit(dom, n) {
             dom.detach(n);
             continue;
         }
@@ -561,7 +636,7 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
                 }
             }
         }
-        if is_junk_text(&text) && dom.find_all(n, &["img"]).is_empty() {
+        if (is_junk_text(&text) || is_credit_line(&raw)) && dom.find_all(n, &["img"]).is_empty() {
             dom.detach(n);
         }
     }
@@ -849,6 +924,27 @@ mod tests {
         assert!(text.contains("Work on the new pier"), "{text}");
         assert!(!text.contains("Ballonnements"), "{text}");
         assert!(!text.contains("Warum der neue Hafen"), "{text}");
+    }
+
+    #[test]
+    fn photo_credits_and_copyright_lines_go_and_the_caption_stays() {
+        let text = cleaned(&format!(
+            "<div>{STORY}<figure><img src=\"a.jpg\"><figcaption>Workers on the old pier at \
+             dawn. <span class=\"image-credit\">Jo Bloggs/Harbour Press</span></figcaption>\
+             </figure><p>Foto: Jo Bloggs</p><p>© 2024 Harbour Press. All rights reserved.</p>\
+             <p>The copyright on the pier's design, the council said, stays with its architect.</p>\
+             </div>"
+        ));
+        assert!(text.contains("Workers on the old pier at dawn."), "{text}");
+        assert!(text.contains("stays with its architect"), "{text}");
+        assert!(!text.contains("Jo Bloggs"), "{text}");
+        assert!(!text.contains("Harbour Press"), "{text}");
+        assert!(is_credit_line("Copyright © 2020 Harbour Press"));
+        assert!(is_credit_line("(Foto: Getty)"));
+        assert!(is_credit_line("Alle Rechte vorbehalten."));
+        assert!(!is_credit_line(
+            "Photography was banned on the pier for a year."
+        ));
     }
 
     #[test]
