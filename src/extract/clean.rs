@@ -720,7 +720,23 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
 
 /// Text blocks of at least this many characters are story prose: datelines are looked for
 /// before the first and after the last.
-const PROSE_CHARS: usize = 150;
+pub(crate) const PROSE_CHARS: usize = 150;
+
+/// The block's text blocks in order: block elements holding no other block (but line
+/// breaks), with their text, whitespace collapsed; empty ones left out.
+pub(crate) fn text_leaves(dom: &Dom, root: usize) -> Vec<(usize, String)> {
+    dom.descendants(root)
+        .into_iter()
+        .skip(1)
+        .filter(|&n| {
+            dom.nodes[n].is_element()
+                && is_block(dom.tag(n))
+                && !dom.any_descendant(n, |d| is_block(dom.tag(d)) && !dom.is_tag(d, &["br", "hr"]))
+        })
+        .map(|n| (n, collapse_ws(&dom.text_content(n))))
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
+}
 
 /// Removes the lines before the story's first paragraph of prose and after its last that only
 /// restate its date and author ([`is_dateline`]: "By Jane Doe", "March 3, 2025 | 09:12",
@@ -735,20 +751,7 @@ pub(crate) fn drop_datelines(
     // A block holding only datelines is one once they are gone: look again.
     for _ in 0..3 {
         let before = dropped.len();
-        let leaves: Vec<(usize, String)> = dom
-            .descendants(root)
-            .into_iter()
-            .skip(1)
-            .filter(|&n| {
-                dom.nodes[n].is_element()
-                    && is_block(dom.tag(n))
-                    && !dom.any_descendant(n, |d| {
-                        d != n && is_block(dom.tag(d)) && !dom.is_tag(d, &["br", "hr"])
-                    })
-            })
-            .map(|n| (n, collapse_ws(&dom.text_content(n))))
-            .filter(|(_, t)| !t.is_empty())
-            .collect();
+        let leaves = text_leaves(dom, root);
         let prose: Vec<usize> = leaves
             .iter()
             .enumerate()
