@@ -162,6 +162,50 @@ fn blog_post_metadata_media_and_structure() {
     assert!(!html.contains("<script"), "{html}");
 }
 
+// Issue 21: at the story's edges and inside it, the lines that are not the story go (a
+// pointer to another story, a photo credit, a copyright line, the tag links the block model
+// judges), and the story's first and last sentences and the picture's caption stay.
+#[test]
+fn lines_that_are_not_the_story_go_and_its_edges_stay() {
+    let prose = "The council met on Monday evening to approve the harbour plan, which had been \
+        delayed twice by objections from residents of the two islands, and voted to start work \
+        on the new pier in the spring.";
+    let page = format!(
+        "<html><head><title>A new pier for the islands</title></head><body>\
+         <nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav><article>\
+         <h1>A new pier for the islands</h1>\
+         <figure><img src=\"/img/pier.jpg\" alt=\"\"><figcaption>Workers on the old pier at \
+         dawn. <span class=\"photo-credit\">Jo Bloggs/Island Weekly</span></figcaption></figure>\
+         <p>Work starts in April. {prose}</p><p>{prose}</p>\
+         <p>Read also: Why the ferry timetable changes every spring and what it means for \
+         the commuters of both islands</p><p>{prose}</p><p>{prose}</p>\
+         <p>The ferry will run as usual while the pier is built.</p>\
+         <p>© 2025 Island Weekly. All rights reserved.</p>\
+         <p><a href=\"/tags/works\">Harbour Works</a> | <a href=\"/tags/life\">Island Life</a> \
+         | <a href=\"/tags/timetables\">Timetables</a></p>\
+         </article><footer>Island Weekly, Harbour Road 1</footer></body></html>"
+    );
+    let url = Url::parse("https://weekly.example/news/pier.html").unwrap();
+    let text = extract(page.as_bytes(), &url).unwrap().text;
+    for kept in [
+        "Work starts in April.",
+        "The ferry will run as usual while the pier is built.",
+        "Workers on the old pier at dawn.",
+    ] {
+        assert!(text.contains(kept), "missing {kept:?} in:\n{text}");
+    }
+    assert_eq!(count(&text, "The council met"), 4, "{text}");
+    for gone in [
+        "Why the ferry timetable",
+        "Jo Bloggs",
+        "All rights reserved",
+        "Harbour Works",
+        "Timetables",
+    ] {
+        assert!(!text.contains(gone), "{gone:?} kept in:\n{text}");
+    }
+}
+
 fn timed<T>(what: &str, limit: Duration, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let out = f();

@@ -13,7 +13,7 @@ use clap::Args;
 use serde_json::{json, Value};
 use url::Url;
 
-use crate::extract::{extract, Article};
+use crate::extract::{extract, training_page, Article, ExtractError};
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
@@ -32,29 +32,39 @@ pub struct ExtractArgs {
     /// Read `ID<TAB>PATH<TAB>URL` lines from FILE; print one JSON object per line with its id.
     #[arg(long, value_name = "FILE", conflicts_with = "file")]
     pub list: Option<PathBuf>,
+    /// With --list or --batch: print each article's text and text blocks with the block
+    /// model's features instead of the article (what scripts/train-block-model learns from).
+    #[arg(long, hide = true)]
+    pub blocks: bool,
 }
 
 pub fn run(args: &ExtractArgs) -> anyhow::Result<()> {
     if args.batch {
         let stdin = std::io::stdin();
         let lines: Vec<String> = stdin.lock().lines().collect::<Result<_, _>>()?;
-        return batch(lines.iter().map(|l| {
-            let mut parts = l.splitn(2, '\t');
-            (None, parts.next().unwrap_or(""), parts.next().unwrap_or(""))
-        }));
+        return batch(
+            args.blocks,
+            lines.iter().map(|l| {
+                let mut parts = l.splitn(2, '\t');
+                (None, parts.next().unwrap_or(""), parts.next().unwrap_or(""))
+            }),
+        );
     }
     if let Some(list) = &args.list {
         let text = std::fs::read_to_string(list)
             .with_context(|| format!("cannot read the list {}", list.display()))?;
-        return batch(text.lines().filter(|l| !l.trim().is_empty()).map(|l| {
-            let mut parts = l.splitn(3, '\t');
-            let id = parts.next().unwrap_or("");
-            (
-                Some(id),
-                parts.next().unwrap_or(""),
-                parts.next().unwrap_or(""),
-            )
-        }));
+        return batch(
+            args.blocks,
+            text.lines().filter(|l| !l.trim().is_empty()).map(|l| {
+                let mut parts = l.splitn(3, '\t');
+                let id = parts.next().unwrap_or("");
+                (
+                    Some(id),
+                    parts.next().unwrap_or(""),
+                    parts.next().unwrap_or(""),
+                )
+            }),
+        );
     }
     let Some(file) = &args.file else {
         anyhow::bail!("give a FILE, --batch or --list");
@@ -116,18 +126,25 @@ fn print_text(a: &Article) {
     );
 }
 
-/// One page of a batch: its JSON object, or an error object.
-fn one(id: Option<&str>, path: &str, url: &str) -> Value {
-    let result = (|| -> Result<Article, String> {
+/// One page of a batch: its JSON object (the article, or its blocks), or an error object.
+fn one(id: Option<&str>, path: &str, url: &str, blocks: bool) -> Value {
+    let result = (|| -> Result<Value, String> {
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
         let url = page_url(Some(url), Path::new(path)).map_err(|e| format!("{e:#}"))?;
-        match std::panic::catch_unwind(|| extract(&bytes, &url)) {
+        let run = || -> Result<Value, ExtractError> {
+            if blocks {
+                training_page(&bytes, &url).map(|p| json!(p))
+            } else {
+                extract(&bytes, &url).map(|a| to_json(&a))
+            }
+        };
+        match std::panic::catch_unwind(run) {
             Ok(r) => r.map_err(|e| e.to_string()),
             Err(_) => Err("internal error (panic) while extracting".to_string()),
         }
     })();
     let mut v = match result {
-        Ok(a) => to_json(&a),
+        Ok(v) => v,
         Err(e) => json!({ "error": e }),
     };
     if let (Some(id), Some(obj)) = (id, v.as_object_mut()) {
@@ -137,12 +154,13 @@ fn one(id: Option<&str>, path: &str, url: &str) -> Value {
 }
 
 fn batch<'a>(
+    blocks: bool,
     items: impl Iterator<Item = (Option<&'a str>, &'a str, &'a str)>,
 ) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (id, path, url) in items {
-        let v = one(id, path, url);
+        let v = one(id, path, url, blocks);
         serde_json::to_writer(&mut out, &v)?;
         out.write_all(b"\n")?;
         out.flush()?;

@@ -71,6 +71,69 @@ const SCREEN_READER_HINTS: &[&str] = &[
     "screenreader",
 ];
 
+/// Class/id fragments of a photo credit or copyright notice: such an element goes wherever it
+/// is (inline in a caption too) when it is short.
+const CREDIT_HINTS: &[&str] = &[
+    "credit",
+    "copyright",
+    "photographer",
+    "fotograf",
+    "bildnachweis",
+    "bildquelle",
+    "urheber",
+];
+
+/// Longest credit or copyright notice, in characters.
+const CREDIT_CHARS: usize = 120;
+
+/// Beginnings of a line that credits a picture or states a copyright (lower case).
+const CREDIT_PREFIXES: &[&str] = &[
+    "©",
+    "(c) ",
+    "copyright",
+    "copyleft",
+    "foto:",
+    "fotos:",
+    "foto ©",
+    "photo:",
+    "photos:",
+    "photo credit",
+    "bild:",
+    "bilder:",
+    "titelbild:",
+    "credit:",
+    "credits:",
+    "crédito:",
+    "crédit :",
+    "crédit:",
+    "image:",
+    "picture:",
+    "quelle:",
+];
+
+/// A copyright statement anywhere in a short line, in English, German, French, Spanish,
+/// Italian, Portuguese and Polish.
+const RIGHTS_RESERVED: &[&str] = &[
+    "all rights reserved",
+    "alle rechte vorbehalten",
+    "tous droits réservés",
+    "todos los derechos reservados",
+    "tutti i diritti riservati",
+    "todos os direitos reservados",
+    "wszelkie prawa zastrzeżone",
+];
+
+/// Whether a line (whitespace collapsed) only credits a picture or states a copyright.
+fn is_credit_line(line: &str) -> bool {
+    if line.chars().count() > CREDIT_CHARS {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let lower = lower.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == '[');
+    CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+        || RIGHTS_RESERVED.iter().any(|r| lower.contains(r))
+}
+
 /// Class/id fragments of a box about the author, which may be as long as a short post (also
 /// widget hints, like [`BOILERPLATE_HINTS`]).
 const AUTHOR_BOX_HINTS: &[&str] = &[
@@ -205,7 +268,6 @@ const JUNK_PREFIXES: &[&str] = &[
 /// Dutch, Polish): beginnings of a short block that is a link to more, a call to share or
 /// follow, or an advertisement's label.
 const JUNK_PREFIXES_INTL: &[&str] = &[
-    "lesen sie auch",
     "lesen sie mehr",
     "weiterlesen",
     "mehr zum thema",
@@ -223,44 +285,55 @@ const JUNK_PREFIXES_INTL: &[&str] = &[
     "entdecke weitere",
     "mehr erfahren",
     "anzeige",
-    "à lire aussi",
-    "lire aussi",
     "lire la suite",
-    "voir aussi",
     "sur le même sujet",
     "suivez-nous",
     "articles similaires",
     "en savoir plus",
     "publicité",
     "leer más",
-    "lee también",
     "te puede interesar",
     "también te puede interesar",
     "noticias relacionadas",
     "artículos relacionados",
     "síguenos",
     "publicidad",
-    "leggi anche",
     "potrebbe interessarti",
     "articoli correlati",
     "seguici",
     "pubblicità",
-    "leia também",
     "leia mais",
-    "veja também",
     "siga-nos",
     "publicidade",
-    "lees ook",
     "lees meer",
     "volg ons",
     "advertentie",
-    "czytaj także",
-    "czytaj też",
     "czytaj więcej",
     "dowiedz się więcej",
+    "reklama",
+];
+
+/// Beginnings of a line that points to another story ("Lesen Sie auch: <its headline>"), in
+/// English, German, French, Spanish, Italian, Portuguese, Dutch and Polish: the line goes
+/// whatever the headline's length.
+const READ_ALSO: &[&str] = &[
+    "read also",
+    "lesen sie auch",
+    "lies auch",
+    "à lire aussi",
+    "a lire aussi",
+    "lire aussi",
+    "voir aussi",
+    "lee también",
+    "lea también",
+    "leggi anche",
+    "leia também",
+    "veja também",
+    "lees ook",
+    "czytaj także",
+    "czytaj też",
     "zobacz też",
     "zobacz także",
-    "reklama",
 ];
 
 /// Beginnings of the sentences blog engines put under a post.
@@ -442,6 +515,14 @@ fn has_hint(dom: &Dom, id: usize) -> bool {
         })
 }
 
+/// A photo credit or copyright notice named so: short, and holding no paragraph or picture.
+fn is_credit(dom: &Dom, id: usize) -> bool {
+    let ms = dom.match_string(id);
+    CREDIT_HINTS.iter().any(|h| ms.contains(h))
+        && dom.subtree_stats(id).text <= CREDIT_CHARS
+        && !dom.any_descendant(id, |d| dom.is_tag(d, &["p", "img", "picture", "figure"]))
+}
+
 /// A box about the author: named so, or named just "author" and too long for a byline.
 fn is_author_box(dom: &Dom, id: usize, text_len: usize) -> bool {
     let ms = dom.match_string(id);
@@ -462,6 +543,10 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             let ms = dom.match_string(n);
             SCREEN_READER_HINTS.iter().any(|h| ms.contains(h))
         } {
+            dom.detach(n);
+            continue;
+        }
+        if tag != "img" && is_credit(dom, n) {
             dom.detach(n);
             continue;
         }
@@ -517,7 +602,10 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
         if text.is_empty() {
             continue;
         }
-        if JUNK_SENTENCES.iter().any(|j| text.starts_with(j))
+        if JUNK_SENTENCES
+            .iter()
+            .chain(READ_ALSO)
+            .any(|j| text.starts_with(j))
             && !dom.any_descendant(n, |d| dom.is_tag(d, &["p", "img"]))
         {
             dom.detach(n);
@@ -548,7 +636,7 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
                 }
             }
         }
-        if is_junk_text(&text) && dom.find_all(n, &["img"]).is_empty() {
+        if (is_junk_text(&text) || is_credit_line(&raw)) && dom.find_all(n, &["img"]).is_empty() {
             dom.detach(n);
         }
     }
@@ -632,7 +720,23 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
 
 /// Text blocks of at least this many characters are story prose: datelines are looked for
 /// before the first and after the last.
-const PROSE_CHARS: usize = 150;
+pub(crate) const PROSE_CHARS: usize = 150;
+
+/// The block's text blocks in order: block elements holding no other block (but line
+/// breaks), with their text, whitespace collapsed; empty ones left out.
+pub(crate) fn text_leaves(dom: &Dom, root: usize) -> Vec<(usize, String)> {
+    dom.descendants(root)
+        .into_iter()
+        .skip(1)
+        .filter(|&n| {
+            dom.nodes[n].is_element()
+                && is_block(dom.tag(n))
+                && !dom.any_descendant(n, |d| is_block(dom.tag(d)) && !dom.is_tag(d, &["br", "hr"]))
+        })
+        .map(|n| (n, collapse_ws(&dom.text_content(n))))
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
+}
 
 /// Removes the lines before the story's first paragraph of prose and after its last that only
 /// restate its date and author ([`is_dateline`]: "By Jane Doe", "March 3, 2025 | 09:12",
@@ -647,20 +751,7 @@ pub(crate) fn drop_datelines(
     // A block holding only datelines is one once they are gone: look again.
     for _ in 0..3 {
         let before = dropped.len();
-        let leaves: Vec<(usize, String)> = dom
-            .descendants(root)
-            .into_iter()
-            .skip(1)
-            .filter(|&n| {
-                dom.nodes[n].is_element()
-                    && is_block(dom.tag(n))
-                    && !dom.any_descendant(n, |d| {
-                        d != n && is_block(dom.tag(d)) && !dom.is_tag(d, &["br", "hr"])
-                    })
-            })
-            .map(|n| (n, collapse_ws(&dom.text_content(n))))
-            .filter(|(_, t)| !t.is_empty())
-            .collect();
+        let leaves = text_leaves(dom, root);
         let prose: Vec<usize> = leaves
             .iter()
             .enumerate()
@@ -827,6 +918,39 @@ mod tests {
     }
 
     #[test]
+    fn a_line_pointing_to_another_story_goes_whatever_its_length() {
+        let text = cleaned(&format!(
+            "<div>{STORY}<div>À lire aussi » Ballonnements, lourdeurs : quel est votre profil \
+             digestif et comment y remédier ?</div><div>Lesen Sie auch: Warum der neue Hafen \
+             der Inseln erst im Frühjahr gebaut wird</div></div>"
+        ));
+        assert!(text.contains("Work on the new pier"), "{text}");
+        assert!(!text.contains("Ballonnements"), "{text}");
+        assert!(!text.contains("Warum der neue Hafen"), "{text}");
+    }
+
+    #[test]
+    fn photo_credits_and_copyright_lines_go_and_the_caption_stays() {
+        let text = cleaned(&format!(
+            "<div>{STORY}<figure><img src=\"a.jpg\"><figcaption>Workers on the old pier at \
+             dawn. <span class=\"image-credit\">Jo Bloggs/Harbour Press</span></figcaption>\
+             </figure><p>Foto: Jo Bloggs</p><p>© 2024 Harbour Press. All rights reserved.</p>\
+             <p>The copyright on the pier's design, the council said, stays with its architect.</p>\
+             </div>"
+        ));
+        assert!(text.contains("Workers on the old pier at dawn."), "{text}");
+        assert!(text.contains("stays with its architect"), "{text}");
+        assert!(!text.contains("Jo Bloggs"), "{text}");
+        assert!(!text.contains("Harbour Press"), "{text}");
+        assert!(is_credit_line("Copyright © 2020 Harbour Press"));
+        assert!(is_credit_line("(Foto: Getty)"));
+        assert!(is_credit_line("Alle Rechte vorbehalten."));
+        assert!(!is_credit_line(
+            "Photography was banned on the pier for a year."
+        ));
+    }
+
+    #[test]
     fn counters_and_junk() {
         assert!(is_counter("3 of 12"));
         assert!(is_counter("image 3 of 12"));
@@ -834,7 +958,7 @@ mod tests {
         assert!(!is_counter("3 of the 12"));
         assert!(is_junk_text("share this story"));
         assert!(is_junk_text("das könnte sie auch interessieren"));
-        assert!(is_junk_text("à lire aussi"));
+        assert!(is_junk_text("mehr zum thema"));
         assert!(!is_junk_text("lesenswert ist das buch nicht"));
         assert!(!is_junk_text("share prices fell sharply on monday"));
         assert!(is_related_heading("you may also like"));

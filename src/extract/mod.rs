@@ -8,10 +8,13 @@
 //! page prints around its headline (`header`: date lines, a lead paragraph), choose the
 //! article block the way Readability does (`score`), clean inside it the way trafilatura does
 //! (`clean`), put back a lead the block missed, drop the date and byline lines that repeat the
-//! metadata (`dates`; the headline itself is [`Article::title`]), then write HTML (sanitized
+//! metadata (`dates`; the headline itself is [`Article::title`]), let a small learned model
+//! drop the boilerplate left at the story's edges (`blocks`), then write HTML (sanitized
 //! by `crate::sanitize`) and plain text (`text`). The published date is the metadata's, else
 //! the URL's, else the one the page prints.
 
+mod block_model;
+mod blocks;
 mod clean;
 mod dates;
 mod dom;
@@ -104,6 +107,50 @@ pub enum ExtractError {
 /// Errors: [`ExtractError::TooLarge`] above [`MAX_PAGE_BYTES`], [`ExtractError::Empty`] when the
 /// page has no readable text (only scripts, no markup, control bytes). Never panics on input.
 pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
+    extract_collecting(html, url, None)
+}
+
+/// One text block of an article with the block model's features.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingBlock {
+    pub text: String,
+    pub features: Vec<f32>,
+}
+
+/// What `scripts/train-block-model` learns from (`tidings extract --blocks`): the article's
+/// text as the model found it, and its text blocks with their features before the model
+/// judges them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingPage {
+    /// The names of the features, in order.
+    pub features: &'static [&'static str],
+    pub text: String,
+    pub blocks: Vec<TrainingBlock>,
+}
+
+/// The article of a page as the block model finds it (see [`TrainingPage`]).
+pub fn training_page(html: &[u8], url: &Url) -> Result<TrainingPage, ExtractError> {
+    let mut blocks = Vec::new();
+    let article = extract_collecting(html, url, Some(&mut blocks))?;
+    Ok(TrainingPage {
+        features: &blocks::FEATURES,
+        text: article.text,
+        blocks: blocks
+            .into_iter()
+            .map(|b| TrainingBlock {
+                text: b.text,
+                features: b.features.to_vec(),
+            })
+            .collect(),
+    })
+}
+
+/// The extraction; with `training`, the blocks are collected there instead of judged.
+fn extract_collecting(
+    html: &[u8],
+    url: &Url,
+    training: Option<&mut Vec<blocks::Block>>,
+) -> Result<Article, ExtractError> {
     if html.len() > MAX_PAGE_BYTES {
         return Err(ExtractError::TooLarge(html.len()));
     }
@@ -194,6 +241,10 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
             .next()
             .map(|s| s.to_iso())
     });
+    match training {
+        Some(out) => *out = blocks::blocks(&dom, root, blocks::Which::All),
+        None => blocks::prune(&mut dom, root),
+    }
     resolve_media(&mut dom, root, url);
 
     let text = text::to_text(&dom, root);

@@ -26,11 +26,11 @@ enum Node {
 
 /// `html` with each `<math>…</math>` (any prefix) replaced by its HTML rendering.
 pub(crate) fn math_to_html(html: &str) -> Cow<'_, str> {
-    if !html
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.eq_ignore_ascii_case(b"math"))
-    {
+    let b = html.as_bytes();
+    if !memchr::memchr2_iter(b'm', b'M', b).any(|p| {
+        b.get(p..p + 4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"math"))
+    }) {
         return Cow::Borrowed(html);
     }
     let lower = html.to_ascii_lowercase();

@@ -139,6 +139,11 @@ fn cp1252_byte(c: char) -> Option<u8> {
 /// "Ã©" → "é", "â€™" → "’", "Â£" → "£") becomes that character. Text that has no such run,
 /// correct accents included ("café", "SÃO PAULO"), is returned as it is.
 pub(crate) fn fix_mojibake(text: &str) -> Cow<'_, str> {
+    // Every lead character (U+00C2..U+00F4) is encoded as 0xC3 and a second byte: text
+    // without that byte (most feeds' text) has nothing to repair.
+    if memchr::memchr(0xC3, text.as_bytes()).is_none() {
+        return Cow::Borrowed(text);
+    }
     let mut out: Option<String> = None;
     let mut chars = text.char_indices();
     while let Some((at, c)) = chars.next() {
