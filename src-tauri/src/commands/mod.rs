@@ -308,6 +308,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(CommandError::from(err).kind, "credentials");
         assert_eq!(lib.accounts().unwrap().len(), 1, "nothing was added");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// A rule the library refuses (a regex that does not compile, made for real on a library
     /// file) reaches the window as `invalid-rule`, with the reason in its message.
     #[test]
