@@ -31,6 +31,15 @@ const COMMANDS: &[&str] = &[
     "set_highlight_note",
     "set_highlight_color",
     "remove_highlight",
+    "save_page",
+    "retry_saved",
+    "clipboard_text",
+    "story_tags",
+    "tag_story",
+    "untag_story",
+    "bookmark_tags",
+    "import_saved",
+    "cancel_import",
     "launch_mark",
 ];
 

@@ -10,6 +10,8 @@ import { openAddDialog, wireAddDialog } from "./dialogs/add.js";
 import { wireDialogs } from "./dialogs/dialog.js";
 import { wireFeedDialog } from "./dialogs/edit-feed.js";
 import { openFileDialog, wireFileDialog } from "./dialogs/file.js";
+import { wireImportSavedDialog } from "./dialogs/import-saved.js";
+import { wireSaveDialog } from "./dialogs/save.js";
 import { wireHelp } from "./dialogs/help.js";
 import { wireNoteDialog } from "./dialogs/note.js";
 import { wireWordsDialog } from "./dialogs/words.js";
@@ -22,10 +24,12 @@ import { loadList, setListHooks, wireList } from "./list.js";
 import { openFeedMenu, openStoryMenu, wireMenu } from "./menu.js";
 import { openSelected, refreshSummary, wireReader } from "./reader-pane.js";
 import { refreshLibrary } from "./refresh.js";
+import { wireSaved } from "./saved.js";
 import { wireSearch } from "./search.js";
 import { applyTheme, loadSettings, wireSettings } from "./settings.js";
 import { refreshSources, setFeedMenu, wireSources } from "./sources.js";
 import { state } from "./state.js";
+import { wireTags } from "./tags.js";
 import { onSyncFinished, onSyncProgress, syncFailed, syncNow, wireSyncStatus } from "./sync-status.js";
 
 // Open requests: a feed link or file the desktop handed to Tidings. Nothing happens silently:
@@ -33,7 +37,7 @@ import { onSyncFinished, onSyncProgress, syncFailed, syncNow, wireSyncStatus } f
 const openQueue = [];
 
 function nextOpenRequest() {
-  if ($("add-dialog").open || $("file-dialog").open) return;
+  if ($("add-dialog").open || $("file-dialog").open || $("save-dialog").open) return;
   const request = openQueue.shift();
   if (!request) return;
   if (request.kind === "subscribe" && typeof request.url === "string") openAddDialog(request.url);
@@ -65,6 +69,10 @@ function wire() {
   wireHelp();
   wireNoteDialog();
   wireWordsDialog();
+  wireSaved();
+  wireTags();
+  wireSaveDialog();
+  wireImportSavedDialog();
   wireKeys();
   setListHooks(openSelected, openStoryMenu);
   setFeedMenu(openFeedMenu);
@@ -78,6 +86,7 @@ function wire() {
     api.onOpenRequest((request) => queueOpenRequests([request]));
     $("add-dialog").addEventListener("close", () => setTimeout(nextOpenRequest, 0));
     $("file-dialog").addEventListener("close", () => setTimeout(nextOpenRequest, 0));
+    $("save-dialog").addEventListener("close", () => setTimeout(nextOpenRequest, 0));
   } catch (_) {
     // no backend: start() shows the error
   }

@@ -6,8 +6,11 @@
 // it; focus goes back to where it was, or, when an item opens a dialog, comes back there after.
 
 import { $, node } from "./dom.js";
+import { openAddDialog } from "./dialogs/add.js";
 import { openFeedDialog } from "./dialogs/edit-feed.js";
 import { openFileDialog } from "./dialogs/file.js";
+import { openImportSavedDialog } from "./dialogs/import-saved.js";
+import { openSaveDialog } from "./dialogs/save.js";
 import { openSettings } from "./dialogs/settings.js";
 import { openUnsubscribe } from "./dialogs/unsubscribe.js";
 import { editHighlight, highlightAtCaret, highlightSelection, removeHighlight } from "./highlights.js";
@@ -141,6 +144,7 @@ export function openAppMenu() {
       { id: "import-opml", label: "Import subscriptions (OPML)…", action: () => openFileDialog("import-opml") },
       { id: "export-opml", label: "Export subscriptions (OPML)…", action: () => openFileDialog("export-opml") },
       "-",
+      { id: "import-saved", label: "Import a read-later archive (Pocket, Instapaper…)…", action: openImportSavedDialog },
       { id: "export-html", label: "Export bookmarks as a web page…", action: () => openFileDialog("export-html") },
       { id: "export-epub", label: "Export bookmarks as an e-book (EPUB)…", action: () => openFileDialog("export-epub") },
       { id: "export-markdown", label: "Export bookmarks as Markdown…", action: () => openFileDialog("export-markdown") },
@@ -154,7 +158,27 @@ export function openAppMenu() {
   );
 }
 
+/** The "+" menu: subscribe, or save a page. */
+export function openAddMenu() {
+  const r = $("add-button").getBoundingClientRect();
+  openMenu(
+    [
+      { id: "add-feed", label: "Add a subscription…", action: () => openAddDialog() },
+      { id: "save-page", label: "Save a page…", action: () => openSaveDialog("", { clipboard: true }) },
+    ],
+    r.left,
+    r.bottom + 4,
+    "add",
+    "Add a subscription or save a page"
+  );
+}
+
 export function wireMenu() {
+  $("add-button").addEventListener("click", (event) => {
+    event.stopPropagation();
+    if ($("menu").hidden || $("menu").dataset.menu !== "add") openAddMenu();
+    else closeMenu();
+  });
   $("menu-button").addEventListener("click", (event) => {
     event.stopPropagation();
     if ($("menu").hidden || $("menu").dataset.menu !== "app") openAppMenu();

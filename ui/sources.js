@@ -124,6 +124,8 @@ function renderSources() {
   const folders = new Map();
   const loose = [];
   for (const feed of sources.feeds) {
+    // The Saved source is not a subscription: saved.js shows it under the smart lists.
+    if (feed.status === "saved") continue;
     if (feed.folder) {
       if (!folders.has(feed.folder)) folders.set(feed.folder, []);
       folders.get(feed.folder).push(feed);

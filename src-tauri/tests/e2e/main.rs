@@ -9,6 +9,7 @@ mod keyboard;
 mod launch;
 mod manage;
 mod reader;
+mod saved;
 mod server;
 mod webdriver;
 mod xcapture;
@@ -70,6 +71,13 @@ fn highlights_journey() {
 fn management_journeys() {
     // Search, offline lead images, settings, rename/move/unsubscribe, OPML and bookmark files.
     manage::management_journeys();
+}
+
+#[test]
+fn saved_pages_journey() {
+    // Save a page from the + menu with tags, Saved and the Bookmarks tag filter, tags edited in
+    // the reader, a Pocket CSV imported (progress, summary, resumed), read with the server gone.
+    saved::saved_pages_journey();
 }
 
 #[test]

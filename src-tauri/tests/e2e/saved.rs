@@ -1,0 +1,369 @@
+//! Saving pages to read later and bringing a read-later archive home, in the real app against a
+//! real server on 127.0.0.1: a page with an image saved from the "+" menu with tags, found
+//! under Saved and through the Bookmarks tag filter, its tags edited in the reader, then read
+//! with the server gone (text and image from the library); a Pocket CSV of local pages (one
+//! gone, one hostile) imported from the app menu with its progress and summary, and imported
+//! again to show it resumes without fetching anything twice.
+
+use std::time::Duration;
+
+use super::harness::{temp_dir, Harness};
+use super::manage::png;
+use super::reader::{frame_for, js, shot, text_of, wait, ENTER};
+
+const CONTROL: &str = "\u{E009}";
+const ESCAPE: &str = "\u{E00C}";
+use super::server::{Reply, Server};
+use super::webdriver::Session;
+use super::APP;
+
+/// The saved page's picture (37 × 5): its width tells it was drawn from the library.
+const IMAGE_W: u32 = 37;
+
+/// An article page of our own words, long enough to be extracted as one.
+fn article(title: &str, image: Option<&str>) -> String {
+    let figure = image.map_or_else(String::new, |src| {
+        format!("<figure><img src=\"{src}\" alt=\"The tide table\" width=\"{IMAGE_W}\" height=\"5\"></figure>")
+    });
+    let paragraph = |n: usize| {
+        format!(
+            "<p>Paragraph {n} of {title}: the tide came in over the flats before dawn, and the \
+             harbour master wrote the heights down in the old ledger, as her mother had done, \
+             while the boats waited at their moorings for the water to lift them free.</p>"
+        )
+    };
+    let body: String = (1..=6).map(paragraph).collect();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body><nav><a href=\"/\">Home</a></nav><article><h1>{title}</h1>{figure}{body}</article>\
+         <footer>Harbour notes</footer></body></html>"
+    )
+}
+
+fn serve(path: &str) -> Reply {
+    match path {
+        "/long-read.html" => Reply::ok(
+            "text/html; charset=utf-8",
+            article("The tide ledger", Some("/img/tide.png")),
+        ),
+        "/img/tide.png" => Reply::ok("image/png", png(IMAGE_W, 5)),
+        // The archive's pages come slowly, so the window shows the import under way.
+        "/pocket/one.html" => Reply::ok("text/html; charset=utf-8", article("Low water", None))
+            .delayed(Duration::from_millis(700)),
+        "/pocket/two.html" => Reply::ok("text/html; charset=utf-8", article("Spring tides", None))
+            .delayed(Duration::from_millis(1400)),
+        _ => Reply::not_found(),
+    }
+}
+
+pub fn saved_pages_journey() {
+    let dir = temp_dir("saved");
+    let lib_path = dir.join("library.sqlite");
+    let server = Server::start(|r| serve(&r.path));
+    let h = Harness::start(&[("TIDINGS_LIBRARY", &lib_path)]);
+    let s = h.launch(APP);
+    wait(
+        &s,
+        "the window",
+        "return document.body.dataset.loaded === 'true'",
+    );
+
+    let id = save_from_the_add_menu(&s, &server.url("/long-read.html"));
+    // Key a opens the same dialog, the copied address filled in; Esc closes it.
+    s.send_keys("#story-list", "a").unwrap();
+    wait(
+        &s,
+        "the save dialog by key",
+        &format!(
+            "return document.getElementById('save-dialog').open \
+             && document.getElementById('save-url').value === {:?}",
+            server.url("/long-read.html")
+        ),
+    );
+    s.press(ESCAPE).unwrap();
+    wait(
+        &s,
+        "the save dialog closed",
+        "return !document.getElementById('save-dialog').open",
+    );
+    tags_in_the_reader(&s, &id, &lib_path);
+    bookmarks_filtered_by_tag(&s, &id);
+    import_a_pocket_csv(&s, &server, &dir);
+
+    // The server is gone: the saved page is read from the library, text and image.
+    drop(server);
+    s.click("#saved-sources .source").unwrap();
+    wait(
+        &s,
+        "the Saved list",
+        &format!("return !!document.querySelector('.story-row[data-id=\"{id}\"]')"),
+    );
+    s.click(&format!(".story-row[data-id=\"{id}\"]")).unwrap();
+    let doc = frame_for(&s, &id);
+    assert!(
+        doc.contains("the harbour master wrote the heights down"),
+        "{doc}"
+    );
+    wait(
+        &s,
+        "the saved image drawn offline",
+        &format!(
+            "const d = document.getElementById('story-frame').contentDocument; \
+             const i = d && d.querySelector('img'); \
+             return i && i.getAttribute('src').startsWith('tidings-img://') \
+               && i.complete && i.naturalWidth === {IMAGE_W}"
+        ),
+    );
+    shot(&s, "saved-offline.png");
+    s.click("#theme-button").unwrap();
+    s.click("#theme-button").unwrap();
+    shot(&s, "saved-offline-other-theme.png");
+    s.quit().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Copies `text` as a person does: typed in a field, selected, Ctrl+C (the field is then
+/// emptied again).
+fn copy_to_clipboard(s: &Session, text: &str) {
+    s.send_keys("#search-input", text).unwrap();
+    js(
+        s,
+        "document.getElementById('search-input').select(); return true",
+    );
+    s.press_with(CONTROL, "c").unwrap();
+    js(
+        s,
+        "const i = document.getElementById('search-input'); i.value = ''; \
+         i.dispatchEvent(new Event('input', { bubbles: true })); i.blur(); return true",
+    );
+    s.send_keys("#story-list", ESCAPE).unwrap();
+}
+
+/// "+" → "Save a page…" (the copied address filled in) and two tags: the story opens when
+/// saved, under Saved.
+fn save_from_the_add_menu(s: &Session, url: &str) -> String {
+    copy_to_clipboard(s, url);
+    s.click("#add-button").unwrap();
+    wait(
+        s,
+        "the + menu",
+        "return document.getElementById('menu').dataset.menu === 'add' \
+         && !document.getElementById('menu').hidden",
+    );
+    s.click("#menu [data-action=save-page]").unwrap();
+    wait(
+        s,
+        "the save dialog",
+        "return document.getElementById('save-dialog').open",
+    );
+    wait(
+        s,
+        "the clipboard's address filled in, and focus on the tags",
+        &format!(
+            "return document.getElementById('save-url').value === {url:?} \
+             && document.activeElement === document.getElementById('save-tags')"
+        ),
+    );
+    s.send_keys("#save-tags", "harbour, long reads").unwrap();
+    shot(s, "saved-dialog.png");
+    s.click("#save-submit").unwrap();
+    let id = wait(
+        s,
+        "the saved story open",
+        "return !document.getElementById('save-dialog').open && document.body.dataset.savedStory \
+         && document.body.dataset.open === document.body.dataset.savedStory \
+         ? document.body.dataset.open : ''",
+    )
+    .as_str()
+    .unwrap()
+    .to_string();
+    let doc = frame_for(s, &id);
+    assert!(doc.contains("The tide ledger"), "{doc}");
+    // Under Saved, which is the list showing.
+    wait(
+        s,
+        "the Saved source with its story",
+        &format!(
+            "const b = document.querySelector('#saved-sources .source'); \
+             return b && b.getAttribute('aria-current') === 'true' \
+               && document.getElementById('list-title').textContent === 'Saved' \
+               && !!document.querySelector('.story-row[data-id=\"{id}\"]')"
+        ),
+    );
+    // Saved is not a subscription: no subscription menu for it.
+    assert_eq!(
+        js(
+            s,
+            "return document.querySelectorAll('#feed-tree .feed').length"
+        ),
+        0
+    );
+    id
+}
+
+fn chips(s: &Session) -> String {
+    js(
+        s,
+        "return Array.from(document.querySelectorAll('#tag-chips .tag-name')).map(t => t.textContent).join('|')",
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// The story's tags under the reader bar: one added with t and Enter, one removed by its ×.
+fn tags_in_the_reader(s: &Session, id: &str, lib_path: &std::path::Path) {
+    wait(
+        s,
+        "the story's tags",
+        "return document.querySelectorAll('#tag-chips .tag-chip').length === 2",
+    );
+    assert_eq!(chips(s), "harbour|long reads");
+    s.send_keys("#story-list", "t").unwrap();
+    wait(
+        s,
+        "the tag field focused",
+        "return document.activeElement === document.getElementById('tag-input')",
+    );
+    s.send_keys("#tag-input", &format!("neap tides{ENTER}"))
+        .unwrap();
+    wait(
+        s,
+        "three tags",
+        "return document.querySelectorAll('#tag-chips .tag-chip').length === 3",
+    );
+    s.click("#tag-chips [aria-label='Remove tag long reads']")
+        .unwrap();
+    wait(
+        s,
+        "two tags",
+        "return document.querySelectorAll('#tag-chips .tag-chip').length === 2",
+    );
+    assert_eq!(chips(s), "harbour|neap tides");
+    shot(s, "saved-reader-tags.png");
+    // The library has them, for this story.
+    let lib = tidings::store::Library::open(lib_path).unwrap();
+    assert_eq!(
+        lib.tags_of(id.parse().unwrap()).unwrap(),
+        ["harbour", "neap tides"]
+    );
+}
+
+/// Bookmarks shows its tags with their counts; a tag shows only its stories.
+fn bookmarks_filtered_by_tag(s: &Session, id: &str) {
+    s.click("[data-list=bookmarks]").unwrap();
+    wait(
+        s,
+        "the tag filter",
+        "const b = document.querySelector('#tag-filter [data-key=\"tag:harbour\"]'); \
+         return !document.getElementById('tag-filter').hidden && b && b.textContent === 'harbour1'",
+    );
+    s.click("#tag-filter [data-key='tag:neap tides']").unwrap();
+    wait(
+        s,
+        "the stories tagged neap tides",
+        &format!(
+            "return document.querySelector('#tag-filter [data-key=\"tag:neap tides\"]')\
+               .getAttribute('aria-pressed') === 'true' \
+             && document.querySelectorAll('.story-row').length === 1 \
+             && !!document.querySelector('.story-row[data-id=\"{id}\"]')"
+        ),
+    );
+    shot(s, "saved-bookmarks-tag.png");
+}
+
+/// App menu → import: a Pocket CSV of three local pages (one gone) and a hostile link.
+fn import_a_pocket_csv(s: &Session, server: &Server, dir: &std::path::Path) {
+    let csv = dir.join("pocket.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "title,url,time_added,tags,status\n\
+             Low water,{},1700000000,harbour|tides,unread\n\
+             Spring tides,{},1700000100,,archive\n\
+             Gone,{},1700000200,,unread\n\
+             Hostile,javascript:alert(1),1700000300,,unread\n",
+            server.url("/pocket/one.html"),
+            server.url("/pocket/two.html"),
+            server.url("/pocket/gone.html"),
+        ),
+    )
+    .unwrap();
+    let path = csv.to_string_lossy().into_owned();
+    let run = |expect_running: bool| {
+        s.click("#menu-button").unwrap();
+        s.click("#menu [data-action=import-saved]").unwrap();
+        wait(
+            s,
+            "the import dialog",
+            "return document.getElementById('import-saved-dialog').open",
+        );
+        js(
+            s,
+            "document.getElementById('import-saved-path').value = ''; return true",
+        );
+        s.send_keys("#import-saved-path", &path).unwrap();
+        s.click("#import-saved-submit").unwrap();
+        if expect_running {
+            // Under way: the format named, entries counted, a Cancel offered.
+            let during = wait(
+                s,
+                "the import under way",
+                "const c = document.getElementById('import-saved-count').textContent; \
+                 return document.getElementById('import-saved-dialog').dataset.running === 'true' \
+                   && !document.getElementById('import-saved-stop').hidden \
+                   && / of 4 entries/.test(c) ? \
+                   document.getElementById('import-saved-format').textContent + ' / ' + c : ''",
+            );
+            let during = during.as_str().unwrap().to_string();
+            assert!(during.contains("Read as a Pocket CSV export"), "{during}");
+            shot(s, "saved-import-progress.png");
+        }
+        wait(
+            s,
+            "the import's summary",
+            "return !document.getElementById('import-saved-summary').hidden \
+             && document.getElementById('import-saved-dialog').dataset.running === 'false'",
+        );
+        text_of(s, "#import-saved-result")
+    };
+    let first = run(true);
+    assert!(
+        first.contains("Imported a Pocket CSV export: 4 entries"),
+        "{first}"
+    );
+    assert!(
+        first.contains("Saved 2, already in your library 0, kept as title and link 1, skipped 1"),
+        "{first}"
+    );
+    let problems = text_of(s, "#import-saved-problems");
+    assert!(problems.contains("/pocket/gone.html"), "{problems}");
+    assert!(problems.contains("javascript:alert(1)"), "{problems}");
+    shot(s, "saved-import-summary.png");
+    s.click("#import-saved-close").unwrap();
+
+    // Again: every entry was done, nothing is fetched again.
+    let fetched = server.requests().len();
+    let again = run(false);
+    assert!(
+        again.contains("entries were done by an earlier import"),
+        "{again}"
+    );
+    assert!(again.contains("Saved 2"), "{again}");
+    let new_requests: Vec<String> = server.requests()[fetched..]
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert!(
+        new_requests.iter().all(|p| !p.starts_with("/pocket/")),
+        "pages fetched again: {new_requests:?}"
+    );
+    s.click("#import-saved-close").unwrap();
+    // The imported pages are under Saved, with their tags in the filter.
+    s.click("[data-list=bookmarks]").unwrap();
+    wait(
+        s,
+        "the imported tags",
+        "return !!document.querySelector('#tag-filter [data-key=\"tag:tides\"]')",
+    );
+}
