@@ -18,10 +18,12 @@ const WORDS = {
     "Those words are not in the story's text as Tidings keeps it. Select words of the story itself, not its title or byline.",
   "kept-by-highlights": "This story has highlights, so it stays bookmarked. Remove its highlights first.",
   "file-in-the-way": "A file in that folder was not written by a Tidings export, so nothing was written",
+  "not-an-archive": "Tidings cannot read that file as a read-later archive",
+  "import-running": "An import is already running: wait for it, or cancel it, first.",
 };
 
 // Kinds whose message says which part was wrong: it follows the words in brackets.
-const WITH_DETAIL = new Set(["not-opml", "file-in-the-way"]);
+const WITH_DETAIL = new Set(["not-opml", "file-in-the-way", "not-an-archive"]);
 
 /** The error's own message (the backend's details, or what was thrown). */
 export function errorText(error) {

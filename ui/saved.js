@@ -6,7 +6,7 @@ import * as api from "./api.js";
 import { $, node, show } from "./dom.js";
 import { explain } from "./errors.js";
 import { openStory } from "./reader-pane.js";
-import { refreshSourcesSoon } from "./sources.js";
+import { refreshLibrary } from "./refresh.js";
 import { actions, on, state } from "./state.js";
 import { say } from "./sync-status.js";
 
@@ -74,8 +74,9 @@ async function retry() {
   try {
     const outcome = await api.retrySaved(article.id);
     say(outcome.saved_as === "unavailable" ? `Still could not get the page: ${outcome.reason}.` : `Saved “${outcome.title}”.`);
-    refreshSourcesSoon();
     await openStory(article.id, false);
+    // Its title and teaser in the list too.
+    refreshLibrary();
   } catch (error) {
     $("saved-reason").textContent = explain(error, "Could not fetch the page again");
     button.disabled = false;

@@ -70,6 +70,7 @@ async function onAddSubmit(event) {
     addError(explain(error) + anyway, offline);
     // A page, not a feed: it can be saved to read later.
     const page = error && (error.kind === "not-a-feed" || error.kind === "no-feed-found");
+    if (page) $("add-error").textContent += " If it is a page, you can save it to read later.";
     show("add-save-instead", page);
   } finally {
     submit.disabled = false;

@@ -5,6 +5,8 @@
 //! gone, one hostile) imported from the app menu with its progress and summary, and imported
 //! again to show it resumes without fetching anything twice.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::harness::{temp_dir, Harness};
@@ -40,8 +42,13 @@ fn article(title: &str, image: Option<&str>) -> String {
     )
 }
 
-fn serve(path: &str) -> Reply {
+/// `back`: the page the archive lists as gone is served again (for Retry).
+fn serve(path: &str, back: bool) -> Reply {
     match path {
+        "/pocket/gone.html" if back => {
+            Reply::ok("text/html; charset=utf-8", article("Back again", None))
+        }
+        "/dropped.html" => Reply::ok("text/html; charset=utf-8", article("Dropped here", None)),
         "/long-read.html" => Reply::ok(
             "text/html; charset=utf-8",
             article("The tide ledger", Some("/img/tide.png")),
@@ -59,7 +66,11 @@ fn serve(path: &str) -> Reply {
 pub fn saved_pages_journey() {
     let dir = temp_dir("saved");
     let lib_path = dir.join("library.sqlite");
-    let server = Server::start(|r| serve(&r.path));
+    let back = Arc::new(AtomicBool::new(false));
+    let server = {
+        let back = Arc::clone(&back);
+        Server::start(move |r| serve(&r.path, back.load(Ordering::SeqCst)))
+    };
     let h = Harness::start(&[("TIDINGS_LIBRARY", &lib_path)]);
     let s = h.launch(APP);
     wait(
@@ -87,8 +98,11 @@ pub fn saved_pages_journey() {
         "return !document.getElementById('save-dialog').open",
     );
     tags_in_the_reader(&s, &id, &lib_path);
-    bookmarks_filtered_by_tag(&s, &id);
     import_a_pocket_csv(&s, &server, &dir);
+    bookmarks_filtered_by_tag(&s, &id);
+    back.store(true, Ordering::SeqCst);
+    retry_a_page_that_was_gone(&s);
+    save_a_dropped_link(&s, &server.url("/dropped.html"));
 
     // The server is gone: the saved page is read from the library, text and image.
     drop(server);
@@ -249,14 +263,16 @@ fn tags_in_the_reader(s: &Session, id: &str, lib_path: &std::path::Path) {
     );
 }
 
-/// Bookmarks shows its tags with their counts; a tag shows only its stories.
+/// Bookmarks (the saved page and the three imported) shows its tags with their counts; a tag
+/// shows only its stories.
 fn bookmarks_filtered_by_tag(s: &Session, id: &str) {
     s.click("[data-list=bookmarks]").unwrap();
     wait(
         s,
         "the tag filter",
         "const b = document.querySelector('#tag-filter [data-key=\"tag:harbour\"]'); \
-         return !document.getElementById('tag-filter').hidden && b && b.textContent === 'harbour1'",
+         return !document.getElementById('tag-filter').hidden && b && b.textContent === 'harbour2' \
+           && document.querySelectorAll('.story-row').length === 4",
     );
     s.click("#tag-filter [data-key='tag:neap tides']").unwrap();
     wait(
@@ -270,6 +286,14 @@ fn bookmarks_filtered_by_tag(s: &Session, id: &str) {
         ),
     );
     shot(s, "saved-bookmarks-tag.png");
+    // The archive's tags came with it.
+    s.click("#tag-filter [data-key='tag:tides']").unwrap();
+    wait(
+        s,
+        "the stories tagged tides",
+        "const rows = document.querySelectorAll('.story-row'); \
+         return rows.length === 1 && rows[0].querySelector('.row-title').textContent === 'Low water'",
+    );
 }
 
 /// App menu → import: a Pocket CSV of three local pages (one gone) and a hostile link.
@@ -359,11 +383,85 @@ fn import_a_pocket_csv(s: &Session, server: &Server, dir: &std::path::Path) {
         "pages fetched again: {new_requests:?}"
     );
     s.click("#import-saved-close").unwrap();
-    // The imported pages are under Saved, with their tags in the filter.
-    s.click("[data-list=bookmarks]").unwrap();
+}
+
+/// The page the import kept as its title and link says why, and Retry fetches it again.
+fn retry_a_page_that_was_gone(s: &Session) {
+    s.click("#saved-sources .source").unwrap();
     wait(
         s,
-        "the imported tags",
-        "return !!document.querySelector('#tag-filter [data-key=\"tag:tides\"]')",
+        "the gone page under Saved",
+        "const row = Array.from(document.querySelectorAll('.story-row')).find((r) => \
+           r.querySelector('.row-title').textContent === 'Gone'); \
+         if (row) row.click(); return !!row;",
     );
+    let reason = wait(
+        s,
+        "the reason and Retry",
+        "const n = document.getElementById('saved-note'); \
+         return !n.hidden && document.getElementById('teaser-note').hidden \
+           && !document.getElementById('retry-save').disabled \
+           ? document.getElementById('saved-reason').textContent : ''",
+    );
+    let reason = reason.as_str().unwrap().to_string();
+    assert!(
+        reason.starts_with("Could not get the page — not found (404)"),
+        "{reason}"
+    );
+    shot(s, "saved-unavailable.png");
+    let id = js(s, "return document.body.dataset.open");
+    let id = id.as_str().unwrap().to_string();
+    s.click("#retry-save").unwrap();
+    wait(
+        s,
+        "the page fetched again",
+        &format!(
+            "const f = document.getElementById('story-frame'); \
+             return f.dataset.loaded === {id:?} && f.srcdoc.includes('Paragraph 1 of Back again') \
+               && document.getElementById('saved-note').hidden"
+        ),
+    );
+}
+
+/// A link dropped on the window is looked up as a feed; it is a page, which can be saved.
+fn save_a_dropped_link(s: &Session, url: &str) {
+    js(
+        s,
+        &format!(
+            "const data = new DataTransfer(); data.setData('text/uri-list', {url:?}); \
+             document.getElementById('story-list').dispatchEvent(new DragEvent('drop', \
+               {{ dataTransfer: data, bubbles: true, cancelable: true }})); return true"
+        ),
+    );
+    wait(
+        s,
+        "the add dialog offering to save the page",
+        &format!(
+            "return document.getElementById('add-dialog').open \
+             && document.getElementById('add-address').value === {url:?} \
+             && !document.getElementById('add-save-instead').hidden"
+        ),
+    );
+    shot(s, "saved-dropped-link.png");
+    s.click("#add-save-instead").unwrap();
+    wait(
+        s,
+        "the save dialog with the dropped address",
+        &format!(
+            "return document.getElementById('save-dialog').open \
+             && document.getElementById('save-url').value === {url:?}"
+        ),
+    );
+    let before = js(s, "return document.body.dataset.savedStory");
+    s.click("#save-submit").unwrap();
+    let id = wait(
+        s,
+        "the dropped page saved and open",
+        &format!(
+            "const id = document.body.dataset.savedStory; \
+             return id !== {before} && id === document.body.dataset.open ? id : ''"
+        ),
+    );
+    let doc = frame_for(s, id.as_str().unwrap());
+    assert!(doc.contains("Paragraph 1 of Dropped here"), "{doc}");
 }
