@@ -45,8 +45,9 @@ function onProgress(p) {
   if (!running) return;
   if (p.event === "started") {
     const earlier = p.done_before ? ` ${plural(p.done_before, "entry was", "entries were")} done by an earlier import: going on from there.` : "";
-    $("import-saved-format").textContent = `${p.detected ? "Read as" : "Imported as"} ${p.format_words}: ${plural(p.entries, "entry", "entries")}.${earlier}`;
-    Object.assign(running, { total: p.entries, done: p.done_before, words: p.format_words });
+    const line = `${p.detected ? "Read as" : "Imported as"} ${p.format_words}: ${plural(p.entries, "entry", "entries")}.${earlier}`;
+    $("import-saved-format").textContent = line;
+    Object.assign(running, { total: p.entries, done: p.done_before, words: p.format_words, line });
   } else if (p.event === "entry-done") {
     running.done = p.done;
     running.total = p.total;
@@ -91,7 +92,7 @@ async function onImportSubmit(event) {
   event.preventDefault();
   const path = $("import-saved-path").value.trim();
   if (!path || running) return;
-  running = { words: null, total: 0, done: 0, saved: 0, archived: 0, already: 0, dead: 0, skipped: 0 };
+  running = { words: null, line: "", total: 0, done: 0, saved: 0, archived: 0, already: 0, dead: 0, skipped: 0 };
   for (const id of ["import-saved-summary", "import-saved-error"]) show(id, false);
   $("import-saved-format").textContent = "Reading the file…";
   $("import-saved-count").textContent = "";
@@ -101,6 +102,8 @@ async function onImportSubmit(event) {
   $("import-saved-stop").focus();
   try {
     const report = { ...(await api.importSaved(path, null)), format_words: running.words };
+    // Not "Stopping…" any more: the summary says what happened.
+    if (running.line) $("import-saved-format").textContent = running.line;
     renderSummary(report);
     say(summaryText(report));
     refreshLibrary();

@@ -49,6 +49,15 @@ fn serve(path: &str, back: bool) -> Reply {
             Reply::ok("text/html; charset=utf-8", article("Back again", None))
         }
         "/dropped.html" => Reply::ok("text/html; charset=utf-8", article("Dropped here", None)),
+        // A long archive's pages, each slower than the one before: an import to cancel.
+        _ if path.starts_with("/slow/") => {
+            let n: u64 = path[6..].trim_end_matches(".html").parse().unwrap_or(0);
+            Reply::ok(
+                "text/html; charset=utf-8",
+                article(&format!("Slow {n}"), None),
+            )
+            .delayed(Duration::from_millis(300 * n))
+        }
         "/long-read.html" => Reply::ok(
             "text/html; charset=utf-8",
             article("The tide ledger", Some("/img/tide.png")),
@@ -100,17 +109,28 @@ pub fn saved_pages_journey() {
     tags_in_the_reader(&s, &id, &lib_path);
     import_a_pocket_csv(&s, &server, &dir);
     bookmarks_filtered_by_tag(&s, &id);
+    cancel_an_import_and_go_on(&s, &server, &dir);
     back.store(true, Ordering::SeqCst);
     retry_a_page_that_was_gone(&s);
     save_a_dropped_link(&s, &server.url("/dropped.html"));
 
     // The server is gone: the saved page is read from the library, text and image.
     drop(server);
+    // Another list first, so the Saved list is surely read again (no row of the old one).
+    s.click("[data-list=all]").unwrap();
+    wait(
+        &s,
+        "All stories",
+        "return document.body.dataset.list === 'all'",
+    );
     s.click("#saved-sources .source").unwrap();
     wait(
         &s,
-        "the Saved list",
-        &format!("return !!document.querySelector('.story-row[data-id=\"{id}\"]')"),
+        "the saved story in the Saved list",
+        &format!(
+            "return document.body.dataset.list.startsWith('feed:') \
+             && !!document.querySelector('.story-row[data-id=\"{id}\"]')"
+        ),
     );
     s.click(&format!(".story-row[data-id=\"{id}\"]")).unwrap();
     let doc = frame_for(&s, &id);
@@ -315,19 +335,7 @@ fn import_a_pocket_csv(s: &Session, server: &Server, dir: &std::path::Path) {
     .unwrap();
     let path = csv.to_string_lossy().into_owned();
     let run = |expect_running: bool| {
-        s.click("#menu-button").unwrap();
-        s.click("#menu [data-action=import-saved]").unwrap();
-        wait(
-            s,
-            "the import dialog",
-            "return document.getElementById('import-saved-dialog').open",
-        );
-        js(
-            s,
-            "document.getElementById('import-saved-path').value = ''; return true",
-        );
-        s.send_keys("#import-saved-path", &path).unwrap();
-        s.click("#import-saved-submit").unwrap();
+        start_import(s, &path);
         if expect_running {
             // Under way: the format named, entries counted, a Cancel offered.
             let during = wait(
@@ -343,13 +351,7 @@ fn import_a_pocket_csv(s: &Session, server: &Server, dir: &std::path::Path) {
             assert!(during.contains("Read as a Pocket CSV export"), "{during}");
             shot(s, "saved-import-progress.png");
         }
-        wait(
-            s,
-            "the import's summary",
-            "return !document.getElementById('import-saved-summary').hidden \
-             && document.getElementById('import-saved-dialog').dataset.running === 'false'",
-        );
-        text_of(s, "#import-saved-result")
+        import_summary(s)
     };
     let first = run(true);
     assert!(
@@ -464,4 +466,106 @@ fn save_a_dropped_link(s: &Session, url: &str) {
     );
     let doc = frame_for(s, id.as_str().unwrap());
     assert!(doc.contains("Paragraph 1 of Dropped here"), "{doc}");
+}
+
+/// App menu → "Import a read-later archive…", the file at `path`, Import.
+fn start_import(s: &Session, path: &str) {
+    s.click("#menu-button").unwrap();
+    s.click("#menu [data-action=import-saved]").unwrap();
+    wait(
+        s,
+        "the import dialog",
+        "return document.getElementById('import-saved-dialog').open",
+    );
+    js(
+        s,
+        "document.getElementById('import-saved-path').value = ''; return true",
+    );
+    s.send_keys("#import-saved-path", path).unwrap();
+    s.click("#import-saved-submit").unwrap();
+}
+
+/// The summary once the import has ended.
+fn import_summary(s: &Session) -> String {
+    wait(
+        s,
+        "the import's summary",
+        "return !document.getElementById('import-saved-summary').hidden \
+         && document.getElementById('import-saved-dialog').dataset.running === 'false'",
+    );
+    text_of(s, "#import-saved-result")
+}
+
+/// Cancel stops a long import between entries; importing the file again goes on from there,
+/// fetching again only the pages that were under way.
+fn cancel_an_import_and_go_on(s: &Session, server: &Server, dir: &std::path::Path) {
+    const ENTRIES: usize = 20;
+    let csv = dir.join("pocket-long.csv");
+    let rows: String = (1..=ENTRIES)
+        .map(|n| {
+            format!(
+                "Slow {n},{},1700001000,,unread\n",
+                server.url(&format!("/slow/{n}.html"))
+            )
+        })
+        .collect();
+    std::fs::write(&csv, format!("title,url,time_added,tags,status\n{rows}")).unwrap();
+    let path = csv.to_string_lossy().into_owned();
+    start_import(s, &path);
+    wait(
+        s,
+        "a few entries done",
+        "return /^([3-9]|1[0-9]) of 20 entries/.test(document.getElementById('import-saved-count').textContent)",
+    );
+    s.click("#import-saved-stop").unwrap();
+    let stopped = import_summary(s);
+    assert!(
+        stopped.starts_with("Stopped a Pocket CSV export"),
+        "{stopped}"
+    );
+    assert!(
+        stopped.contains("Import the same file again to go on"),
+        "{stopped}"
+    );
+    let done: usize = js(
+        s,
+        "return document.getElementById('import-saved-bar').value",
+    )
+    .as_f64()
+    .unwrap() as usize;
+    assert!(
+        (3..ENTRIES).contains(&done),
+        "{done} entries done before the cancel"
+    );
+    shot(s, "saved-import-cancelled.png");
+    s.click("#import-saved-close").unwrap();
+
+    start_import(s, &path);
+    let again = import_summary(s);
+    assert!(
+        again.starts_with("Imported a Pocket CSV export: 20 entries"),
+        "{again}"
+    );
+    assert!(again.contains("Saved 20"), "{again}");
+    assert!(
+        again.contains(&format!("{done} entries were done by an earlier import")),
+        "{again}"
+    );
+    // Each page fetched once, but those under way at the cancel, fetched twice.
+    let mut hits = std::collections::HashMap::<String, usize>::new();
+    for r in server
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/slow/"))
+    {
+        *hits.entry(r.path.clone()).or_default() += 1;
+    }
+    assert_eq!(hits.len(), ENTRIES, "{hits:?}");
+    let once = hits.values().filter(|&&n| n == 1).count();
+    assert!(hits.values().all(|&n| n <= 2), "{hits:?}");
+    assert!(
+        once >= done,
+        "{done} done before, only {once} pages fetched once: {hits:?}"
+    );
+    s.click("#import-saved-close").unwrap();
 }
