@@ -1,9 +1,10 @@
-// Menus: the app menu ("⋯" in the sources pane), a feed's menu (its "…" button, a right-click,
-// or the context-menu key on it) and a story's (a right-click, or the context-menu key or
-// Shift+F10 in the list; for the open story it holds the highlight commands too: a right-click
-// in the story itself is the engine's, since WebKit runs no listener, not even the window's,
-// in a frame that may not run scripts). Arrow keys, Home and End move in a menu, Esc closes
-// it; focus goes back to where it was, or, when an item opens a dialog, comes back there after.
+// Menus: the app menu ("⋯" in the sources pane), the "+" menu (subscribe, or save a page), a
+// feed's menu (its "…" button, a right-click, or the context-menu key on it) and a story's (a
+// right-click, or the context-menu key or Shift+F10 in the list; for the open story it holds
+// the highlight commands too: a right-click in the story itself is the engine's, since WebKit
+// runs no listener, not even the window's, in a frame that may not run scripts). Arrow keys,
+// Home and End move in a menu, Esc closes it; focus goes back to where it was, or, when an
+// item opens a dialog, comes back there after.
 
 import { $, node } from "./dom.js";
 import { openAddDialog } from "./dialogs/add.js";
@@ -160,7 +161,7 @@ export function openAppMenu() {
 }
 
 /** The "+" menu: subscribe, or save a page. */
-export function openAddMenu() {
+function openAddMenu() {
   const r = $("add-button").getBoundingClientRect();
   openMenu(
     [

@@ -126,10 +126,10 @@ fn chooser_for(purpose: &str) -> Option<Chooser> {
 }
 
 /// Asks the desktop's own file chooser (GTK) for the file of a file action (`purpose`:
-/// `import-opml`, `import-saved`, `export-opml`, `export-html`, `export-epub`, or `export-markdown`, a folder),
-/// starting at `suggested` (the path the window's field holds). Returns the chosen absolute
-/// path, or nothing when the user cancelled. It only fills the field: the action itself still
-/// goes through its own command.
+/// `import-opml`, `import-saved` (a read-later archive), `export-opml`, `export-html`,
+/// `export-epub`, or `export-markdown`, a folder), starting at `suggested` (the path the
+/// window's field holds). Returns the chosen absolute path, or nothing when the user
+/// cancelled. It only fills the field: the action itself still goes through its own command.
 #[tauri::command]
 pub async fn choose_file(
     window: tauri::WebviewWindow,
