@@ -153,7 +153,52 @@ pub fn saved_pages_journey() {
     s.click("#theme-button").unwrap();
     shot(&s, "saved-offline-other-theme.png");
     s.quit().unwrap();
+    drop(h);
+    a_page_named_at_launch_is_offered_for_saving(&dir);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `tidings-app https://…` of a page: the add dialog looks for its feed, finds none and offers
+/// to save the page, which is saved.
+fn a_page_named_at_launch_is_offered_for_saving(dir: &std::path::Path) {
+    let server = Server::start(|r| serve(&r.path, false));
+    let url = server.url("/long-read.html");
+    let lib_path = dir.join("launch.sqlite");
+    let h = Harness::start(&[("TIDINGS_LIBRARY", &lib_path)]);
+    let s = h.launch_with_args(APP, &[&url]);
+    wait(
+        &s,
+        "the add dialog for the address",
+        &format!(
+            "const d = document.getElementById('add-dialog'); \
+             return d.open && document.getElementById('add-address').value === {url:?}"
+        ),
+    );
+    s.click("#add-submit").unwrap();
+    wait(
+        &s,
+        "the offer to save the page",
+        "return !document.getElementById('add-save-instead').hidden",
+    );
+    s.click("#add-save-instead").unwrap();
+    wait(
+        &s,
+        "the save dialog",
+        &format!(
+            "return document.getElementById('save-dialog').open \
+             && document.getElementById('save-url').value === {url:?}"
+        ),
+    );
+    s.click("#save-submit").unwrap();
+    let id = wait(
+        &s,
+        "the page saved and open",
+        "const id = document.body.dataset.savedStory; \
+         return id && id === document.body.dataset.open ? id : ''",
+    );
+    let doc = frame_for(&s, id.as_str().unwrap());
+    assert!(doc.contains("Paragraph 1 of The tide ledger"), "{doc}");
+    s.quit().unwrap();
 }
 
 /// Copies `text` as a person does: typed in a field, selected, Ctrl+C (the field is then
@@ -275,6 +320,27 @@ fn tags_in_the_reader(s: &Session, id: &str, lib_path: &std::path::Path) {
     );
     assert_eq!(chips(s), "harbour|neap tides");
     shot(s, "saved-reader-tags.png");
+    // Search finds a story by a tag (no "neap" in its text).
+    js(
+        s,
+        "const i = document.getElementById('search-input'); i.value = 'neap tides'; \
+         i.dispatchEvent(new Event('input', { bubbles: true })); return true",
+    );
+    wait(
+        s,
+        "the story found by its tag",
+        &format!(
+            "return document.body.dataset.list === 'search' \
+             && document.querySelectorAll('.story-row').length === 1 \
+             && !!document.querySelector('.story-row[data-id=\"{id}\"]')"
+        ),
+    );
+    s.send_keys("#search-input", ESCAPE).unwrap();
+    wait(
+        s,
+        "the search left",
+        "return document.body.dataset.list !== 'search'",
+    );
     // The library has them, for this story.
     let lib = tidings::store::Library::open(lib_path).unwrap();
     assert_eq!(
