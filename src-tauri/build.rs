@@ -41,6 +41,15 @@ const COMMANDS: &[&str] = &[
     "preview_rule",
     "feed_settings",
     "set_feed_settings",
+    "save_page",
+    "retry_saved",
+    "clipboard_text",
+    "story_tags",
+    "tag_story",
+    "untag_story",
+    "bookmark_tags",
+    "import_saved",
+    "cancel_import",
     "launch_mark",
 ];
 

@@ -1,38 +1,14 @@
-// Every backend command and event the UI uses, by name, in one place. It talks to Tauri's IPC
-// bridge (`window.__TAURI_INTERNALS__`, which Tauri sets before any page script runs) the way
-// Tauri's own JS API does; the app does not load that API bundle (`withGlobalTauri` is off), so
-// the window starts sooner. The bridge is looked up at call time, not at module load.
+// Every backend command and event the UI uses, by name, in one place: the only door to the
+// backend. The commands of accounts, rules and feed settings, and saved pages are in their parts
+// (api-accounts.js, api-control.js, api-saved.js), exported from here; ipc.js is the bridge.
 // Errors arrive as { kind, message } (see src-tauri/src/commands/mod.rs for the kinds).
 
-function bridge() {
-  const t = window.__TAURI_INTERNALS__;
-  if (!t || typeof t.invoke !== "function") {
-    throw { kind: "no-backend", message: "The Tidings backend is not available." };
-  }
-  return t;
-}
+import { invoke, listen } from "./ipc.js";
 
-function invoke(command, args) {
-  try {
-    return bridge().invoke(command, args);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
+export * from "./api-accounts.js";
+export * from "./api-control.js";
+export * from "./api-saved.js";
 
-/** Calls `handler(event)` for each `event` emitted to this window (as Tauri's `listen`). */
-function listen(event, handler) {
-  try {
-    const t = bridge();
-    return t.invoke("plugin:event|listen", {
-      event,
-      target: { kind: "Any" },
-      handler: t.transformCallback(handler),
-    });
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
 
 /** Counts: { folders, feeds, articles, unread, bookmarked, schema_version }. */
 export function librarySummary() {
@@ -232,80 +208,6 @@ export function settings() {
 /** Stores one setting (a name and value `settings` lists). */
 export function setSetting(name, value) {
   return invoke("set_setting", { name, value: String(value) });
-}
-
-// Reader-server accounts. An Account (src/store/accounts.rs) is { id, kind: "greader",
-// server_url, username, name ("user@host"), credential_store: "secret-service" | "file",
-// plain_http (confirmed plain http to another machine: keep the warning), status: "new" | "ok"
-// | "sign-in-again" | "unreachable" | "rate-limited" | "error", last_error, last_sync_at,
-// last_success_at, next_attempt_at, feeds, unread, pending_changes } (times in Unix seconds,
-// or null). Errors: "sign-in-refused" (the server's reason in the message),
-// "server-unreachable", "not-an-api", "rate-limited", "plain-http", "account-exists",
-// "invalid-address", "credentials".
-
-/** { accounts: [Account], credentials_file }: where passwords go without a Secret Service. */
-export function accounts() {
-  return invoke("accounts");
-}
-
-/**
- * Signs in and adds the account; resolves to the Account. `allowHttp`: the user confirmed
- * plain http to a host that is not this machine (else that is refused with "plain-http").
- */
-export function addAccount(server, username, password, allowHttp) {
-  return invoke("add_account", { server, username, password, allowHttp: !!allowHttp });
-}
-
-/** Signs in again with the kept password, or `newPassword` (kept once it works): Account. */
-export function checkAccount(id, newPassword) {
-  return invoke("check_account", { id, newPassword: newPassword || null });
-}
-
-/** Removes an account: { kept_bookmarks, note } (`note`: the password could not be forgotten). */
-export function removeAccount(id) {
-  return invoke("remove_account", { id });
-}
-
-// Rules. A RuleSpec (src/rules/mod.rs) is { action: "mute" | "keep", pattern, feed_id (or
-// null: every feed), field: "any" | "title" | "text" }; a Rule is a RuleSpec plus its `id`. The
-// pattern is words and "quoted phrases" (all of them, whole words, any case and accents) or
-// /a regex/. A pattern that cannot be a rule fails with kind "invalid-rule" (message: why).
-
-/** Every rule, oldest first: [Rule]. */
-export function rules() {
-  return invoke("rules");
-}
-
-/** Adds a rule (a RuleSpec); resolves to its id. It applies to the stories of later syncs. */
-export function addRule(rule) {
-  return invoke("add_rule", { rule });
-}
-
-export function removeRule(id) {
-  return invoke("remove_rule", { id });
-}
-
-/**
- * What a RuleSpec would have caught in the last 30 days: { stories: [StoryRow] (the newest,
- * at most 50), matched, checked, complete } (`complete` false: only the newest `checked`
- * stories were checked).
- */
-export function previewRule(rule) {
-  return invoke("preview_rule", { rule });
-}
-
-/**
- * Feed `id`'s settings: { full_text, interval_minutes, keep_days, user_agent: "tidings" |
- * "browser" } (`interval_minutes` null: fetched at every sync; `keep_days` null: read stories
- * kept as the library keeps them).
- */
-export function feedSettings(id) {
-  return invoke("feed_settings", { id });
-}
-
-/** Stores feed `id`'s settings (the shape `feedSettings` gives); they apply from the next sync. */
-export function setFeedSettings(id, settings) {
-  return invoke("set_feed_settings", { id, settings });
 }
 
 // Events, emitted to the main window by src-tauri/src/commands/sync.rs (payloads as sent; the

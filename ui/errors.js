@@ -26,10 +26,12 @@ const WORDS = {
     "That address is plain http to another machine: the password would cross the network unencrypted. Use https, or tick the box to go on anyway.",
   "account-exists": "That account is already in Tidings.",
   credentials: "Could not keep or read the password",
+  "not-an-archive": "Tidings cannot read that file as a read-later archive",
+  "import-running": "An import is already running: wait for it, or cancel it, first.",
 };
 
 // Kinds whose message says which part was wrong: it follows the words in brackets.
-const WITH_DETAIL = new Set(["not-opml", "file-in-the-way", "sign-in-refused", "not-an-api", "rate-limited", "credentials"]);
+const WITH_DETAIL = new Set(["not-opml", "file-in-the-way", "sign-in-refused", "not-an-api", "rate-limited", "credentials", "not-an-archive"]);
 
 /** The error's own message (the backend's details, or what was thrown). */
 export function errorText(error) {

@@ -6,12 +6,14 @@
 import { $, focusList } from "./dom.js";
 import { toggleHelp } from "./dialogs/help.js";
 import { openAddDialog } from "./dialogs/add.js";
+import { openSaveDialog } from "./dialogs/save.js";
 import { editHighlightAtCaret, highlightSelection } from "./highlights.js";
 import { markAllRead, move, moveUnread } from "./list.js";
 import { closeMenu, menuOpen, openAppMenu, openFeedMenu, openStoryMenu } from "./menu.js";
 import { closeStory, openOriginal, openSelected, pageStory, toggleBookmark, toggleRead } from "./reader-pane.js";
 import { focusSearch, leaveSearch } from "./search.js";
 import { SMART } from "./sources.js";
+import { focusTagInput } from "./tags.js";
 import { actions, currentStory, state } from "./state.js";
 import { syncNow } from "./sync-status.js";
 
@@ -103,6 +105,8 @@ function onKey(event) {
     A: markAllRead,
     r: syncNow,
     "+": () => openAddDialog(),
+    a: () => openSaveDialog("", { clipboard: true }),
+    t: focusTagInput,
     "?": toggleHelp,
     "/": focusSearch,
     Escape: escape,

@@ -14,6 +14,8 @@ import { wireFeedDialog } from "./dialogs/edit-feed.js";
 import { refusalFix, wireFeedSettingsDialog } from "./dialogs/feed-settings.js";
 import { wireRulesDialog } from "./dialogs/rules.js";
 import { openFileDialog, wireFileDialog } from "./dialogs/file.js";
+import { wireImportSavedDialog } from "./dialogs/import-saved.js";
+import { wireSaveDialog } from "./dialogs/save.js";
 import { wireHelp } from "./dialogs/help.js";
 import { wireNoteDialog } from "./dialogs/note.js";
 import { wireWordsDialog } from "./dialogs/words.js";
@@ -26,11 +28,13 @@ import { loadList, setListHooks, wireList } from "./list.js";
 import { openFeedMenu, openStoryMenu, wireMenu } from "./menu.js";
 import { openSelected, refreshSummary, wireReader } from "./reader-pane.js";
 import { refreshLibrary } from "./refresh.js";
+import { wireSaved } from "./saved.js";
 import { wireSearch } from "./search.js";
 import { applyTheme, loadSettings, wireSettings } from "./settings.js";
 import { refreshSources, setFeedMenu, wireSources } from "./sources.js";
 import { state } from "./state.js";
 import { wireStoryMarks } from "./story-marks.js";
+import { wireTags } from "./tags.js";
 import { onSyncFinished, onSyncProgress, setFailureFix, syncFailed, syncNow, wireSyncStatus } from "./sync-status.js";
 
 // Open requests: a feed link or file the desktop handed to Tidings. Nothing happens silently:
@@ -38,7 +42,7 @@ import { onSyncFinished, onSyncProgress, setFailureFix, syncFailed, syncNow, wir
 const openQueue = [];
 
 function nextOpenRequest() {
-  if ($("add-dialog").open || $("file-dialog").open) return;
+  if ($("add-dialog").open || $("file-dialog").open || $("save-dialog").open) return;
   const request = openQueue.shift();
   if (!request) return;
   if (request.kind === "subscribe" && typeof request.url === "string") openAddDialog(request.url);
@@ -76,6 +80,10 @@ function wire() {
   wireFeedSettingsDialog();
   wireStoryMarks();
   setFailureFix(refusalFix);
+  wireSaved();
+  wireTags();
+  wireSaveDialog();
+  wireImportSavedDialog();
   wireKeys();
   setListHooks(openSelected, openStoryMenu);
   setFeedMenu(openFeedMenu);
@@ -89,6 +97,7 @@ function wire() {
     api.onOpenRequest((request) => queueOpenRequests([request]));
     $("add-dialog").addEventListener("close", () => setTimeout(nextOpenRequest, 0));
     $("file-dialog").addEventListener("close", () => setTimeout(nextOpenRequest, 0));
+    $("save-dialog").addEventListener("close", () => setTimeout(nextOpenRequest, 0));
   } catch (_) {
     // no backend: start() shows the error
   }

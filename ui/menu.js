@@ -1,16 +1,20 @@
-// Menus: the app menu ("⋯" in the sources pane), a feed's menu (its "…" button, a right-click,
-// or the context-menu key on it) and a story's (a right-click, or the context-menu key or
-// Shift+F10 in the list; for the open story it holds the highlight commands too: a right-click
-// in the story itself is the engine's, since WebKit runs no listener, not even the window's,
-// in a frame that may not run scripts). Arrow keys, Home and End move in a menu, Esc closes
-// it; focus goes back to where it was, or, when an item opens a dialog, comes back there after.
+// Menus: the app menu ("⋯" in the sources pane), the "+" menu (subscribe, or save a page), a
+// feed's menu (its "…" button, a right-click, or the context-menu key on it) and a story's (a
+// right-click, or the context-menu key or Shift+F10 in the list; for the open story it holds
+// the highlight commands too: a right-click in the story itself is the engine's, since WebKit
+// runs no listener, not even the window's, in a frame that may not run scripts). Arrow keys,
+// Home and End move in a menu, Esc closes it; focus goes back to where it was, or, when an
+// item opens a dialog, comes back there after.
 
 import { openAccounts } from "./accounts.js";
 import { $, node } from "./dom.js";
+import { openAddDialog } from "./dialogs/add.js";
 import { openFeedDialog } from "./dialogs/edit-feed.js";
 import { openFeedSettings, refusedAsReader } from "./dialogs/feed-settings.js";
 import { openFileDialog } from "./dialogs/file.js";
 import { openRules } from "./dialogs/rules.js";
+import { openImportSavedDialog } from "./dialogs/import-saved.js";
+import { openSaveDialog } from "./dialogs/save.js";
 import { openSettings } from "./dialogs/settings.js";
 import { openUnsubscribe } from "./dialogs/unsubscribe.js";
 import { editHighlight, highlightAtCaret, highlightSelection, removeHighlight } from "./highlights.js";
@@ -151,6 +155,8 @@ export function openAppMenu() {
       { id: "export-epub", label: "Export bookmarks as an e-book (EPUB)…", action: () => openFileDialog("export-epub") },
       { id: "export-markdown", label: "Export bookmarks as Markdown…", action: () => openFileDialog("export-markdown") },
       "-",
+      { id: "import-saved", label: "Import a read-later archive (Pocket, Instapaper…)…", action: openImportSavedDialog },
+      "-",
       { id: "accounts", label: "Accounts…", action: openAccounts },
       { id: "rules", label: "Mute and keep rules…", action: openRules },
       { id: "settings", label: "Settings…", action: openSettings },
@@ -162,7 +168,27 @@ export function openAppMenu() {
   );
 }
 
+/** The "+" menu: subscribe, or save a page. */
+function openAddMenu() {
+  const r = $("add-button").getBoundingClientRect();
+  openMenu(
+    [
+      { id: "add-feed", label: "Add a subscription…", action: () => openAddDialog() },
+      { id: "save-page", label: "Save a page…", action: () => openSaveDialog("", { clipboard: true }) },
+    ],
+    r.left,
+    r.bottom + 4,
+    "add",
+    "Add a subscription or save a page"
+  );
+}
+
 export function wireMenu() {
+  $("add-button").addEventListener("click", (event) => {
+    event.stopPropagation();
+    if ($("menu").hidden || $("menu").dataset.menu !== "add") openAddMenu();
+    else closeMenu();
+  });
   $("menu-button").addEventListener("click", (event) => {
     event.stopPropagation();
     if ($("menu").hidden || $("menu").dataset.menu !== "app") openAppMenu();

@@ -145,6 +145,8 @@ function feedTree(feeds, folderNames) {
   const folders = new Map();
   const loose = [];
   for (const feed of feeds) {
+    // The Saved source is not a subscription: saved.js shows it under the smart lists.
+    if (feed.status === "saved") continue;
     if (feed.folder) {
       if (!folders.has(feed.folder)) folders.set(feed.folder, []);
       folders.get(feed.folder).push(feed);

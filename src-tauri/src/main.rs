@@ -55,6 +55,7 @@ fn main() {
         // granted none of the plugin's own commands.
         .plugin(tauri_plugin_dialog::init())
         .manage(app_state)
+        .manage(commands::saved::ImportSlot::default())
         .setup(move |app| {
             launch::mark("setup");
             create_main_window(app.handle(), &first_page::finish(first_page))?;
@@ -101,6 +102,15 @@ fn main() {
             commands::rules::preview_rule,
             commands::rules::feed_settings,
             commands::rules::set_feed_settings,
+            commands::saved::save_page,
+            commands::saved::retry_saved,
+            commands::saved::clipboard_text,
+            commands::saved::story_tags,
+            commands::saved::tag_story,
+            commands::saved::untag_story,
+            commands::saved::bookmark_tags,
+            commands::saved::import_saved,
+            commands::saved::cancel_import,
             launch::launch_mark,
         ])
         .run(context);
@@ -177,6 +187,9 @@ fn create_main_window<R: Runtime>(
             tauri::webview::NewWindowResponse::Deny
         })
         .on_navigation(is_own_page)
+        // A link dropped on the window reaches the page (which offers to save it) as a drop
+        // event; Tauri's own handler would keep it from the page.
+        .disable_drag_drop_handler()
         .build()?;
     launch::mark("webview-built");
     // Set before the window's first draw (it happens on a later turn of the main loop).

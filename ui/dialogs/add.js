@@ -10,23 +10,29 @@ import { refreshSummary } from "../reader-pane.js";
 import { refreshSources } from "../sources.js";
 import { say, syncNow } from "../sync-status.js";
 import { closeDialog, openDialog } from "./dialog.js";
+import { openSaveDialog } from "./save.js";
 
 const FORMATS = { "rss2.0": "RSS 2.0", "rss1.0": "RSS 1.0", "rss0.9x": "RSS 0.9", "atom1.0": "Atom", "atom0.3": "Atom 0.3", jsonfeed: "JSON Feed" };
 
 let found = null;
 
-/** Opens the dialog, filled in with `address` when given (a feed link handed to the app). */
-export function openAddDialog(address = "") {
+/**
+ * Opens the dialog, filled in with `address` when given (a feed link handed to the app);
+ * `{ find: true }` looks it up at once (an address that is no feed is then offered for saving).
+ */
+export function openAddDialog(address = "", { find = false } = {}) {
   if ($("add-dialog").open) return;
   found = null;
   $("add-form").reset();
   show("add-found", false);
   show("add-error", false);
   show("add-anyway", false);
+  show("add-save-instead", false);
   $("add-submit").textContent = "Find feed";
   $("add-submit").disabled = false;
   openDialog("add-dialog", "add-address");
   $("add-address").value = address;
+  if (find && address) $("add-form").requestSubmit();
 }
 
 function addError(text, offerAnyway) {
@@ -46,6 +52,7 @@ async function onAddSubmit(event) {
   if (!address) return;
   show("add-error", false);
   show("add-anyway", false);
+  show("add-save-instead", false);
   submit.disabled = true;
   submit.textContent = "Looking…";
   try {
@@ -61,6 +68,10 @@ async function onAddSubmit(event) {
     const offline = isOffline(error);
     const anyway = offline ? " You can subscribe anyway: Tidings will fetch it on the next sync." : "";
     addError(explain(error) + anyway, offline);
+    // A page, not a feed: it can be saved to read later.
+    const page = error && (error.kind === "not-a-feed" || error.kind === "no-feed-found");
+    if (page) $("add-error").textContent += " If it is a page, you can save it to read later.";
+    show("add-save-instead", page);
   } finally {
     submit.disabled = false;
   }
@@ -81,13 +92,17 @@ async function subscribe(url, title, siteUrl) {
 }
 
 export function wireAddDialog() {
-  $("add-button").addEventListener("click", () => openAddDialog());
   $("empty-add-button").addEventListener("click", () => openAddDialog());
   $("add-form").addEventListener("submit", onAddSubmit);
   $("add-cancel").addEventListener("click", () => closeDialog("add-dialog"));
   $("add-anyway").addEventListener("click", () => {
     const address = $("add-address").value.trim();
     if (address) subscribe(address, null, null);
+  });
+  $("add-save-instead").addEventListener("click", () => {
+    const address = $("add-address").value.trim();
+    closeDialog("add-dialog");
+    openSaveDialog(address);
   });
   $("add-address").addEventListener("input", () => {
     if (!found) return;

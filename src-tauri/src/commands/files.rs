@@ -28,7 +28,7 @@ pub struct Imported {
     pub incomplete: Option<String>,
 }
 
-fn absolute(path: &str) -> Result<PathBuf, CommandError> {
+pub(super) fn absolute(path: &str) -> Result<PathBuf, CommandError> {
     let path = PathBuf::from(path.trim());
     if path.as_os_str().is_empty() || !path.is_absolute() {
         return Err(CommandError::new(
@@ -90,6 +90,12 @@ fn chooser_for(purpose: &str) -> Option<Chooser> {
             "OPML lists",
             &["opml", "xml"],
         ),
+        "import-saved" => (
+            Pick::Open,
+            "Import a read-later archive",
+            "Read-later archives",
+            &["csv", "html", "htm", "json", "zip"],
+        ),
         "export-opml" => (Pick::Save, "Export subscriptions", "OPML lists", &["opml"]),
         "export-html" => (
             Pick::Save,
@@ -120,10 +126,10 @@ fn chooser_for(purpose: &str) -> Option<Chooser> {
 }
 
 /// Asks the desktop's own file chooser (GTK) for the file of a file action (`purpose`:
-/// `import-opml`, `export-opml`, `export-html`, `export-epub`, or `export-markdown`, a folder),
-/// starting at `suggested` (the path the window's field holds). Returns the chosen absolute
-/// path, or nothing when the user cancelled. It only fills the field: the action itself still
-/// goes through its own command.
+/// `import-opml`, `import-saved` (a read-later archive), `export-opml`, `export-html`,
+/// `export-epub`, or `export-markdown`, a folder), starting at `suggested` (the path the
+/// window's field holds). Returns the chosen absolute path, or nothing when the user
+/// cancelled. It only fills the field: the action itself still goes through its own command.
 #[tauri::command]
 pub async fn choose_file(
     window: tauri::WebviewWindow,

@@ -6,6 +6,7 @@ pub mod files;
 pub mod highlights;
 pub mod library;
 pub mod rules;
+pub mod saved;
 pub mod search;
 pub mod settings;
 pub mod stories;
@@ -25,7 +26,10 @@ use serde::Serialize;
 /// text), `ambiguous-selection`, `kept-by-highlights` (a bookmark its highlights keep),
 /// `sign-in-refused` (the server's reason in `message`), `server-unreachable`, `not-an-api`,
 /// `rate-limited`, `plain-http` (plain http to a host that is not this machine, not confirmed),
-/// `account-exists`, `credentials` (the password store failed), `invalid-rule` (a rule's pattern that cannot be one: the message says why), `internal`.
+/// `account-exists`, `credentials` (the password store failed), `invalid-rule` (a rule's
+/// pattern that cannot be one: the message says why), `is-a-feed` (a page to save is a feed: subscribe instead), `site-has-feed` (a site's front
+/// page whose site has a feed), `not-an-archive` (a read-later archive that cannot be read),
+/// `import-running`, `internal`.
 #[derive(Debug, Clone, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct CommandError {
@@ -135,6 +139,22 @@ impl From<tidings::sync::accounts::AccountError> for CommandError {
             _ => err.to_string(),
         };
         CommandError::new(kind, message)
+    }
+}
+
+impl From<tidings::saved::SaveError> for CommandError {
+    fn from(err: tidings::saved::SaveError) -> CommandError {
+        use tidings::saved::SaveError as E;
+        let kind = match err {
+            E::Fetch(fetch) => return fetch.into(),
+            E::Store(store) => return store.into(),
+            E::Read(..) => "not-an-archive",
+            E::NotAWebAddress(..) => "invalid-address",
+            E::Feed { .. } => "is-a-feed",
+            E::Site { .. } => "site-has-feed",
+            E::Task(..) => "internal",
+        };
+        CommandError::new(kind, err.to_string())
     }
 }
 
@@ -329,6 +349,85 @@ mod tests {
         assert_eq!(err.kind, "invalid-rule");
         assert!(err.message.contains("regex"), "{}", err.message);
         assert!(lib.rules().unwrap().is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A page to save that is a feed, a site's front page with a feed, or no web address, and
+    /// an archive that is none, reach the window as their kinds (the save dialog offers
+    /// subscribing for the first two). Real saves against a real server on 127.0.0.1.
+    #[test]
+    fn save_and_import_errors_have_their_kinds() {
+        use std::io::{Read, Write};
+        use tidings::feeds::fetch::{FetchConfig, Fetcher};
+        use tidings::saved::{import_archive, save_page, Cancel, ImportOptions, SaveOptions};
+
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let feed_link = format!("{base}/feed.xml");
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut head = [0u8; 2048];
+                let n = stream.read(&mut head).unwrap_or(0);
+                let head = String::from_utf8_lossy(&head[..n]).to_string();
+                let (kind, body) = if head.starts_with("GET /feed.xml ") {
+                    (
+                        "application/rss+xml",
+                        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>\
+                        <title>Tides</title><link>/</link><item><title>High water</title>\
+                        <link>/high.html</link></item></channel></rss>"
+                            .to_string(),
+                    )
+                } else {
+                    (
+                        "text/html",
+                        "<!doctype html><html><head><title>Tides</title>\
+                        <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\">\
+                        </head><body><h1>Tides</h1><p>Today's tides.</p></body></html>"
+                            .to_string(),
+                    )
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        let dir =
+            std::env::temp_dir().join(format!("tidings-app-save-kinds-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let lib = dir.join("library.sqlite");
+        let fetcher = Fetcher::new(FetchConfig::default()).unwrap();
+        let kind_of = |url: &str| -> &'static str {
+            let request = tidings::saved::SaveRequest {
+                url: url.into(),
+                ..Default::default()
+            };
+            let result = tauri::async_runtime::block_on(save_page(
+                &lib,
+                &fetcher,
+                &request,
+                &SaveOptions::default(),
+            ));
+            CommandError::from(result.unwrap_err()).kind
+        };
+        assert_eq!(kind_of(&feed_link), "is-a-feed");
+        assert_eq!(kind_of(&format!("{base}/")), "site-has-feed");
+        assert_eq!(kind_of("javascript:alert(1)"), "invalid-address");
+
+        let junk = dir.join("archive.csv");
+        std::fs::write(&junk, b"\x00\x01 not an archive of any kind \xff\xfe").unwrap();
+        let err = tauri::async_runtime::block_on(import_archive(
+            &lib,
+            &junk,
+            &fetcher,
+            &ImportOptions::default(),
+            &|_| {},
+            &Cancel::default(),
+        ))
+        .unwrap_err();
+        assert_eq!(CommandError::from(err).kind, "not-an-archive");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -172,6 +172,28 @@ fn build_library(lib_path: &Path) {
         );
     }
     lib.set_bookmarked(ids[1], true, None).unwrap();
+    lib.tag(ids[1], &["harbour".into(), "long reads".into()])
+        .unwrap();
+    // A saved page that could not be had: the Saved source, and the story's reason and Retry.
+    lib.store_saved_page(
+        &tidings::store::SavedPage {
+            url: format!("{base}/gone.html"),
+            key: format!("{base}/gone.html"),
+            title: "A page that was gone".into(),
+            page: tidings::store::PageResult {
+                extraction: tidings::store::Extraction::Teaser,
+                note: Some("the server answered 404 Not Found".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        &tidings::store::SavedMarks {
+            tags: vec!["later".into()],
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
     lib.set_read(ids[2], true).unwrap();
     add_unreachable_account(&mut lib);
     let words = |exact: &str| Selection::Words {
@@ -344,7 +366,41 @@ const VIEWS: &[View] = &[
     }),
     ("bookmarks", |s| {
         click(s, "[data-list=bookmarks]");
-        wait(s, "bookmarks", "return document.body.dataset.list === 'bookmarks' && document.querySelectorAll('.story-row').length === 2");
+        wait(s, "bookmarks", "return document.body.dataset.list === 'bookmarks' && document.querySelectorAll('.story-row').length === 3 \
+             && document.querySelectorAll('#tag-filter .tag-filter-button').length === 4");
+    }),
+    ("bookmarks with a tag", |s| {
+        click(s, "[data-list=bookmarks]");
+        wait(
+            s,
+            "the tag filter",
+            "return !!document.querySelector('#tag-filter [data-key=\"tag:harbour\"]')",
+        );
+        click(s, "#tag-filter [data-key=\"tag:harbour\"]");
+        wait(s, "one tagged story", "return document.body.dataset.list === 'tag:harbour' && document.querySelectorAll('.story-row').length === 1");
+    }),
+    ("saved page that could not be had", |s| {
+        click(s, "#saved-sources .source");
+        wait(
+            s,
+            "the Saved list",
+            "return document.querySelectorAll('.story-row').length === 1",
+        );
+        click(s, ".story-row");
+        wait(
+            s,
+            "its reason, Retry and tags",
+            "return document.getElementById('story-frame').dataset.loaded && !document.getElementById('saved-note').hidden \
+             && document.querySelectorAll('#tag-chips .tag-chip').length === 1",
+        );
+    }),
+    ("add menu", |s| {
+        click(s, "#add-button");
+        wait(
+            s,
+            "the menu",
+            "return document.getElementById('menu').dataset.menu === 'add' && !document.getElementById('menu').hidden",
+        );
     }),
     ("app menu", |s| {
         click(s, "#menu-button");
@@ -376,7 +432,18 @@ const VIEWS: &[View] = &[
     }),
     ("add dialog", |s| {
         click(s, "#add-button");
+        click(s, "#menu [data-action=add-feed]");
         open_dialog(s, "add-dialog");
+    }),
+    ("save dialog", |s| {
+        click(s, "#add-button");
+        click(s, "#menu [data-action=save-page]");
+        open_dialog(s, "save-dialog");
+    }),
+    ("import archive dialog", |s| {
+        click(s, "#menu-button");
+        click(s, "#menu [data-action=import-saved]");
+        open_dialog(s, "import-saved-dialog");
     }),
     ("edit subscription", |s| {
         click(s, ".feed-more");

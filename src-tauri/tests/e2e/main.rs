@@ -11,6 +11,7 @@ mod keyboard;
 mod launch;
 mod manage;
 mod reader;
+mod saved;
 mod server;
 mod webdriver;
 mod xcapture;
@@ -79,6 +80,13 @@ fn control_journey() {
     // #22: one story in three feeds shown once and read as one, rules with their live
     // preview, flagged and muted new stories, a refusing feed, a feed's settings.
     control::control_journey();
+}
+
+#[test]
+fn saved_pages_journey() {
+    // Save a page from the + menu with tags, Saved and the Bookmarks tag filter, tags edited in
+    // the reader, a Pocket CSV imported (progress, summary, resumed), read with the server gone.
+    saved::saved_pages_journey();
 }
 
 #[test]

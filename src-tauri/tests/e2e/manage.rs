@@ -19,7 +19,7 @@ const LEAD_W: u32 = 37;
 const LEAD_H: u32 = 5;
 
 /// A grey `w` × `h` PNG, written by hand (stored deflate blocks), so its width is known.
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub fn png(w: u32, h: u32) -> Vec<u8> {
     fn crc32(bytes: &[u8]) -> u32 {
         let mut crc = 0xFFFF_FFFFu32;
         for &b in bytes {
