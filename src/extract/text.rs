@@ -127,7 +127,13 @@ impl TextWriter {
                 self.out.push(' ');
             }
             self.space = false;
-            self.out.push_str(word);
+            // A soft hyphen only says where a word may break; the text has the word whole, so
+            // search and a quote find it.
+            if word.contains(SOFT_HYPHEN) {
+                self.out.extend(word.chars().filter(|&c| c != SOFT_HYPHEN));
+            } else {
+                self.out.push_str(word);
+            }
             first = false;
         }
         if first {
@@ -140,6 +146,8 @@ impl TextWriter {
         }
     }
 }
+
+const SOFT_HYPHEN: char = '\u{ad}';
 
 /// Plain text of the subtree: one line per block, a blank line between paragraphs.
 pub(crate) fn to_text(dom: &Dom, root: usize) -> String {
@@ -280,6 +288,16 @@ mod tests {
         ));
         let div = dom.first("div").unwrap();
         assert_eq!(to_text(&dom, div), "When , there are two.\n\nEnd.");
+    }
+
+    #[test]
+    fn soft_hyphens_leave_the_text_and_stay_in_the_html() {
+        let dom = Dom::from_html(&Html::parse_document(
+            "<div><p>La r&eacute;ac&shy;tion en cha&shy;&icirc;ne.</p></div>",
+        ));
+        let div = dom.first("div").unwrap();
+        assert_eq!(to_text(&dom, div), "La r\u{e9}action en cha\u{ee}ne.");
+        assert!(to_html(&dom, div).contains('\u{ad}') || to_html(&dom, div).contains("&shy;"));
     }
 
     #[test]
