@@ -208,7 +208,7 @@ fn bookmarks_survive_retention_unsubscribe_and_vacuum() {
     );
     drop(lib);
     {
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = crate::store::raw_connection(&path);
         conn.execute(
             "UPDATE articles SET fetched_at = fetched_at - 7 * 86400",
             [],

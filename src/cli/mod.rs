@@ -7,6 +7,7 @@ mod articles;
 mod extract;
 mod feeds;
 mod manage;
+mod storage;
 mod subscriptions;
 mod sync;
 
@@ -77,6 +78,8 @@ pub enum Command {
     Retention(manage::RetentionArgs),
     /// Compact the library file.
     Vacuum,
+    /// Finish upgrading the library's stories to this version's form (sync does it too).
+    Upgrade,
     /// Write a consistent copy of the library (safe while the app runs).
     Backup(manage::BackupArgs),
     /// Export bookmarked stories as one HTML file and/or an EPUB book.
@@ -144,7 +147,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ExportOpml(args) => subscriptions::export(&open_library(&cli)?, args),
         Command::Sync(args) => {
             // Opened (and upgraded) here so a bad library fails before any network work.
-            let lib = open_library(&cli)?;
+            let mut lib = open_library(&cli)?;
+            storage::finish_upgrade(&mut lib)?;
             let path = lib.path().to_path_buf();
             drop(lib);
             sync::run(&path, args, open_options())
@@ -176,6 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Unsubscribe(args) => manage::unsubscribe(&mut open_library(&cli)?, args),
         Command::Retention(args) => manage::retention(&mut open_library(&cli)?, args),
         Command::Vacuum => manage::vacuum(&mut open_library(&cli)?),
+        Command::Upgrade => storage::upgrade(&mut open_library(&cli)?),
         Command::Backup(args) => manage::backup(&open_library(&cli)?, args),
         Command::ExportBookmarks(args) => manage::export_bookmarks(&open_library(&cli)?, args),
         Command::Summary { json } => {

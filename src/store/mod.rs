@@ -9,6 +9,7 @@
 pub mod schema;
 
 mod articles;
+mod body;
 mod feeds;
 mod images;
 mod ingest;
@@ -16,9 +17,11 @@ mod maintenance;
 mod reader;
 mod search;
 mod ui_settings;
+mod upgrade;
 
 // The API callers use, by name: models in and out, never a `Connection` or a `Row`.
 pub use articles::{Article, ArticleFilter, Extraction, Revision, StoryRow, TEASER_CHARS};
+pub use body::{register_functions, BodyError};
 pub use feeds::{Feed, NewFeed};
 pub use images::PendingImage;
 pub use ingest::{
@@ -28,6 +31,7 @@ pub use maintenance::Retention;
 pub use reader::{SmartCounts, Sources, StoryCursor, StoryList, StoryPage};
 pub use search::{SearchHit, SnippetPart};
 pub use ui_settings::{UiSetting, UiSettingError, UI_SETTINGS};
+pub use upgrade::{UpgradeProgress, UPGRADE_BATCH};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -69,6 +73,8 @@ pub enum StoreError {
     BackupExists { path: PathBuf },
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    #[error(transparent)]
+    Body(#[from] BodyError),
     #[error("library query failed: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -169,6 +175,7 @@ impl Library {
         self.conn
             .busy_timeout(Duration::from_secs(10))
             .map_err(&not_a_library)?;
+        body::register_functions(&self.conn).map_err(&not_a_library)?;
         // Reading the header first tells "not a database" apart before anything is written.
         let app_id: i32 = self
             .conn
