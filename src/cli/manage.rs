@@ -107,7 +107,9 @@ pub fn retention(lib: &mut Library, args: &RetentionArgs) -> anyhow::Result<()> 
 pub fn vacuum(lib: &mut Library) -> anyhow::Result<()> {
     let path = lib.path().to_path_buf();
     let before = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    lib.vacuum()?;
+    let mut progress = super::storage::Progress::new("Compacting", "MB");
+    lib.vacuum(&mut |done, total| progress.show(done >> 20, total >> 20))?;
+    drop(progress);
     let after = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!(
         "Compacted {}: {} KB → {} KB",
@@ -119,7 +121,11 @@ pub fn vacuum(lib: &mut Library) -> anyhow::Result<()> {
 }
 
 pub fn backup(lib: &Library, args: &BackupArgs) -> anyhow::Result<()> {
-    lib.backup(&args.file)?;
+    let mut progress = super::storage::Progress::new("Backing up", "MB");
+    lib.backup(&args.file, &mut |done, total| {
+        progress.show(done >> 20, total >> 20)
+    })?;
+    drop(progress);
     println!("Backed up the library to {}", args.file.display());
     Ok(())
 }

@@ -78,6 +78,8 @@ pub enum Command {
     Retention(manage::RetentionArgs),
     /// Compact the library file.
     Vacuum,
+    /// Show what takes the space in the library; set a budget to keep it under.
+    Storage(storage::StorageArgs),
     /// Finish upgrading the library's stories to this version's form (sync does it too).
     Upgrade,
     /// Write a consistent copy of the library (safe while the app runs).
@@ -181,6 +183,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retention(args) => manage::retention(&mut open_library(&cli)?, args),
         Command::Vacuum => manage::vacuum(&mut open_library(&cli)?),
         Command::Upgrade => storage::upgrade(&mut open_library(&cli)?),
+        Command::Storage(args) => storage::storage(&mut open_library(&cli)?, args),
         Command::Backup(args) => manage::backup(&open_library(&cli)?, args),
         Command::ExportBookmarks(args) => manage::export_bookmarks(&open_library(&cli)?, args),
         Command::Summary { json } => {

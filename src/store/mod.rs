@@ -16,6 +16,7 @@ mod ingest;
 mod maintenance;
 mod reader;
 mod search;
+mod storage;
 mod ui_settings;
 mod upgrade;
 
@@ -30,6 +31,7 @@ pub use ingest::{
 pub use maintenance::Retention;
 pub use reader::{SmartCounts, Sources, StoryCursor, StoryList, StoryPage};
 pub use search::{SearchHit, SnippetPart};
+pub use storage::{Eviction, StorageReport};
 pub use ui_settings::{UiSetting, UiSettingError, UI_SETTINGS};
 pub use upgrade::{UpgradeProgress, UPGRADE_BATCH};
 
@@ -71,6 +73,8 @@ pub enum StoreError {
     },
     #[error("{path} already exists; a backup never overwrites a file")]
     BackupExists { path: PathBuf },
+    #[error("the copy of the library stopped before it was complete")]
+    CopyStopped,
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
     #[error(transparent)]
