@@ -235,12 +235,26 @@ fn bookmarks_survive_retention_unsubscribe_and_vacuum() {
     // Unsubscribe keeps the bookmark readable; vacuum and backup keep it too.
     assert_eq!(lib.unsubscribe(feed).unwrap(), 1);
     assert!(lib.feeds().unwrap().is_empty());
-    lib.vacuum(&mut |_, _| {}).unwrap();
+    // Vacuum and backup tell their progress, never backwards, up to the whole.
+    let mut steps = Vec::new();
+    lib.vacuum(&mut |done, total| steps.push((done, total)))
+        .unwrap();
+    assert!(steps.windows(2).all(|w| w[0].0 <= w[1].0), "{steps:?}");
+    assert!(
+        matches!(steps.last(), Some((d, t)) if d == t && *t > 0),
+        "{steps:?}"
+    );
     let a = lib.article(kept).unwrap();
     assert!(a.bookmarked);
     assert_eq!(a.note.as_deref(), Some("for later"));
     let backup = path.with_file_name("backup.sqlite");
-    lib.backup(&backup, &mut |_, _| {}).unwrap();
+    let mut steps = Vec::new();
+    lib.backup(&backup, &mut |done, total| steps.push((done, total)))
+        .unwrap();
+    assert!(
+        matches!(steps.last(), Some((d, t)) if d == t && *t > 0),
+        "{steps:?}"
+    );
     assert!(
         lib.backup(&backup, &mut |_, _| {}).is_err(),
         "a backup never overwrites"
