@@ -21,9 +21,16 @@ const COMMANDS: &[&str] = &[
     "import_opml",
     "export_opml",
     "export_bookmarks",
+    "export_markdown",
     "choose_file",
     "settings",
     "set_setting",
+    "add_highlight",
+    "highlights",
+    "highlight_marks",
+    "set_highlight_note",
+    "set_highlight_color",
+    "remove_highlight",
     "launch_mark",
 ];
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tidings::store::{ArticleFilter, Library, NewFeed};
 
 use crate::support::library::{fill_library, temp_library};
-use crate::support::{Request, Response, TestServer};
+use crate::support::{Lcg, Request, Response, TestServer};
 
 const FEEDS: usize = 30;
 const KILLS: usize = 50;
@@ -33,18 +33,6 @@ fn feed_xml(feed: usize, base: &str) -> String {
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed {feed}</title>\
          <link>{base}/</link>{items}</channel></rss>"
     )
-}
-
-/// A tiny deterministic generator, so a failing run can be replayed from its seed.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % below
-    }
 }
 
 #[test]

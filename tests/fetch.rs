@@ -504,9 +504,10 @@ async fn statuses_map_to_their_own_errors() {
     let e = err("/500").await;
     assert!(matches!(e, FetchError::Status { code: 500, .. }), "{e:?}");
     assert!(e.to_string().contains("500") && e.to_string().contains("/500"));
+    // A 403 is a refusal, asked once more as a browser asks (tests/refusal.rs).
     assert!(matches!(
         err("/403").await,
-        FetchError::Status { code: 403, .. }
+        FetchError::Refused { code: 403, .. }
     ));
     assert!(matches!(
         err("/300").await,

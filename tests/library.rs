@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use tidings::store::{ArticleFilter, FeedUpdate, IncomingArticle, Library, NewFeed, StoryList};
+use tidings::store::{
+    ArticleFilter, Extraction, FeedUpdate, IncomingArticle, Library, NewFeed, PageResult,
+    SavedMarks, SavedPage, StoryList,
+};
 
 fn library(name: &str) -> (Library, PathBuf) {
     let dir = std::env::temp_dir().join(format!("tidings-lib-{name}-{}", std::process::id()));
@@ -338,8 +341,43 @@ fn the_budget_gives_up_old_read_images_then_old_revisions_and_never_a_protected_
     for n in [1, 2, 3, 5] {
         lib.set_read(ids[n], true).unwrap();
     }
+    // A page saved before them all, with picture 7, read and no longer bookmarked: a page of
+    // the Saved source stays protected.
+    let saved = lib
+        .store_saved_page(
+            &SavedPage {
+                url: "https://pages.example/kept".into(),
+                key: "https://pages.example/kept".into(),
+                title: "A saved page".into(),
+                published_at: None,
+                page: PageResult {
+                    extraction: Extraction::Full,
+                    content_text: Some("A saved page's text.".into()),
+                    content_html: Some("<p>A saved page's text.</p>".into()),
+                    image_urls: vec![picture(7)],
+                    ..PageResult::default()
+                },
+            },
+            &SavedMarks {
+                saved_at: Some(1_600_000_000),
+                read: true,
+                ..SavedMarks::default()
+            },
+            None,
+        )
+        .unwrap()
+        .article_id;
+    lib.set_bookmarked(saved, false, None).unwrap();
+    lib.store_image(
+        &tidings::images::image_key(&picture(7)),
+        Ok((
+            "image/jpeg",
+            &[&[0xFF, 0xD8, 0xFF][..], &noise(7, IMAGE)].concat()[..],
+        )),
+    )
+    .unwrap();
     let stored = |lib: &Library| -> Vec<usize> {
-        [1, 2, 3, 4, 5, 6, 99]
+        [1, 2, 3, 4, 5, 6, 7, 99]
             .into_iter()
             .filter(|n| {
                 lib.image(&tidings::images::image_key(&picture(*n)))
@@ -353,7 +391,7 @@ fn the_budget_gives_up_old_read_images_then_old_revisions_and_never_a_protected_
             .filter(|n| !lib.revisions(ids[*n]).unwrap().is_empty())
             .collect()
     };
-    assert_eq!(stored(&lib), [1, 2, 3, 4, 5, 6, 99]);
+    assert_eq!(stored(&lib), [1, 2, 3, 4, 5, 6, 7, 99]);
     assert_eq!(lib.enforce_budget().unwrap().images, 0, "no budget set");
 
     // Just over budget: the oldest read, unprotected story's own picture goes, and only it.
@@ -366,7 +404,7 @@ fn the_budget_gives_up_old_read_images_then_old_revisions_and_never_a_protected_
         "{eviction:?}"
     );
     assert!(eviction.within_budget);
-    assert_eq!(stored(&lib), [1, 3, 4, 5, 6, 99]);
+    assert_eq!(stored(&lib), [1, 3, 4, 5, 6, 7, 99]);
     assert!(lib.storage_report().unwrap().used() <= used - 1000);
 
     // Far over budget: every other read picture (not the one an unread story shares), then
@@ -379,7 +417,7 @@ fn the_budget_gives_up_old_read_images_then_old_revisions_and_never_a_protected_
         "{eviction:?}"
     );
     assert!(!eviction.within_budget, "only protected things are left");
-    assert_eq!(stored(&lib), [1, 4, 6, 99]);
+    assert_eq!(stored(&lib), [1, 4, 6, 7, 99]);
     assert_eq!(revisions(&lib), [1]);
     for (n, id) in ids.iter().enumerate().skip(1) {
         let a = lib.article(*id).unwrap();
@@ -402,7 +440,7 @@ fn the_budget_gives_up_old_read_images_then_old_revisions_and_never_a_protected_
         report.file,
         "{report:?}"
     );
-    assert!(report.images >= 4 * IMAGE as u64, "{report:?}");
+    assert!(report.images >= 5 * IMAGE as u64, "{report:?}");
     assert!(
         report.free > 0,
         "the dropped images' pages are free: {report:?}"

@@ -186,10 +186,10 @@ pub fn rows_in_the_old_form(path: &Path) -> i64 {
     raw_connection(path)
         .query_row(
             "SELECT (SELECT count(*) FROM articles WHERE body IS NULL
-                OR coalesce(content_text_before_v5, content_html_before_v5,
-                            teaser_html_before_v5) IS NOT NULL OR search_cjk_before_v5 != '')
+                OR coalesce(content_text_uncompressed, content_html_uncompressed,
+                            teaser_html_uncompressed) IS NOT NULL OR search_cjk_uncompressed != '')
               + (SELECT count(*) FROM article_revisions WHERE body IS NULL
-                OR coalesce(content_text_before_v5, content_html_before_v5) IS NOT NULL)",
+                OR coalesce(content_text_uncompressed, content_html_uncompressed) IS NOT NULL)",
             [],
             |r| r.get(0),
         )

@@ -150,7 +150,8 @@ export function exportOpml(path) {
 
 /**
  * Opens the desktop's file chooser for a file action ("import-opml", "export-opml",
- * "export-html", "export-epub") at the suggested path; resolves to the chosen path or null.
+ * "export-html", "export-epub", or "export-markdown", a folder) at the suggested path;
+ * resolves to the chosen path or null.
  */
 export function chooseFile(purpose, suggested) {
   return invoke("choose_file", { purpose, suggested });
@@ -159,6 +160,58 @@ export function chooseFile(purpose, suggested) {
 /** Writes every bookmark to a new file, `format` "html" or "epub"; resolves to how many. */
 export function exportBookmarks(path, format) {
   return invoke("export_bookmarks", { path, format });
+}
+
+/**
+ * Writes every bookmark, with its highlights and notes, as one Markdown file each into the
+ * folder `path` (made if missing; images in its assets/); files this export wrote before are
+ * updated in place. Resolves to { stories, images }.
+ */
+export function exportMarkdown(path) {
+  return invoke("export_markdown", { path });
+}
+
+// Highlights. A Highlight (src/store/highlights.rs) is { id, article_id, article_title, text,
+// prefix, suffix, start, end, color: "yellow" | "green" | "blue" | "pink", note (or null),
+// created_at, updated_at, orphaned } (`start`/`end`: code points in the story's stored text;
+// `orphaned`: its words are no longer in the story).
+
+/**
+ * Highlights a passage of story `articleId`. `selection` is { kind: "quote", quote: { exact,
+ * prefix, suffix }, hint } (read from the story's text; `hint`: where `exact` began, in code
+ * points) or { kind: "words", exact, occurrence } (typed; `occurrence` from 1, or null when
+ * the words stand once). The story becomes bookmarked. Resolves to the Highlight.
+ */
+export function addHighlight(articleId, selection, color) {
+  return invoke("add_highlight", { articleId, selection, color });
+}
+
+/** Story `articleId`'s highlights in reading order, or (null) every one, newest first. */
+export function highlights(articleId) {
+  return invoke("highlights", { articleId });
+}
+
+/**
+ * Story `articleId`'s highlights as they stand in `text` (the text the window read from the
+ * story): [{ highlight: Highlight, span: { start, end } | null }], code points, null when the
+ * words are not there.
+ */
+export function highlightMarks(articleId, text) {
+  return invoke("highlight_marks", { articleId, text });
+}
+
+/** Sets a highlight's note (empty or null removes it); resolves to the Highlight. */
+export function setHighlightNote(id, note) {
+  return invoke("set_highlight_note", { id, note });
+}
+
+export function setHighlightColor(id, color) {
+  return invoke("set_highlight_color", { id, color });
+}
+
+/** Removes a highlight (its story stays bookmarked); resolves to it as it was. */
+export function removeHighlight(id) {
+  return invoke("remove_highlight", { id });
 }
 
 /**

@@ -18,3 +18,9 @@ export function displayName(title, url) {
   const name = title || url || "";
   return /^https?:\/\//.test(name) ? name.replace(/^https?:\/\//, "") : name;
 }
+
+/** Focuses the list the stories pane shows: the stories, or the Highlights view. */
+export function focusList() {
+  const stories = $("story-list");
+  (stories.hidden ? $("highlight-list") : stories).focus({ preventScroll: true });
+}

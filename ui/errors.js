@@ -13,10 +13,15 @@ const WORDS = {
   "invalid-path": "Give the full path, starting with /.",
   "not-opml": "That is not an OPML file",
   "no-backend": "The Tidings backend is not available.",
+  "empty-selection": "Select or type some words of the story first.",
+  "not-in-story":
+    "Those words are not in the story's text as Tidings keeps it. Select words of the story itself, not its title or byline.",
+  "kept-by-highlights": "This story has highlights, so it stays bookmarked. Remove its highlights first.",
+  "file-in-the-way": "A file in that folder was not written by a Tidings export, so nothing was written",
 };
 
 // Kinds whose message says which part was wrong: it follows the words in brackets.
-const WITH_DETAIL = new Set(["not-opml"]);
+const WITH_DETAIL = new Set(["not-opml", "file-in-the-way"]);
 
 /** The error's own message (the backend's details, or what was thrown). */
 export function errorText(error) {

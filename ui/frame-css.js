@@ -11,6 +11,10 @@ export const FRAME_CSS = String.raw`
   --accent: #2f6f9f;
   --rule: #dedad0;
   --code-bg: #efece4;
+  --hl-yellow: #fbe88c;
+  --hl-green: #cdeac4;
+  --hl-blue: #d3e4f7;
+  --hl-pink: #f8d3e3;
 }
 @media (prefers-color-scheme: dark) {
   :root:not(.theme-light) {
@@ -21,6 +25,10 @@ export const FRAME_CSS = String.raw`
     --accent: #8dbde0;
     --rule: #34363a;
     --code-bg: #26282b;
+    --hl-yellow: #4d4108;
+    --hl-green: #21402a;
+    --hl-blue: #1d3a57;
+    --hl-pink: #4f2238;
   }
 }
 :root.theme-dark {
@@ -31,6 +39,10 @@ export const FRAME_CSS = String.raw`
   --accent: #8dbde0;
   --rule: #34363a;
   --code-bg: #26282b;
+  --hl-yellow: #4d4108;
+  --hl-green: #21402a;
+  --hl-blue: #1d3a57;
+  --hl-pink: #4f2238;
 }
 html { background: var(--bg); color: var(--fg); }
 body {
@@ -82,4 +94,11 @@ hr { border: 0; border-top: 1px solid var(--rule); margin: 2em 0; }
 :root.font-sans body { font-family: system-ui, "Noto Sans", "DejaVu Sans", sans-serif; }
 .story-lead { margin: 0 0 1.4em; }
 .story-lead img { display: block; margin: 0 auto; border-radius: 4px; }
+/* Highlights (marked from the window): the text keeps the body's colour, for contrast. */
+mark.hl { color: var(--fg); background: var(--hl-yellow); border-radius: 2px; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
+mark.hl a, a mark.hl { color: var(--fg); }
+mark.hl-green { background: var(--hl-green); }
+mark.hl-blue { background: var(--hl-blue); }
+mark.hl-pink { background: var(--hl-pink); }
+mark.hl-at { outline: 2px solid var(--accent); outline-offset: 1px; }
 `;

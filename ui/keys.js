@@ -3,9 +3,10 @@
 // or story's menu. Keys
 // typed into a field, or pressed while a dialog is open, are left alone.
 
-import { $ } from "./dom.js";
+import { $, focusList } from "./dom.js";
 import { toggleHelp } from "./dialogs/help.js";
 import { openAddDialog } from "./dialogs/add.js";
+import { editHighlightAtCaret, highlightSelection } from "./highlights.js";
 import { markAllRead, move, moveUnread } from "./list.js";
 import { closeMenu, menuOpen, openAppMenu, openFeedMenu, openStoryMenu } from "./menu.js";
 import { closeStory, openOriginal, openSelected, pageStory, toggleBookmark, toggleRead } from "./reader-pane.js";
@@ -36,7 +37,7 @@ function escape() {
   if (menuOpen()) return closeMenu();
   if (state.searching && !state.article) return leaveSearch();
   closeStory();
-  $("story-list").focus();
+  focusList();
 }
 
 /** The menu of what has focus: a feed (its button or "…") or the selected story. */
@@ -76,7 +77,7 @@ function onKey(event) {
   if (gPending) {
     gPending = false;
     clearTimeout(gTimer);
-    const go = { a: "all", b: "bookmarks", u: "unread", t: "today" }[event.key];
+    const go = { a: "all", b: "bookmarks", u: "unread", t: "today", h: "highlights" }[event.key];
     if (go) {
       event.preventDefault();
       goSmart(go);
@@ -88,11 +89,13 @@ function onKey(event) {
     ArrowDown: () => move(1),
     k: () => move(-1),
     ArrowUp: () => move(-1),
-    n: () => moveUnread(1),
+    // On a highlight (the caret or selection in it), its note; else the next unread story.
+    n: () => editHighlightAtCaret() || moveUnread(1),
     p: () => moveUnread(-1),
     o: openOrFirst,
     Enter: openOrFirst,
     " ": () => space(event.shiftKey ? -1 : 1),
+    h: highlightSelection,
     v: openOriginal,
     m: toggleRead,
     s: toggleBookmark,

@@ -253,7 +253,9 @@ export async function loadList({ keepId = null, limit = PAGE, onRows = null } = 
   $("list-title").textContent = state.listTitle;
   loading = true;
   try {
-    const page = await api.storyPage(state.list, null, limit);
+    // The Highlights view has no stories (highlight-list.js draws it).
+    const page =
+      state.list.kind === "highlights" ? { stories: [], next: null, as_of: 0 } : await api.storyPage(state.list, null, limit);
     if (mine !== generation) return;
     const scroll = keepId != null ? $("story-list").scrollTop : 0;
     actions.storiesLoaded(page.stories, page.next, page.as_of);

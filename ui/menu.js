@@ -1,15 +1,20 @@
 // Menus: the app menu ("⋯" in the sources pane), a feed's menu (its "…" button, a right-click,
 // or the context-menu key on it) and a story's (a right-click, or the context-menu key or
-// Shift+F10 in the list). Arrow keys, Home and End move in a menu, Esc closes it; focus goes
-// back to where it was, or, when an item opens a dialog, comes back there after it.
+// Shift+F10 in the list; for the open story it holds the highlight commands too: a right-click
+// in the story itself is the engine's, since WebKit runs no listener, not even the window's,
+// in a frame that may not run scripts). Arrow keys, Home and End move in a menu, Esc closes
+// it; focus goes back to where it was, or, when an item opens a dialog, comes back there after.
 
 import { $, node } from "./dom.js";
 import { openFeedDialog } from "./dialogs/edit-feed.js";
 import { openFileDialog } from "./dialogs/file.js";
 import { openSettings } from "./dialogs/settings.js";
 import { openUnsubscribe } from "./dialogs/unsubscribe.js";
+import { editHighlight, highlightAtCaret, highlightSelection, removeHighlight } from "./highlights.js";
 import { markAllRead } from "./list.js";
 import { openOriginal, openSelected, toggleBookmark, toggleRead } from "./reader-pane.js";
+import { state } from "./state.js";
+import { sayError } from "./sync-status.js";
 
 let returnFocus = null;
 
@@ -94,10 +99,26 @@ export function openFeedMenu(feed, x, y) {
   );
 }
 
+/** The open story's highlight commands: make one, and the note or removal of the one at the caret. */
+function highlightItems() {
+  const at = highlightAtCaret();
+  const items = [{ id: "highlight", label: "Highlight selection", action: highlightSelection }];
+  if (at) {
+    const remove = () => removeHighlight(at).catch((error) => sayError("Could not remove the highlight", error));
+    items.push(
+      { id: "note", label: at.note ? "Edit note on highlight…" : "Add note on highlight…", action: () => editHighlight(at) },
+      { id: "remove-highlight", label: "Remove highlight", danger: true, action: remove }
+    );
+  }
+  return items;
+}
+
 /** A story's menu: what the keys do, for mouse users (acts on that story). */
 export function openStoryMenu(story, x, y) {
+  const open = state.article && state.article.id === story.id;
   openMenu(
     [
+      ...(open ? [...highlightItems(), "-"] : []),
       { id: "open", label: "Open", action: openSelected },
       { id: "open-original", label: "Open original in browser", action: openOriginal },
       "-",
@@ -122,6 +143,7 @@ export function openAppMenu() {
       "-",
       { id: "export-html", label: "Export bookmarks as a web page…", action: () => openFileDialog("export-html") },
       { id: "export-epub", label: "Export bookmarks as an e-book (EPUB)…", action: () => openFileDialog("export-epub") },
+      { id: "export-markdown", label: "Export bookmarks as Markdown…", action: () => openFileDialog("export-markdown") },
       "-",
       { id: "settings", label: "Settings…", action: openSettings },
     ],

@@ -3,7 +3,7 @@
 // library's welcome or the error that kept the library from opening.
 
 import * as api from "./api.js";
-import { $, displayName, node, show } from "./dom.js";
+import { $, displayName, focusList, node, show } from "./dom.js";
 import { explain } from "./errors.js";
 import { fullDate, plural } from "./format.js";
 import { storyDocument } from "./reader.js";
@@ -13,15 +13,19 @@ import { say, sayError } from "./sync-status.js";
 
 let openToken = 0;
 
-export async function openSelected() {
+export function openSelected() {
   const story = currentStory();
-  if (!story) return;
+  return story ? openStory(story.id, !story.read) : Promise.resolve();
+}
+
+/** Opens story `id` in the reader, marking it read (`wasUnread` false: no counts to redo). */
+export async function openStory(id, wasUnread = true) {
   const token = ++openToken;
   try {
-    const article = await api.openStory(story.id);
+    const article = await api.openStory(id);
     if (token !== openToken) return;
-    actions.storiesChanged((s) => s.id === story.id, { read: true, bookmarked: article.bookmarked });
-    if (!story.read) refreshSourcesSoon();
+    actions.storiesChanged((s) => s.id === id, { read: true, bookmarked: article.bookmarked });
+    if (wasUnread) refreshSourcesSoon();
     actions.articleOpened(article);
   } catch (error) {
     if (token !== openToken) return;
@@ -210,7 +214,7 @@ export function pageStory(step) {
 }
 
 export function wireReader() {
-  on("article", renderArticle);
+  on("article", (change) => (change && change.changed ? renderReaderBar() : renderArticle()));
   on("stories", ({ changed }) => changed && renderReaderBar());
   on("summary", renderSummary);
   on("list", ({ load }) => load && closeStory());
@@ -218,7 +222,7 @@ export function wireReader() {
   on("theme", rerenderSoon);
   $("back-button").addEventListener("click", () => {
     closeStory();
-    $("story-list").focus({ preventScroll: true });
+    focusList();
   });
   $("read-toggle").addEventListener("click", toggleRead);
   $("bookmark-toggle").addEventListener("click", toggleBookmark);
@@ -230,7 +234,7 @@ export function wireReader() {
     setTimeout(() => {
       if (document.activeElement === $("story-frame")) {
         $("story-frame").blur();
-        $("story-list").focus({ preventScroll: true });
+        focusList();
       }
     }, 0)
   );

@@ -35,6 +35,9 @@ function el(doc, tag, className, text) {
   return node;
 }
 
+/** What storyDocument adds around the story's own body: its header, lead picture, "no text". */
+export const STORY_CHROME = ".story-head, .story-lead, .story-empty";
+
 const LEAD_SRC = new RegExp(`^${IMAGE_SCHEME}://localhost/[0-9a-f]{32}$`);
 
 /** True for an offline image address of the app's own scheme (and nothing else). */
@@ -51,8 +54,9 @@ export function storyDocument(article, { byline, source, theme, textSize, font }
   const html = article.content_html || article.teaser_html || "";
   const doc = new DOMParser().parseFromString(html, "text/html");
   const root = doc.documentElement;
-  const lang = cleanLang(article.lang);
-  if (lang) root.setAttribute("lang", lang);
+  // "und" (undetermined, BCP 47) when neither the page nor its feed says: a reader's voice is
+  // not told a language the story may not be in.
+  root.setAttribute("lang", cleanLang(article.lang) || "und");
   root.setAttribute("dir", directionOf(article.dir, article.lang));
   root.removeAttribute("class");
   if (theme === "dark" || theme === "light") root.classList.add(`theme-${theme}`);
@@ -79,7 +83,9 @@ export function storyDocument(article, { byline, source, theme, textSize, font }
   style.textContent = FRAME_CSS;
   const base = doc.createElement("base");
   base.setAttribute("target", "_blank");
-  doc.head.append(charset, csp, referrer, base, style);
+  const title = doc.createElement("title");
+  title.textContent = article.title || "Untitled";
+  doc.head.append(charset, csp, referrer, base, title, style);
 
   const header = el(doc, "header", "story-head");
   header.append(el(doc, "p", "story-source", source));

@@ -3,7 +3,7 @@
 // showed before.
 
 import * as api from "./api.js";
-import { $ } from "./dom.js";
+import { $, focusList } from "./dom.js";
 import { select, showResults } from "./list.js";
 import { actions, on, state } from "./state.js";
 import { sayError } from "./sync-status.js";
@@ -28,7 +28,7 @@ export async function runSearch() {
   searchTimer = 0;
   const query = $("search-input").value.trim();
   if (!query) {
-    if (state.searching) leaveSearch({ focusList: false });
+    if (state.searching) leaveSearch({ focus: false });
     return;
   }
   const token = ++searchToken;
@@ -46,11 +46,11 @@ export async function runSearch() {
 }
 
 /** Leaves search: back to the list that was showing before it. */
-export function leaveSearch({ focusList = true } = {}) {
+export function leaveSearch({ focus = true } = {}) {
   const saved = actions.searchEnded();
   forgetQuery();
   if (saved) actions.showList(saved.key, saved.list, saved.title);
-  if (focusList) $("story-list").focus({ preventScroll: true });
+  if (focus) focusList();
 }
 
 function forgetQuery() {

@@ -3,7 +3,7 @@
 // Each source's accessible name says its unread count and whether it is failing.
 
 import * as api from "./api.js";
-import { $, displayName, node } from "./dom.js";
+import { $, displayName, focusList, node } from "./dom.js";
 import { startOfDay } from "./format.js";
 import { isOfflineImage } from "./reader.js";
 import { actions, on, state } from "./state.js";
@@ -14,6 +14,8 @@ export const SMART = {
   today: { list: () => ({ kind: "today", since: startOfDay() }), title: "Today" },
   bookmarks: { list: () => ({ kind: "bookmarks" }), title: "Bookmarks" },
   all: { list: () => ({ kind: "all" }), title: "All stories" },
+  // Not a list of stories: highlight-list.js shows it in the story list's place.
+  highlights: { list: () => ({ kind: "highlights" }), title: "Highlights" },
 };
 
 // The feed's menu (menu.js sets it: the menu's dialogs refresh this pane, so no import here).
@@ -167,7 +169,9 @@ function replaceKeepingFocus(tree, content) {
   const same = had.classList.contains("feed-more")
     ? `.feed-more[data-feed-id="${had.dataset.feedId}"]`
     : `.source[data-key="${CSS.escape(had.dataset.key || "")}"]`;
-  (tree.querySelector(same) || $("story-list")).focus({ preventScroll: true });
+  const target = tree.querySelector(same);
+  if (target) target.focus({ preventScroll: true });
+  else focusList();
 }
 
 function markSelectedSource() {

@@ -15,6 +15,11 @@ export const state = {
   selected: -1,
   // The open story (an Article from `open_story`), or null.
   article: null,
+  // The open story's highlights as its frame shows them: [{ highlight, span }] (api.js,
+  // highlightMarks; span null: no longer in the story); and every highlight in the library,
+  // newest first (null until read).
+  storyHighlights: [],
+  highlights: null,
   sources: null,
   summary: null,
   syncing: false,
@@ -49,7 +54,8 @@ export function currentStory() {
 }
 
 // Topics: "list" ({ load }: which list, and whether its first page is to be loaded), "stories" ({ reset } | { from } | { changed: [index] }),
-// "selection" ({ previous }), "article", "sources", "summary", "sync", "settings", "theme".
+// "selection" ({ previous }), "article" ({ changed }: only its state, not its text, changed),
+// "highlights" ({ story }: the open story's), "sources", "summary", "sync", "settings", "theme".
 export const actions = {
   /** Shows another list (its first page is loaded by the list view); ends a search. */
   showList(key, list, title) {
@@ -104,15 +110,28 @@ export const actions = {
     emit("article");
   },
 
+  /** The open story's state (read, bookmarked) changed; its text did not. */
   articleChanged(change) {
     if (!state.article) return;
     state.article = { ...state.article, ...change };
-    emit("article");
+    emit("article", { changed: true });
   },
 
   articleClosed() {
     state.article = null;
+    state.storyHighlights = [];
     emit("article");
+    emit("highlights", { story: true });
+  },
+
+  storyHighlightsShown(marks) {
+    state.storyHighlights = marks;
+    emit("highlights", { story: true });
+  },
+
+  highlightsLoaded(highlights) {
+    state.highlights = highlights;
+    emit("highlights", { story: false });
   },
 
   sourcesLoaded(sources) {

@@ -81,9 +81,16 @@ fn main() {
             commands::files::import_opml,
             commands::files::export_opml,
             commands::files::export_bookmarks,
+            commands::files::export_markdown,
             commands::files::choose_file,
             commands::settings::settings,
             commands::settings::set_setting,
+            commands::highlights::add_highlight,
+            commands::highlights::highlights,
+            commands::highlights::highlight_marks,
+            commands::highlights::set_highlight_note,
+            commands::highlights::set_highlight_color,
+            commands::highlights::remove_highlight,
             launch::launch_mark,
         ])
         .run(context);

@@ -7,7 +7,8 @@ use crate::store::{ArticleFilter, Library};
 
 #[derive(Debug, Args)]
 pub struct ArticlesArgs {
-    /// Only this feed's articles.
+    /// Only this feed's articles (its own copies of stories other feeds have too; without it a
+    /// story in several feeds is listed once).
     #[arg(long)]
     pub feed: Option<i64>,
     /// Only unread articles.
@@ -39,7 +40,7 @@ pub struct ReadArgs {
     pub json: bool,
 }
 
-fn date(ts: Option<i64>) -> String {
+pub(super) fn date(ts: Option<i64>) -> String {
     ts.and_then(|t| Utc.timestamp_opt(t, 0).single())
         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| "date unknown".into())
@@ -61,12 +62,18 @@ pub fn list(lib: &Library, args: &ArticlesArgs) -> anyhow::Result<()> {
     }
     for a in &articles {
         let marks = format!(
-            "{}{}",
+            "{}{}{}",
             if a.read { " " } else { "●" },
-            if a.bookmarked { "★" } else { " " }
+            if a.bookmarked { "★" } else { " " },
+            if a.flagged { "⚑" } else { " " }
         );
+        let also_in = if a.also_in.is_empty() {
+            String::new()
+        } else {
+            format!(" (also in: {})", a.also_in.join(", "))
+        };
         println!(
-            "{:>7} {marks} {}  {}  — {}",
+            "{:>7} {marks} {}  {}  — {}{also_in}",
             a.id,
             date(a.published_at),
             a.title,

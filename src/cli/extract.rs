@@ -70,10 +70,10 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The URL given, else the file's own `file://` URL.
+/// The URL given, else (none, or an empty one) the file's own `file://` URL.
 fn page_url(url: Option<&str>, file: &Path) -> anyhow::Result<Url> {
-    match url {
-        Some(u) => Url::parse(u.trim()).with_context(|| format!("not a URL: {u}")),
+    match url.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => Url::parse(u).with_context(|| format!("not a URL: {u}")),
         None => {
             let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
             Url::from_file_path(&abs)
@@ -119,8 +119,8 @@ fn print_text(a: &Article) {
 /// One page of a batch: its JSON object, or an error object.
 fn one(id: Option<&str>, path: &str, url: &str) -> Value {
     let result = (|| -> Result<Article, String> {
-        let url = Url::parse(url.trim()).map_err(|e| format!("bad URL {url:?}: {e}"))?;
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let url = page_url(Some(url), Path::new(path)).map_err(|e| format!("{e:#}"))?;
         match std::panic::catch_unwind(|| extract(&bytes, &url)) {
             Ok(r) => r.map_err(|e| e.to_string()),
             Err(_) => Err("internal error (panic) while extracting".to_string()),

@@ -26,6 +26,9 @@ pub fn run(lib: &Library, args: &FeedsArgs) -> anyhow::Result<()> {
             (_, "gone") => "gone (410)".to_string(),
             (Some(err), _) => format!("error ×{}: {err}", feed.error_count),
             (None, _) if feed.last_success_at.is_some() => "ok".to_string(),
+            (None, _) if feed.account.is_some() => {
+                format!("account {}", feed.account.as_deref().unwrap_or_default())
+            }
             _ => "never synced".to_string(),
         };
         let folder = feed.folder.as_deref().unwrap_or("-");

@@ -1,10 +1,11 @@
-//! `tidings rename|move|unsubscribe|retention|vacuum|backup`: keeping subscriptions and the
-//! library file in order.
+//! `tidings rename|move|unsubscribe|retention|vacuum|backup|export-bookmarks`: keeping
+//! subscriptions and the library file in order, and taking bookmarks out.
 
 use std::path::PathBuf;
 
 use clap::Args;
 
+use super::progress::Progress;
 use crate::store::{Library, Retention};
 
 #[derive(Debug, Args)]
@@ -107,9 +108,9 @@ pub fn retention(lib: &mut Library, args: &RetentionArgs) -> anyhow::Result<()> 
 pub fn vacuum(lib: &mut Library) -> anyhow::Result<()> {
     let path = lib.path().to_path_buf();
     let before = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    let mut progress = super::storage::Progress::new("Compacting", "MB");
-    lib.vacuum(&mut |done, total| progress.show(done >> 20, total >> 20))?;
-    drop(progress);
+    let progress = Progress::new("vacuum", false);
+    lib.vacuum(&mut |done, total| progress.count("MB", done >> 20, total >> 20))?;
+    progress.finish();
     let after = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!(
         "Compacted {}: {} KB → {} KB",
@@ -121,11 +122,11 @@ pub fn vacuum(lib: &mut Library) -> anyhow::Result<()> {
 }
 
 pub fn backup(lib: &Library, args: &BackupArgs) -> anyhow::Result<()> {
-    let mut progress = super::storage::Progress::new("Backing up", "MB");
+    let progress = Progress::new("backup", false);
     lib.backup(&args.file, &mut |done, total| {
-        progress.show(done >> 20, total >> 20)
+        progress.count("MB", done >> 20, total >> 20)
     })?;
-    drop(progress);
+    progress.finish();
     println!("Backed up the library to {}", args.file.display());
     Ok(())
 }
@@ -139,6 +140,9 @@ pub struct ExportBookmarksArgs {
     /// Write an EPUB 3 book for e-readers.
     #[arg(long, value_name = "FILE")]
     pub epub: Option<PathBuf>,
+    /// Write one Markdown file per story into a folder, for notes apps (again: updated in place).
+    #[arg(long, value_name = "DIR")]
+    pub markdown: Option<PathBuf>,
 }
 
 pub fn export_bookmarks(lib: &Library, args: &ExportBookmarksArgs) -> anyhow::Result<()> {
@@ -153,6 +157,15 @@ pub fn export_bookmarks(lib: &Library, args: &ExportBookmarksArgs) -> anyhow::Re
             .with_context(|| format!("cannot write {}", path.display()))?;
         let n = crate::export::bookmarks_epub(lib, std::io::BufWriter::new(file))?;
         println!("Wrote {} ({n} stories)", path.display());
+    }
+    if let Some(dir) = &args.markdown {
+        let written = crate::export::bookmarks_markdown(lib, dir)?;
+        println!(
+            "Wrote {} stories and {} images to {}",
+            written.stories,
+            written.images,
+            dir.display()
+        );
     }
     Ok(())
 }

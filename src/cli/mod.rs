@@ -3,13 +3,20 @@
 //! Argument parsing and printing only; every action is one call into the library. Errors end
 //! the process with one line on stderr and a non-zero status, never a panic or a backtrace.
 
+mod accounts;
 mod articles;
 mod extract;
+mod feed_settings;
 mod feeds;
+mod highlights;
 mod manage;
+mod progress;
+mod rules;
+mod saved;
 mod storage;
 mod subscriptions;
 mod sync;
+mod tags;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,7 +49,7 @@ pub enum Command {
     Import(subscriptions::ImportArgs),
     /// Export subscriptions as OPML.
     ExportOpml(subscriptions::ExportArgs),
-    /// Fetch every feed, then the new stories' full articles.
+    /// Fetch every feed and every account, then the new stories' full articles.
     Sync(sync::SyncArgs),
     /// List articles, newest first.
     Articles(articles::ArticlesArgs),
@@ -60,12 +67,24 @@ pub enum Command {
     Bookmark(articles::BookmarkArgs),
     /// Remove an article's bookmark.
     Unbookmark(articles::IdArgs),
-    /// List bookmarked articles.
-    Bookmarks {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    /// List bookmarks, most recently saved first (`--tag T`: only those tagged T).
+    Bookmarks(tags::BookmarksArgs),
+    /// Save a page to read later: fetched, extracted, kept with its images, bookmarked.
+    Save(saved::SaveArgs),
+    /// Import a read-later archive (Pocket, Instapaper, Wallabag, Omnivore, browser bookmarks).
+    ImportSaved(saved::ImportSavedArgs),
+    /// Tag an article (bookmarking it).
+    Tag(tags::TagArgs),
+    /// Remove tags from an article.
+    Untag(tags::TagArgs),
+    /// Highlight words of an article (the story becomes bookmarked).
+    Highlight(highlights::HighlightArgs),
+    /// List highlights, newest first (or one article's, in reading order).
+    Highlights(highlights::HighlightsArgs),
+    /// Remove a highlight.
+    Unhighlight(highlights::UnhighlightArgs),
+    /// Set or remove the note of a highlight.
+    HighlightNote(highlights::HighlightNoteArgs),
     /// Mark articles (or a feed, a folder, everything) read.
     MarkRead(articles::MarkReadArgs),
     /// Rename a feed.
@@ -76,6 +95,10 @@ pub enum Command {
     Unsubscribe(manage::UnsubscribeArgs),
     /// Show or set how long articles are kept (bookmarks always are).
     Retention(manage::RetentionArgs),
+    /// Mute or keep (flag) new stories that match words, phrases or a regex.
+    Rule(rules::RuleArgs),
+    /// Show or set one feed's settings: full text, interval, keep days, user agent.
+    FeedSettings(feed_settings::FeedSettingsArgs),
     /// Compact the library file.
     Vacuum,
     /// Show what takes the space in the library; set a budget to keep it under.
@@ -84,8 +107,13 @@ pub enum Command {
     Upgrade,
     /// Write a consistent copy of the library (safe while the app runs).
     Backup(manage::BackupArgs),
-    /// Export bookmarked stories as one HTML file and/or an EPUB book.
+    /// Export bookmarked stories as one HTML file, an EPUB book and/or Markdown files.
     ExportBookmarks(manage::ExportBookmarksArgs),
+    /// Reader-server accounts (Google Reader API: FreshRSS, Miniflux…): add, list, remove.
+    Account {
+        #[command(subcommand)]
+        command: accounts::AccountCommand,
+    },
     /// Show the library's counts.
     Summary {
         /// Print JSON instead of text.
@@ -140,6 +168,12 @@ fn open_library(cli: &Cli) -> anyhow::Result<Library> {
     Ok(Library::open_with(&path, open_options())?)
 }
 
+/// The library's path, for a command that opens its own handle (sync, save, import): opened
+/// (and upgraded) here first, so a bad library fails before any network work.
+fn checked_library_path(cli: &Cli) -> anyhow::Result<PathBuf> {
+    Ok(open_library(cli)?.path().to_path_buf())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Extract(args) => extract::run(args),
@@ -166,27 +200,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bookmark(args) => articles::bookmark(&mut open_library(&cli)?, args),
         Command::Unbookmark(args) => articles::unbookmark(&mut open_library(&cli)?, args),
-        Command::Bookmarks { json } => articles::list(
-            &open_library(&cli)?,
-            &articles::ArticlesArgs {
-                feed: None,
-                unread: false,
-                bookmarked: true,
-                limit: i64::MAX,
-                offset: 0,
-                json: *json,
-            },
-        ),
+        Command::Bookmarks(args) => tags::bookmarks(&open_library(&cli)?, args),
+        Command::Save(args) => saved::save(&checked_library_path(&cli)?, args, open_options()),
+        Command::ImportSaved(args) => {
+            saved::import(&checked_library_path(&cli)?, args, open_options())
+        }
+        Command::Tag(args) => tags::tag(&mut open_library(&cli)?, args),
+        Command::Untag(args) => tags::untag(&mut open_library(&cli)?, args),
+        Command::Highlight(args) => highlights::highlight(&mut open_library(&cli)?, args),
+        Command::Highlights(args) => highlights::list(&open_library(&cli)?, args),
+        Command::Unhighlight(args) => highlights::unhighlight(&mut open_library(&cli)?, args),
+        Command::HighlightNote(args) => highlights::note(&mut open_library(&cli)?, args),
         Command::MarkRead(args) => articles::mark_read(&mut open_library(&cli)?, args),
         Command::Rename(args) => manage::rename(&mut open_library(&cli)?, args),
         Command::Move(args) => manage::move_feed(&mut open_library(&cli)?, args),
         Command::Unsubscribe(args) => manage::unsubscribe(&mut open_library(&cli)?, args),
         Command::Retention(args) => manage::retention(&mut open_library(&cli)?, args),
+        Command::Rule(args) => rules::run(&mut open_library(&cli)?, args),
+        Command::FeedSettings(args) => feed_settings::run(&mut open_library(&cli)?, args),
         Command::Vacuum => manage::vacuum(&mut open_library(&cli)?),
         Command::Upgrade => storage::upgrade(&mut open_library(&cli)?),
         Command::Storage(args) => storage::storage(&mut open_library(&cli)?, args),
         Command::Backup(args) => manage::backup(&open_library(&cli)?, args),
         Command::ExportBookmarks(args) => manage::export_bookmarks(&open_library(&cli)?, args),
+        Command::Account { command } => accounts::run(&mut open_library(&cli)?, command),
         Command::Summary { json } => {
             let summary = open_library(&cli)?.summary()?;
             if *json {

@@ -63,7 +63,8 @@ pub fn add(lib: &mut Library, args: &AddArgs) -> anyhow::Result<()> {
         // answer (404, not a feed…) is the address's fault and is reported instead.
         Err(SubscribeError::Fetch(
             err @ (crate::feeds::fetch::FetchError::Connect { .. }
-            | crate::feeds::fetch::FetchError::Timeout { .. }),
+            | crate::feeds::fetch::FetchError::Timeout { .. }
+            | crate::feeds::fetch::FetchError::Stalled { .. }),
         )) => {
             eprintln!("tidings: warning: could not check the feed now ({err}); subscribed anyway, the next sync will fetch it");
             NewFeed {

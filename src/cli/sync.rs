@@ -1,11 +1,8 @@
 //! `tidings sync`: fetch every due feed and the new stories' pages, with progress and a summary.
 
-use std::io::IsTerminal;
 use std::path::Path;
-use std::sync::Mutex;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::feeds::fetch::{FetchConfig, Fetcher};
 use crate::store::OpenOptions;
@@ -44,58 +41,24 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
         ..FetchConfig::default()
     };
     let fetcher = Fetcher::new(config)?;
-    let terminal = std::io::stderr().is_terminal() && !args.json;
-    let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
-    let last_percent = Mutex::new(-1i64);
-    let progress = |event: SyncEvent| {
-        let (done, total, what) = match &event {
-            SyncEvent::FeedsStarted { total } => (0, *total, "feeds"),
-            SyncEvent::FeedDone { done, total, .. } => (*done, *total, "feeds"),
-            SyncEvent::PagesStarted { total } => (0, *total, "stories"),
-            SyncEvent::PageDone { done, total, .. } => (*done, *total, "stories"),
-            SyncEvent::ImagesStarted { total } => (0, *total, "images"),
-            SyncEvent::ImageDone { done, total } => (*done, *total, "images"),
-        };
-        if terminal {
-            let Ok(mut bar) = bar.lock() else { return };
-            if done == 0 {
-                if let Some(old) = bar.take() {
-                    old.finish_and_clear();
-                }
-                let b = ProgressBar::new(total as u64);
-                if let Ok(style) = ProgressStyle::with_template(&format!(
-                    "{{bar:30}} {{pos}} of {{len}} {what} {{msg}}"
-                )) {
-                    b.set_style(style);
-                }
-                *bar = Some(b);
-            } else if let Some(b) = bar.as_ref() {
-                b.set_position(done as u64);
-                if let SyncEvent::FeedDone { title, .. } = &event {
-                    b.set_message(title.clone());
-                }
-            }
-        } else if !args.json && total > 0 {
-            // Plain lines for logs: every 10 %.
-            let percent = (done * 100 / total) as i64 / 10 * 10;
-            if let Ok(mut last) = last_percent.lock() {
-                if done == 0 {
-                    *last = -1;
-                }
-                if percent != *last {
-                    *last = percent;
-                    eprintln!("sync: {done} of {total} {what}");
-                }
-            }
+    let bar = super::progress::Progress::new("sync", args.json);
+    let progress = |event: SyncEvent| match &event {
+        SyncEvent::FeedsStarted { total } => bar.phase("feeds", *total, 0),
+        SyncEvent::FeedDone { done, title, .. } => bar.step(*done, Some(title)),
+        SyncEvent::PagesStarted { total } => bar.phase("stories", *total, 0),
+        SyncEvent::PageDone { done, .. } => bar.step(*done, None),
+        SyncEvent::ImagesStarted { total } => bar.phase("images", *total, 0),
+        SyncEvent::ImageDone { done, .. } => bar.step(*done, None),
+        SyncEvent::AccountProgress { done: 0, total, .. } => {
+            bar.phase("account stories", *total, 0)
         }
+        SyncEvent::AccountProgress { done, .. } => bar.step(*done, None),
+        SyncEvent::AccountDone { .. } => {}
     };
     let runtime = super::subscriptions::runtime()?;
-    let report = runtime.block_on(sync_library(library, &fetcher, &options, &progress))?;
-    if let Ok(mut bar) = bar.lock() {
-        if let Some(b) = bar.take() {
-            b.finish_and_clear();
-        }
-    }
+    let report = runtime.block_on(sync_library(library, &fetcher, &options, &progress));
+    bar.finish();
+    let report = report?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
@@ -118,6 +81,12 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
         report.new_articles,
         report.updated_articles
     );
+    if report.muted_articles + report.folded_articles + report.flagged_articles > 0 {
+        println!(
+            "Rules and duplicates: {} muted, {} flagged; {} already in the library from another feed or guid",
+            report.muted_articles, report.flagged_articles, report.folded_articles
+        );
+    }
     if !args.feeds_only {
         println!(
             "Stories: {} full articles extracted, {} kept as teaser; images: {} stored, {} failed",
@@ -126,6 +95,9 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
     }
     for failure in &report.feeds_failed {
         println!("  failed: {} — {}", failure.title, failure.error);
+    }
+    for account in &report.accounts {
+        println!("{}", super::accounts::sync_line(account));
     }
     Ok(())
 }

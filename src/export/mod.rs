@@ -1,8 +1,15 @@
 //! Exporting bookmarks so saved stories outlive the app: one self-contained HTML file (images
-//! inlined as data URIs) and an EPUB 3 book for any e-reader (images packaged inside).
+//! inlined as data URIs), an EPUB 3 book for any e-reader (images packaged inside), and a
+//! folder of Markdown files for notes apps ([`markdown`], images copied beside them). Each
+//! story comes with its highlights and their notes.
 //!
 //! Reads models from the store and writes files; the HTML it embeds was sanitized when stored,
-//! and every plain string (titles, bylines, notes) is escaped here.
+//! and every plain string (titles, bylines, notes, highlights) is escaped here.
+
+pub mod commonmark;
+pub mod markdown;
+
+pub use markdown::{bookmarks_markdown, MarkdownExport};
 
 use std::io::Write;
 
@@ -11,7 +18,7 @@ use chrono::{TimeZone, Utc};
 use scraper::{Html, Node};
 
 use crate::images::{image_key, key_from_src, PLACEHOLDER_PNG};
-use crate::store::{Article, ArticleFilter, Library, StoreError};
+use crate::store::{Article, ArticleFilter, Highlight, Library, StoreError};
 use crate::text::{escape_into, escaped, Escape};
 
 /// What can go wrong writing an export.
@@ -23,6 +30,14 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
     #[error("cannot write the EPUB container: {0}")]
     Zip(#[from] zip::result::ZipError),
+    #[error("cannot write {path}: {source}")]
+    File {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is in the way and was not written by this export; it was left untouched (move it, or export to another folder)")]
+    NotOurs { path: std::path::PathBuf },
 }
 
 /// Every bookmarked article, newest first.
@@ -70,7 +85,32 @@ fn image_bytes(lib: &Library, src: &str) -> (String, Vec<u8>) {
 const STYLE: &str = "body{font:18px/1.6 Charter,Georgia,serif;max-width:40em;margin:2em auto;padding:0 1em;color:#1f2328}\
 article{border-bottom:1px solid #ddd;padding-bottom:2em;margin-bottom:2em}\
 .byline,.note{color:#666;font-size:.9em}.note{border-left:3px solid #c9a227;padding-left:.8em}\
+.highlights blockquote{white-space:pre-line;background:#fff5c2;margin:1em 0;padding:.2em .8em}\
 img{max-width:100%;height:auto}";
+
+/// A story's highlights as an HTML section (well-formed XHTML too), after its body: each
+/// highlight's words quoted, then its note; every string escaped for `place` (the HTML or the
+/// XML of the document it goes in).
+fn highlights_section(highlights: &[Highlight], place: Escape) -> String {
+    if highlights.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<section class=\"highlights\"><h2>Highlights</h2>");
+    for h in highlights {
+        out.push_str(&format!(
+            "<blockquote>{}</blockquote>",
+            escaped(&h.text, place)
+        ));
+        if h.orphaned {
+            out.push_str("<p class=\"byline\">No longer in this story.</p>");
+        }
+        if let Some(note) = &h.note {
+            out.push_str(&format!("<p class=\"note\">{}</p>", escaped(note, place)));
+        }
+    }
+    out.push_str("</section>");
+    out
+}
 
 /// One HTML file holding every bookmarked story, images inlined.
 pub fn bookmarks_html(lib: &Library) -> Result<String, ExportError> {
@@ -110,6 +150,10 @@ pub fn bookmarks_html(lib: &Library) -> Result<String, ExportError> {
             ));
         }
         out.push_str(&inline_images(lib, body(a)));
+        out.push_str(&highlights_section(
+            &lib.highlights(Some(a.id))?,
+            Escape::Text,
+        ));
         out.push_str("\n</article>\n");
     }
     out.push_str("</body></html>\n");
@@ -226,13 +270,14 @@ pub fn bookmarks_epub<W: Write + std::io::Seek>(
         let chapter = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"{0}\" lang=\"{0}\" dir=\"{1}\">\
              <head><title>{2}</title><link rel=\"stylesheet\" href=\"style.css\"/></head><body>\
-             <h1>{2}</h1><p class=\"byline\">{3}</p>{4}{5}</body></html>\n",
+             <h1>{2}</h1><p class=\"byline\">{3}</p>{4}{5}{6}</body></html>\n",
             escaped(lang, Escape::Xml),
             escaped(dir, Escape::Xml),
             escaped(&a.title, Escape::Xml),
             escaped(&byline(a), Escape::Xml),
             note,
-            to_xhtml(body(a), &mut images)
+            to_xhtml(body(a), &mut images),
+            highlights_section(&lib.highlights(Some(a.id))?, Escape::Xml)
         );
         zip.start_file(format!("OEBPS/{id}.xhtml"), deflated)?;
         zip.write_all(chapter.as_bytes())?;

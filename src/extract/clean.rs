@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use super::dates::is_dateline;
 use super::dom::{collapse_ws, Dom};
 use super::text::is_block;
 
@@ -58,8 +59,14 @@ const BOILERPLATE_HINTS: &[&str] = &[
     "reply",
     "postmetadata",
     "entry-utility",
+];
+
+/// Class/id fragments of text meant for screen readers only ("Image caption, "), which a
+/// reader of the story never sees: such an element goes wherever it is, inline too.
+const SCREEN_READER_HINTS: &[&str] = &[
     "sr-only",
     "visually-hidden",
+    "visuallyhidden",
     "screen-reader",
     "screenreader",
 ];
@@ -188,6 +195,72 @@ const JUNK_PREFIXES: &[&str] = &[
     "related coverage",
     "most read",
     "most popular",
+    "related topics",
+    "like us on",
+    "more on this",
+    "you might also like",
+];
+
+/// The same widgets' words in other languages (German, French, Spanish, Italian, Portuguese,
+/// Dutch, Polish): beginnings of a short block that is a link to more, a call to share or
+/// follow, or an advertisement's label.
+const JUNK_PREFIXES_INTL: &[&str] = &[
+    "lesen sie auch",
+    "lesen sie mehr",
+    "weiterlesen",
+    "mehr zum thema",
+    "mehr dazu",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "das thema könnte dich auch interessieren",
+    "auch interessant",
+    "weitere artikel",
+    "ähnliche artikel",
+    "artikel teilen",
+    "artikel gefallen",
+    "jetzt teilen",
+    "folgen sie uns",
+    "entdecke weitere",
+    "mehr erfahren",
+    "anzeige",
+    "à lire aussi",
+    "lire aussi",
+    "lire la suite",
+    "voir aussi",
+    "sur le même sujet",
+    "suivez-nous",
+    "articles similaires",
+    "en savoir plus",
+    "publicité",
+    "leer más",
+    "lee también",
+    "te puede interesar",
+    "también te puede interesar",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "síguenos",
+    "publicidad",
+    "leggi anche",
+    "potrebbe interessarti",
+    "articoli correlati",
+    "seguici",
+    "pubblicità",
+    "leia também",
+    "leia mais",
+    "veja também",
+    "siga-nos",
+    "publicidade",
+    "lees ook",
+    "lees meer",
+    "volg ons",
+    "advertentie",
+    "czytaj także",
+    "czytaj też",
+    "czytaj więcej",
+    "dowiedz się więcej",
+    "zobacz też",
+    "zobacz także",
+    "reklama",
 ];
 
 /// Beginnings of the sentences blog engines put under a post.
@@ -287,7 +360,12 @@ fn is_junk_text(n: &str) -> bool {
     if n.chars().count() > 60 {
         return false;
     }
-    JUNK_TEXTS.contains(&n) || JUNK_PREFIXES.iter().any(|p| n.starts_with(p)) || is_counter(n)
+    JUNK_TEXTS.contains(&n)
+        || JUNK_PREFIXES
+            .iter()
+            .chain(JUNK_PREFIXES_INTL)
+            .any(|p| n.starts_with(p))
+        || is_counter(n)
 }
 
 /// "3 of 12", "image 3 of 12", "photo 3/12": gallery counters.
@@ -358,6 +436,7 @@ fn has_hint(dom: &Dom, id: usize) -> bool {
             BOILERPLATE_HINTS
                 .iter()
                 .chain(AUTHOR_BOX_HINTS)
+                .chain(SCREEN_READER_HINTS)
                 .any(|h| t.contains(h))
                 || t.split(['-', '_']).any(|p| BOILERPLATE_TOKENS.contains(&p))
         })
@@ -378,8 +457,15 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
         if !dom.nodes[n].is_element() || dom.nodes[n].parent == usize::MAX {
             continue;
         }
-        // Story text and inline elements are judged by their words, not their class.
         let tag = dom.tag(n);
+        if !is_block(tag) && {
+            let ms = dom.match_string(n);
+            SCREEN_READER_HINTS.iter().any(|h| ms.contains(h))
+        } {
+            dom.detach(n);
+            continue;
+        }
+        // Story text and inline elements are judged by their words, not their class.
         if dom.is_tag(
             n,
             &["p", "h1", "h2", "h3", "h4", "h5", "h6", "img", "picture"],
@@ -544,6 +630,60 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
     }
 }
 
+/// Text blocks of at least this many characters are story prose: datelines are looked for
+/// before the first and after the last.
+const PROSE_CHARS: usize = 150;
+
+/// Removes the lines before the story's first paragraph of prose and after its last that only
+/// restate its date and author ([`is_dateline`]: "By Jane Doe", "March 3, 2025 | 09:12",
+/// "Last updated: …"); `names` are the byline's names. Returns the lines removed, in order.
+pub(crate) fn drop_datelines(
+    dom: &mut Dom,
+    root: usize,
+    names: &[String],
+    lang: Option<&str>,
+) -> Vec<String> {
+    let mut dropped = Vec::new();
+    // A block holding only datelines is one once they are gone: look again.
+    for _ in 0..3 {
+        let before = dropped.len();
+        let leaves: Vec<(usize, String)> = dom
+            .descendants(root)
+            .into_iter()
+            .skip(1)
+            .filter(|&n| {
+                dom.nodes[n].is_element()
+                    && is_block(dom.tag(n))
+                    && !dom.any_descendant(n, |d| {
+                        d != n && is_block(dom.tag(d)) && !dom.is_tag(d, &["br", "hr"])
+                    })
+            })
+            .map(|n| (n, collapse_ws(&dom.text_content(n))))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        let prose: Vec<usize> = leaves
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, t))| t.chars().count() >= PROSE_CHARS)
+            .map(|(i, _)| i)
+            .collect();
+        let (first, last) = match (prose.first(), prose.last()) {
+            (Some(&f), Some(&l)) => (f, l),
+            _ => (leaves.len(), 0),
+        };
+        for (i, (n, text)) in leaves.into_iter().enumerate() {
+            if (i < first || i > last) && is_dateline(&text, names, lang) {
+                dom.detach(n);
+                dropped.push(text);
+            }
+        }
+        if dropped.len() == before {
+            break;
+        }
+    }
+    dropped
+}
+
 /// Whether an inline element is all the text of its parent block.
 fn stands_alone(dom: &Dom, n: usize) -> bool {
     let mut block = n;
@@ -693,6 +833,9 @@ mod tests {
         assert!(is_counter("3/12"));
         assert!(!is_counter("3 of the 12"));
         assert!(is_junk_text("share this story"));
+        assert!(is_junk_text("das könnte sie auch interessieren"));
+        assert!(is_junk_text("à lire aussi"));
+        assert!(!is_junk_text("lesenswert ist das buch nicht"));
         assert!(!is_junk_text("share prices fell sharply on monday"));
         assert!(is_related_heading("you may also like"));
         assert!(!is_related_heading(

@@ -104,11 +104,6 @@ impl Dom {
         self.push(tag, Vec::new(), String::new())
     }
 
-    /// A new detached text node.
-    pub fn create_text(&mut self, text: &str) -> usize {
-        self.push("", Vec::new(), text.to_string())
-    }
-
     pub fn tag(&self, id: usize) -> &str {
         &self.nodes[id].tag
     }
@@ -276,6 +271,32 @@ impl Dom {
 
     pub fn has_ancestor_tag(&self, id: usize, tag: &str) -> bool {
         self.ancestors(id, 0).iter().any(|&a| self.tag(a) == tag)
+    }
+
+    /// A new document (node 0) with nothing in it.
+    pub fn empty() -> Dom {
+        let mut dom = Dom { nodes: Vec::new() };
+        dom.create("#document");
+        dom
+    }
+
+    /// Copies the subtree of `from` into `to`, under `parent` (detached when `None`); returns
+    /// the copy's id there.
+    pub fn copy_into(&self, from: usize, to: &mut Dom, parent: Option<usize>) -> usize {
+        let copy = |n: &Node, to: &mut Dom| to.push(&n.tag, n.attrs.clone(), n.text.clone());
+        let top = copy(&self.nodes[from], to);
+        if let Some(p) = parent {
+            to.append(p, top);
+        }
+        let mut stack = vec![(from, top)];
+        while let Some((f, t)) = stack.pop() {
+            for &c in &self.nodes[f].children {
+                let id = copy(&self.nodes[c], to);
+                to.append(t, id);
+                stack.push((c, id));
+            }
+        }
+        top
     }
 
     /// Whether a text node holds only whitespace.

@@ -4,14 +4,18 @@
 //! async runtime; the CLI's `tidings extract` calls it on files.
 //!
 //! The pipeline: decode the bytes ([`decode`]), parse with html5ever (`scraper`) into a small
-//! arena DOM (`dom`), read the metadata (`metadata`: JSON-LD > meta tags > HTML), choose the
+//! arena DOM (`dom`), read the metadata (`metadata`: JSON-LD > meta tags > HTML) and what the
+//! page prints around its headline (`header`: date lines, a lead paragraph), choose the
 //! article block the way Readability does (`score`), clean inside it the way trafilatura does
-//! (`clean`), put the date/byline line printed under the headline on top (the headline itself
-//! is [`Article::title`]), then write HTML (sanitized by `crate::sanitize`) and plain text
-//! (`text`).
+//! (`clean`), put back a lead the block missed, drop the date and byline lines that repeat the
+//! metadata (`dates`; the headline itself is [`Article::title`]), then write HTML (sanitized
+//! by `crate::sanitize`) and plain text (`text`). The published date is the metadata's, else
+//! the URL's, else the one the page prints.
 
 mod clean;
+mod dates;
 mod dom;
+mod header;
 mod metadata;
 mod score;
 mod text;
@@ -27,11 +31,7 @@ pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Readability's flags, one attempt each until the block is long enough.
 const ATTEMPTS: [Flags; 4] = [
-    Flags {
-        strip_unlikely: true,
-        weight_classes: true,
-        clean_conditionally: true,
-    },
+    Flags::ALL,
     Flags {
         strip_unlikely: false,
         weight_classes: true,
@@ -115,7 +115,7 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
     let meta = metadata::read(&dom, url);
     score::prep_document(&mut dom);
     let title = meta.title.clone().unwrap_or_default();
-    let dateline = header_lines(&dom, &title);
+    let header = header::read(&dom, &title, meta.lang.as_deref(), meta.published.is_none());
     let find_byline = meta.byline.is_none();
     let anchor = meta
         .description
@@ -170,8 +170,30 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
     }
     let root = grab.root;
     clean::clean(&mut dom, root);
+    header::restore_lead(&mut dom, root, &header);
     drop(source);
-    add_dateline(&mut dom, root, dateline);
+    let byline = meta
+        .byline
+        .clone()
+        .or(grab.byline)
+        .map(|b| clean_byline(&b))
+        .filter(|b| !b.is_empty());
+    let lang = meta.lang.as_deref();
+    let datelines = clean::drop_datelines(&mut dom, root, &byline_names(byline.as_deref()), lang);
+    // The page's metadata, else the date in its URL, else the date it prints.
+    let published = meta.published.clone().or_else(|| {
+        dates::find_stamps(url.path(), None)
+            .into_iter()
+            .chain(
+                header
+                    .date_lines
+                    .iter()
+                    .chain(&datelines)
+                    .flat_map(|l| dates::find_stamps(l, lang)),
+            )
+            .next()
+            .map(|s| s.to_iso())
+    });
     resolve_media(&mut dom, root, url);
 
     let text = text::to_text(&dom, root);
@@ -192,12 +214,6 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
         }
     }
     let content_html = crate::sanitize::sanitize_html(&body_html, Some(url));
-    let byline = meta
-        .byline
-        .clone()
-        .or(grab.byline)
-        .map(|b| clean_byline(&b))
-        .filter(|b| !b.is_empty());
     let dir = grab.dir.or(meta.dir.clone()).or_else(|| {
         meta.lang
             .as_deref()
@@ -208,7 +224,7 @@ pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
         title: meta.title,
         byline,
         site_name: meta.site_name,
-        published: meta.published,
+        published,
         modified: meta.modified,
         lead_image: meta.lead_image,
         lang: meta.lang,
@@ -251,6 +267,23 @@ fn clean_byline(b: &str) -> String {
             c.is_whitespace() || matches!(c, '—' | '–' | '-' | '|' | '·' | ',' | ':' | '•')
         })
         .to_string()
+}
+
+/// The names in a byline ("Ann Lee, Bo Park and Cy Diaz").
+fn byline_names(byline: Option<&str>) -> Vec<String> {
+    let Some(b) = byline else {
+        return Vec::new();
+    };
+    let mut names = vec![b.to_string()];
+    for sep in [",", " and ", " und ", " et ", " y ", " & ", " e "] {
+        names = names
+            .iter()
+            .flat_map(|n| n.split(sep))
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+    }
+    names
 }
 
 fn is_rtl_lang(lang: &str) -> bool {
@@ -312,131 +345,6 @@ fn sniff_charset(head: &[u8]) -> Option<Vec<u8>> {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Puts the date/byline lines printed under the page's headline on top of the block, unless
-/// the block already has them. (The headline itself is [`Article::title`]: readers show it
-/// above the body, so it is not repeated in it.)
-fn add_dateline(dom: &mut Dom, root: usize, dateline: Vec<String>) {
-    let body_text = collapse_ws(&dom.text_content(root)).to_lowercase();
-    let lines: Vec<String> = dateline
-        .into_iter()
-        .filter(|l| !body_text.contains(&l.to_lowercase()))
-        .collect();
-    for (i, line) in lines.into_iter().enumerate() {
-        let el = dom.create("p");
-        let t = dom.create_text(&line);
-        dom.append(el, t);
-        dom.nodes[el].parent = root;
-        dom.nodes[root].children.insert(i, el);
-    }
-}
-
-/// The short lines between the page's visible headline (the `h1`/`h2` before the block that
-/// matches the title) and the article block that read like a dateline or byline ("By Jane
-/// Doe", "2021-10-25 HKT 17:06", "Updated March 3, 2012").
-fn header_lines(dom: &Dom, title: &str) -> Vec<String> {
-    if title.is_empty() {
-        return Vec::new();
-    }
-    let order = dom.descendants(0);
-    let title_l = title.to_lowercase();
-    let matches = |n: usize| {
-        let t = dom.inner_text(n).to_lowercase();
-        !t.is_empty()
-            && (title_l.contains(&t)
-                || t.contains(&title_l)
-                || score::similarity(&t, &title_l) > 0.75)
-    };
-    let Some(h_pos) = order
-        .iter()
-        .position(|&n| dom.tag(n) == "h1" && matches(n))
-        .or_else(|| order.iter().position(|&n| dom.tag(n) == "h2" && matches(n)))
-    else {
-        return Vec::new();
-    };
-    let is_leaf = |n: usize| {
-        dom.nodes[n].is_element()
-            && !dom.any_descendant(n, |d| {
-                let t = dom.tag(d);
-                !t.is_empty() && text::is_block(t) && t != "br"
-            })
-    };
-    let mut out: Vec<String> = Vec::new();
-    // Blogs often print the date just above the headline.
-    for &n in order[h_pos.saturating_sub(12)..h_pos].iter().rev() {
-        if !is_leaf(n) || !text::is_block(dom.tag(n)) {
-            continue;
-        }
-        let txt = dom.inner_text(n);
-        if (6..=60).contains(&txt.chars().count()) && looks_like_date(&txt) && !txt.contains('|') {
-            out.push(txt);
-            break;
-        }
-    }
-    let end = order.len().min(h_pos + 60);
-    let mut skip_until = 0;
-    for (i, &n) in order.iter().enumerate().take(end).skip(h_pos + 1) {
-        if i < skip_until || !dom.nodes[n].is_element() {
-            continue;
-        }
-        // Leaf-ish blocks only: no element children that are blocks.
-        if dom.any_descendant(n, |d| {
-            let t = dom.tag(d);
-            !t.is_empty() && text::is_block(t) && t != "br"
-        }) {
-            continue;
-        }
-        let txt = dom.inner_text(n);
-        let len = txt.chars().count();
-        skip_until = i + dom.descendants(n).len();
-        if len > 150 {
-            // The story has begun.
-            break;
-        }
-        if !(6..=120).contains(&len) {
-            continue;
-        }
-        let ms = dom.match_string(n);
-        let hinted = [
-            "date",
-            "time",
-            "byline",
-            "author",
-            "posted",
-            "published",
-            "updated",
-            "dateline",
-        ]
-        .iter()
-        .any(|h| ms.contains(h))
-            || dom.tag(n) == "time";
-        if (hinted || looks_like_date(&txt)) && !out.iter().any(|o| o.contains(&txt)) {
-            out.push(txt);
-            if out.len() >= 3 {
-                break;
-            }
-        }
-    }
-    out
-}
-
-fn looks_like_date(s: &str) -> bool {
-    let l = s.to_lowercase();
-    let has_year = l
-        .split(|c: char| !c.is_ascii_digit())
-        .any(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")));
-    let months = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let has_month = l
-        .split(|c: char| !c.is_alphabetic())
-        .any(|w| w.len() >= 3 && months.iter().any(|m| w.starts_with(m)));
-    has_year && (has_month || l.contains(':') || l.contains('-') || l.contains('/'))
-        || l.starts_with("by ")
-        || l.starts_with("updated")
-        || l.starts_with("published")
-        || l.starts_with("posted")
 }
 
 /// Makes `src`/`srcset` absolute (the sanitizer resolves `href`/`src`, not `srcset`).
@@ -534,13 +442,5 @@ mod tests {
         let url = Url::parse("https://news.example/2012/11/dividend/").unwrap();
         let a = extract(page.as_bytes(), &url).unwrap();
         assert!(a.text.contains("Analysts said the payout"), "{}", a.text);
-    }
-
-    #[test]
-    fn dates_and_bylines_are_recognised() {
-        assert!(looks_like_date("2021-10-25 HKT 17:06"));
-        assert!(looks_like_date("March 3, 2012"));
-        assert!(looks_like_date("By Jane Doe"));
-        assert!(!looks_like_date("Share this story"));
     }
 }

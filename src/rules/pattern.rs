@@ -86,9 +86,18 @@ fn compile_regex(expression: &str) -> Result<Regex, RuleError> {
             regex::Error::CompiledTooBig(_) => RuleError::RegexTooLarge {
                 limit: REGEX_SIZE_LIMIT,
             },
-            other => RuleError::BadRegex {
-                reason: other.to_string(),
-            },
+            // The regex crate draws the error under the pattern over several lines: its last
+            // `error:` line says what is wrong, on one.
+            other => {
+                let text = other.to_string();
+                let reason = text
+                    .lines()
+                    .rev()
+                    .find_map(|l| l.trim().strip_prefix("error: "))
+                    .map(str::to_string)
+                    .unwrap_or_else(|| crate::text::collapse_whitespace(&text));
+                RuleError::BadRegex { reason }
+            }
         })
 }
 

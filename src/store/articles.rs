@@ -3,9 +3,10 @@
 use std::sync::LazyLock;
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
-use rusqlite::{Row, ToSql};
+use rusqlite::{OptionalExtension, Row, ToSql};
 use serde::Serialize;
 
+use super::accounts::{enqueue_item_change_in, ItemChange};
 use super::{Library, Result};
 
 /// One row of a story list: the reader's lists ([`Library::story_page`]), `tidings articles`
@@ -30,12 +31,21 @@ pub struct StoryRow {
     /// The lead image's offline `src` (`tidings-img://localhost/KEY`) when its picture is
     /// stored in the library; `None` otherwise (no placeholder in a list).
     pub thumbnail: Option<String>,
+    /// A keep rule caught the story.
+    pub flagged: bool,
+    /// `None` when this copy is the one lists across feeds show; else the id of that copy (the
+    /// story is also in that feed, stored there first).
+    pub duplicate_of: Option<i64>,
+    /// The other subscribed feeds that carry this story ("also in: Feed B, Feed C"); filled for
+    /// the shown copy only.
+    pub also_in: Vec<String>,
 }
 
 /// Characters of plain text a story row carries as its teaser line.
 pub const TEASER_CHARS: i64 = 220;
 
-/// Which articles a list shows.
+/// Which articles a list shows. Without `feed_id` a story in several feeds is listed once;
+/// with it, that feed's own copies.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleFilter {
     pub feed_id: Option<i64>,
@@ -48,7 +58,7 @@ pub(crate) static STORY_COLUMNS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title, a.url,
          a.author, a.published_at, a.sort_at, substr(a.content_text, 1, {TEASER_CHARS}), s.read,
-         a.bookmarked, a.lead_image"
+         a.bookmarked, a.lead_image, s.flagged, s.duplicate_of"
     )
 });
 
@@ -57,10 +67,10 @@ pub(crate) static STORY_COLUMNS: LazyLock<String> = LazyLock::new(|| {
 pub(crate) const STATUS_JOIN: &str = "JOIN article_status s ON s.article_id = a.id";
 
 /// How many columns [`STORY_COLUMNS`] has: a query's own columns come after them.
-pub(crate) const STORY_COLUMN_COUNT: usize = 12;
+pub(crate) const STORY_COLUMN_COUNT: usize = 14;
 
-/// A row of [`STORY_COLUMNS`]. Its `thumbnail` holds the lead image's URL as read: pass the rows
-/// through [`Library::stored_thumbnails`] before handing them out.
+/// A row of [`STORY_COLUMNS`]. Its `thumbnail` holds the lead image's URL as read and its
+/// `also_in` is empty: pass the rows through [`Library::finish_rows`] before handing them out.
 pub(crate) fn story_from_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
     Ok(StoryRow {
         id: r.get(0)?,
@@ -75,6 +85,9 @@ pub(crate) fn story_from_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
         read: r.get(9)?,
         bookmarked: r.get(10)?,
         thumbnail: r.get(11)?,
+        flagged: r.get(12)?,
+        duplicate_of: r.get(13)?,
+        also_in: Vec::new(),
     })
 }
 
@@ -83,9 +96,15 @@ pub(crate) fn story_from_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
 const THUMBNAILS_PER_QUERY: usize = 500;
 
 impl Library {
+    /// Makes rows read with [`story_from_row`] ready to hand out: thumbnails and "also in".
+    pub(crate) fn finish_rows(&self, stories: &mut [StoryRow]) -> Result<()> {
+        self.stored_thumbnails(stories)?;
+        self.fill_also_in(stories)
+    }
+
     /// Turns each row's lead image URL (in `thumbnail` as read) into its offline `src`, kept
     /// only when the picture is stored: one query per [`THUMBNAILS_PER_QUERY`] rows.
-    pub(crate) fn stored_thumbnails(&self, stories: &mut [StoryRow]) -> Result<()> {
+    fn stored_thumbnails(&self, stories: &mut [StoryRow]) -> Result<()> {
         let keys: Vec<Option<String>> = stories
             .iter()
             .map(|s| s.thumbnail.as_deref().map(crate::images::image_key))
@@ -121,8 +140,9 @@ impl Library {
         offset: i64,
     ) -> Result<Vec<StoryRow>> {
         let mut conditions = Vec::new();
-        if filter.feed_id.is_some() {
-            conditions.push("a.feed_id = ?3");
+        match filter.feed_id {
+            Some(_) => conditions.push("a.feed_id = ?3"),
+            None => conditions.push("s.duplicate_of IS NULL"),
         }
         if filter.unread_only {
             conditions.push("s.read = 0");
@@ -130,11 +150,7 @@ impl Library {
         if filter.bookmarked_only {
             conditions.push("a.bookmarked = 1");
         }
-        let where_clause = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conditions.join(" AND "))
-        };
+        let where_clause = format!("WHERE {}", conditions.join(" AND "));
         // The unread list across feeds walks the status table's (read, date) index.
         let order = if filter.unread_only && filter.feed_id.is_none() {
             "s.sort_at DESC, s.article_id DESC"
@@ -155,7 +171,7 @@ impl Library {
             None => stmt.query_map(rusqlite::params![limit, offset], story_from_row)?,
         };
         let mut stories = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        self.stored_thumbnails(&mut stories)?;
+        self.finish_rows(&mut stories)?;
         Ok(stories)
     }
 }
@@ -232,6 +248,8 @@ pub struct Article {
     pub extraction_note: Option<String>,
     pub read: bool,
     pub bookmarked: bool,
+    /// When the story was bookmarked (seconds); `None` when it is not.
+    pub bookmarked_at: Option<i64>,
     pub note: Option<String>,
     pub revisions: i64,
 }
@@ -239,14 +257,14 @@ pub struct Article {
 impl Library {
     /// One article by id.
     pub fn article(&self, id: i64) -> Result<Article> {
-        use rusqlite::OptionalExtension;
         self.conn
             .query_row(
                 &format!("SELECT a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title,
                     a.url, a.author, a.published_at, a.updated_at, a.fetched_at, a.teaser_html,
                     a.content_html, a.content_text, a.lead_image, a.lang, a.dir, a.word_count,
                     a.extraction, a.extraction_note, s.read, a.bookmarked, a.note,
-                    (SELECT count(*) FROM article_revisions r WHERE r.article_id = a.id)
+                    (SELECT count(*) FROM article_revisions r WHERE r.article_id = a.id),
+                    a.bookmarked_at
                  FROM articles a JOIN feeds f ON f.id = a.feed_id {STATUS_JOIN}
                  WHERE a.id = ?1"),
                 [id],
@@ -274,6 +292,7 @@ impl Library {
                         bookmarked: r.get(19)?,
                         note: r.get(20)?,
                         revisions: r.get(21)?,
+                        bookmarked_at: r.get(22)?,
                     })
                 },
             )
@@ -286,36 +305,67 @@ impl Library {
 }
 
 impl Library {
-    /// Marks one article read or unread.
+    /// Marks a story read or unread: every copy of it, in every feed. For a copy from an
+    /// account, the change is queued for its server in the same transaction (only when that
+    /// copy's state changes).
     pub fn set_read(&mut self, id: i64, read: bool) -> Result<()> {
-        let changed = self.conn.execute(
-            "UPDATE article_status SET read = ?2 WHERE article_id = ?1",
-            rusqlite::params![id, read],
+        let tx = self.conn.transaction()?;
+        let copies = super::duplicates::story_copies_in(&tx, id)?;
+        let change = if read {
+            ItemChange::Read
+        } else {
+            ItemChange::Unread
+        };
+        let mut mark = tx.prepare_cached(
+            "UPDATE article_status SET read = ?2 WHERE article_id = ?1 AND read != ?2",
         )?;
-        if changed == 0 {
-            return Err(super::StoreError::NotFound {
-                what: "article",
-                id,
-            });
+        for copy in copies {
+            if mark.execute(rusqlite::params![copy, read])? > 0 {
+                enqueue_item_change_in(&tx, copy, change)?;
+            }
         }
+        drop(mark);
+        tx.commit()?;
         Ok(())
     }
 
-    /// Bookmarks an article (kept forever) with an optional note, or removes the bookmark.
+    /// Bookmarks a story (kept forever) with an optional note, or removes the bookmark: every
+    /// copy of it, in every feed. Removing it is refused while a copy has highlights. For a copy
+    /// from an account, starring or unstarring is queued for its server in the same transaction
+    /// (only when that copy's bookmark changes; a new note alone stays here).
     pub fn set_bookmarked(&mut self, id: i64, bookmarked: bool, note: Option<&str>) -> Result<()> {
-        let changed = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        let copies = super::duplicates::story_copies_in(&tx, id)?;
+        if !bookmarked {
+            for &copy in &copies {
+                let count = super::highlights::highlight_count_in(&tx, copy)?;
+                if count > 0 {
+                    return Err(super::StoreError::KeptByHighlights { id: copy, count });
+                }
+            }
+        }
+        let change = if bookmarked {
+            ItemChange::Star
+        } else {
+            ItemChange::Unstar
+        };
+        let mut was_bookmarked =
+            tx.prepare_cached("SELECT bookmarked FROM articles WHERE id = ?1")?;
+        let mut keep = tx.prepare_cached(
             "UPDATE articles SET bookmarked = ?2,
                 bookmarked_at = CASE WHEN ?2 THEN coalesce(bookmarked_at, ?3) ELSE NULL END,
                 note = CASE WHEN ?2 THEN coalesce(?4, note) ELSE note END
              WHERE id = ?1",
-            rusqlite::params![id, bookmarked, super::now(), note],
         )?;
-        if changed == 0 {
-            return Err(super::StoreError::NotFound {
-                what: "article",
-                id,
-            });
+        for copy in copies {
+            let was: bool = was_bookmarked.query_row([copy], |r| r.get(0))?;
+            keep.execute(rusqlite::params![copy, bookmarked, super::now(), note])?;
+            if was != bookmarked {
+                enqueue_item_change_in(&tx, copy, change)?;
+            }
         }
+        drop((was_bookmarked, keep));
+        tx.commit()?;
         Ok(())
     }
 }

@@ -4,9 +4,9 @@
 //! so the HTML costs little beside its text.
 //!
 //! The schema reads bodies back through SQL functions registered on every connection the store
-//! opens ([`register_functions`]): schema step 5 turned `content_text`, `content_html`,
+//! opens ([`register_functions`]): schema step 9 turned `content_text`, `content_html`,
 //! `teaser_html` and `search_cjk` into generated columns that call them, so queries, the search
-//! index's triggers and FTS5's `snippet()` read the texts as they did before step 5.
+//! index's triggers and FTS5's `snippet()` read the texts as they did before step 9.
 //!
 //! Frame layout: one format byte ([`FORMAT_ZSTD`]), then a zstd frame of three lengths (LEB128,
 //! each the length plus one, 0 for an absent text) followed by the three texts.

@@ -28,6 +28,10 @@ pub struct Feed {
     /// The feed's icon as an offline `src` (`tidings-img://localhost/KEY`) once it is stored;
     /// `None` before (or when the feed and its site have none).
     pub icon: Option<String>,
+    /// The reader-server account the feed belongs to; `None` for a local subscription.
+    pub account_id: Option<i64>,
+    /// That account's name (`user@host`).
+    pub account: Option<String>,
 }
 
 /// A subscription to add.
@@ -41,13 +45,19 @@ pub struct NewFeed {
     pub trusted_host: bool,
 }
 
+// An account's feed shows the feed URL its server gives (see schema step 6).
 const FEED_COLUMNS: &str =
-    "f.id, f.url, f.site_url, coalesce(f.custom_title, nullif(f.title, ''), f.url),
+    "f.id, coalesce(af.url, f.url), f.site_url, coalesce(f.custom_title, nullif(f.title, ''), af.url, f.url),
     d.name, f.status, f.trusted_host, f.format, f.parse_report, f.last_success_at, f.last_error,
     f.error_count, f.next_attempt_at,
     (SELECT count(*) FROM article_status s WHERE s.feed_id = f.id AND s.read = 0),
     (SELECT count(*) FROM article_status s WHERE s.feed_id = f.id),
-    (SELECT i.key FROM images i WHERE i.key = f.icon_key AND i.status = 'ok')";
+    (SELECT i.key FROM images i WHERE i.key = f.icon_key AND i.status = 'ok'),
+    af.account_id, (SELECT name FROM accounts WHERE id = af.account_id)";
+
+/// The joins [`FEED_COLUMNS`] reads from, after `feeds f`.
+const FEED_JOINS: &str = "LEFT JOIN folders d ON d.id = f.folder_id
+    LEFT JOIN account_feeds af ON af.feed_id = f.id";
 
 fn feed_from_row(r: &Row<'_>) -> rusqlite::Result<Feed> {
     Ok(Feed {
@@ -69,6 +79,8 @@ fn feed_from_row(r: &Row<'_>) -> rusqlite::Result<Feed> {
         icon: r
             .get::<_, Option<String>>(15)?
             .map(|key| crate::images::image_src_for_key(&key)),
+        account_id: r.get(16)?,
+        account: r.get(17)?,
     })
 }
 
@@ -76,7 +88,7 @@ impl Library {
     /// Subscriptions (not the unsubscribed ones), by folder then title.
     pub fn feeds(&self) -> Result<Vec<Feed>> {
         let sql = format!(
-            "SELECT {FEED_COLUMNS} FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
+            "SELECT {FEED_COLUMNS} FROM feeds f {FEED_JOINS}
              WHERE f.status != 'unsubscribed'
              ORDER BY d.position, d.name, lower(coalesce(f.custom_title, nullif(f.title, ''), f.url))"
         );
@@ -87,9 +99,7 @@ impl Library {
 
     /// One feed by id.
     pub fn feed(&self, id: i64) -> Result<Feed> {
-        let sql = format!(
-            "SELECT {FEED_COLUMNS} FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id WHERE f.id = ?1"
-        );
+        let sql = format!("SELECT {FEED_COLUMNS} FROM feeds f {FEED_JOINS} WHERE f.id = ?1");
         self.conn
             .query_row(&sql, [id], feed_from_row)
             .optional()?
@@ -119,14 +129,14 @@ impl Library {
         Ok(added)
     }
 
-    /// Subscriptions with their folder, for an OPML export.
+    /// Subscriptions with their folder, for an OPML export (not the Saved source).
     pub fn feeds_for_export(&self) -> Result<Vec<NewFeed>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT f.url, coalesce(f.custom_title, nullif(f.title, '')), f.site_url, d.name
-             FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
-             WHERE f.status != 'unsubscribed'
-             ORDER BY d.position, d.name, f.id",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT coalesce(af.url, f.url), coalesce(f.custom_title, nullif(f.title, '')), f.site_url, d.name
+             FROM feeds f {FEED_JOINS}
+             WHERE f.status NOT IN ('unsubscribed', 'saved')
+             ORDER BY d.position, d.name, f.id"
+        ))?;
         let rows = stmt.query_map([], |r| {
             Ok(NewFeed {
                 url: r.get(0)?,

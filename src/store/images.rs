@@ -10,6 +10,8 @@ use crate::images::{content_hash, image_key};
 pub struct PendingImage {
     pub key: String,
     pub url: String,
+    /// A URL on the origin the image may reach on a private address when `feed_trusted_host`
+    /// (see [`super::PendingPage::feed_url`]).
     pub feed_url: String,
     pub feed_trusted_host: bool,
 }
@@ -39,13 +41,15 @@ impl Library {
     pub fn pending_images(&self, limit: i64) -> Result<Vec<PendingImage>> {
         let mut stmt = self.conn.prepare(
             "SELECT i.key, i.url,
-                coalesce((SELECT f.url FROM article_images ai JOIN articles a ON a.id = ai.article_id
-                   JOIN feeds f ON f.id = a.feed_id WHERE ai.key = i.key LIMIT 1),
-                   (SELECT f.url FROM feeds f WHERE f.icon_key = i.key LIMIT 1)),
-                max(coalesce((SELECT max(f.trusted_host) FROM article_images ai
-                   JOIN articles a ON a.id = ai.article_id JOIN feeds f ON f.id = a.feed_id
+                coalesce((SELECT t.trusted_url FROM article_images ai JOIN articles a ON a.id = ai.article_id
+                   JOIN feed_trust t ON t.feed_id = a.feed_id WHERE ai.key = i.key LIMIT 1),
+                   (SELECT t.trusted_url FROM feeds f JOIN feed_trust t ON t.feed_id = f.id
+                    WHERE f.icon_key = i.key LIMIT 1)),
+                max(coalesce((SELECT max(t.trusted) FROM article_images ai
+                   JOIN articles a ON a.id = ai.article_id JOIN feed_trust t ON t.feed_id = a.feed_id
                    WHERE ai.key = i.key), 0),
-                   coalesce((SELECT max(f.trusted_host) FROM feeds f WHERE f.icon_key = i.key), 0))
+                   coalesce((SELECT max(t.trusted) FROM feeds f JOIN feed_trust t ON t.feed_id = f.id
+                    WHERE f.icon_key = i.key), 0))
              FROM images i WHERE i.status = 'pending' ORDER BY i.rowid LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |r| {

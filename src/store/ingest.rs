@@ -6,7 +6,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{now, Extraction, Library, Result};
+use super::duplicates::{copies_in, set_canonical_in};
+use super::{now, Extraction, Library, Result, UserAgent};
 
 /// A feed due for a fetch, with what a conditional GET needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +18,9 @@ pub struct FeedToSync {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub trusted_host: bool,
+    /// Fetch each new story's page (the feed's setting); off, the feed's text is the story.
+    pub full_text: bool,
+    pub user_agent: UserAgent,
 }
 
 /// What a successful fetch and parse says about the feed itself.
@@ -57,14 +61,29 @@ pub struct IncomingArticle {
     pub extraction: Extraction,
     /// Original URLs of the images the stored HTML names (lead image included), to download.
     pub image_urls: Vec<String>,
+    /// The story's canonical address ([`crate::urls::canonical_url`] of its link): the copies
+    /// of one story share it, in one feed or several.
+    pub canonical_url: Option<String>,
+    /// A mute rule caught it: a new story is stored read.
+    pub muted: bool,
+    /// A keep rule caught it: the story is flagged (every copy of it).
+    pub flagged: bool,
 }
 
-/// How a feed's items changed the library.
+/// How a feed's items changed the library. Each item is one of `new`, `muted`, `folded`,
+/// `updated` or `unchanged`; `flagged` counts again those a keep rule flagged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct IngestCounts {
+    /// New stories, unread.
     pub new: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// New stories a mute rule caught: stored read.
+    pub muted: usize,
+    /// Copies of stories already in the library (another feed had them, or this one under
+    /// another guid): stored, never shown as new.
+    pub folded: usize,
+    pub flagged: usize,
 }
 
 /// A story page to fetch and extract.
@@ -72,8 +91,12 @@ pub struct IngestCounts {
 pub struct PendingPage {
     pub article_id: i64,
     pub url: String,
+    /// A URL on the origin the page may reach on a private address when `feed_trusted_host`:
+    /// the feed's own (a local subscription), or its account's server (an account's feed).
     pub feed_url: String,
     pub feed_trusted_host: bool,
+    /// The user agent of the story's feed.
+    pub user_agent: UserAgent,
 }
 
 /// The outcome of fetching and extracting a story page.
@@ -92,6 +115,9 @@ pub struct PageResult {
     pub word_count: Option<i64>,
     /// Original URLs of the images the extracted HTML names (lead image included).
     pub image_urls: Vec<String>,
+    /// The canonical address the page declares, as a key ([`crate::urls::declared_canonical_url`]):
+    /// the story is folded with the other copies of that page.
+    pub canonical_url: Option<String>,
 }
 
 /// The identity of an item within its feed: its guid, else its link, else a hash of its title
@@ -146,6 +172,10 @@ fn body_of(item: &IncomingArticle) -> Result<Vec<u8>> {
 /// An article as stored before an update: id, content hash, title, HTML, text.
 type StoredVersion = (i64, String, String, Option<String>, Option<String>);
 
+fn stored_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredVersion> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
 /// Waiting time after `failures` consecutive failures: 5 minutes doubling, at most a day.
 pub(crate) fn backoff_seconds(failures: i64) -> i64 {
     let exp = failures.clamp(1, 20) - 1;
@@ -153,12 +183,18 @@ pub(crate) fn backoff_seconds(failures: i64) -> i64 {
 }
 
 impl Library {
-    /// Active feeds due for a fetch (all active feeds when `ignore_backoff`).
+    /// Active feeds due for a fetch: not backing off after failures (unless `ignore_backoff`),
+    /// and not fetched more recently than the feed's own interval (whatever `ignore_backoff`
+    /// says: the interval is the person's choice, the backoff the sync's own).
     pub fn feeds_to_sync(&self, ignore_backoff: bool) -> Result<Vec<FeedToSync>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, url, coalesce(custom_title, nullif(title, ''), url), etag, last_modified, trusted_host
+            "SELECT id, url, coalesce(custom_title, nullif(title, ''), url), etag, last_modified,
+                trusted_host, full_text, user_agent
              FROM feeds
              WHERE status = 'active' AND (?1 OR next_attempt_at IS NULL OR next_attempt_at <= ?2)
+               AND id NOT IN (SELECT feed_id FROM account_feeds)
+               AND (interval_minutes IS NULL OR last_fetched_at IS NULL
+                    OR last_fetched_at + interval_minutes * 60 <= ?2)
              ORDER BY id",
         )?;
         let rows = stmt.query_map(params![ignore_backoff, now()], |r| {
@@ -169,6 +205,8 @@ impl Library {
                 etag: r.get(3)?,
                 last_modified: r.get(4)?,
                 trusted_host: r.get(5)?,
+                full_text: r.get(6)?,
+                user_agent: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -176,6 +214,12 @@ impl Library {
 
     /// Stores a fetched feed and its items in one transaction: new items are added, changed
     /// items updated with their previous version kept as a revision, tombstoned items skipped.
+    ///
+    /// An item under a new key whose canonical address and title are those of a story this
+    /// feed already has, under a key the document no longer carries, is that story with a new
+    /// guid: it is updated, not added. An item whose canonical address another stored story
+    /// has is a copy of that story: added, folded with it (one reading state), never new.
+    /// A mute rule's verdict applies to new stories only.
     pub fn store_feed_result(
         &mut self,
         feed_id: i64,
@@ -220,111 +264,9 @@ impl Library {
             ],
         )?;
         if let Some(icon) = update.icon_url.as_deref() {
-            let key = crate::images::image_key(icon);
-            tx.execute(
-                "UPDATE feeds SET icon_url = ?2, icon_key = ?3 WHERE id = ?1",
-                params![feed_id, icon, key],
-            )?;
-            tx.execute(
-                "INSERT INTO images(key, url) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
-                params![key, icon],
-            )?;
+            set_feed_icon_in(&tx, feed_id, icon)?;
         }
-        let mut counts = IngestCounts::default();
-        {
-            let mut tombstoned =
-                tx.prepare_cached("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND item_key = ?2")?;
-            let mut existing = tx.prepare_cached(
-                "SELECT id, content_hash, title, content_html, content_text
-                 FROM articles WHERE feed_id = ?1 AND item_key = ?2",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO articles(feed_id, item_key, url, title, author, published_at,
-                    updated_at, fetched_at, sort_at, body, lead_image, lang, extraction,
-                    content_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?6, ?8), ?9, ?10, ?11, ?12,
-                    ?13)",
-            )?;
-            let mut revise = tx.prepare_cached(
-                "INSERT INTO article_revisions(article_id, title, body, seen_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let mut update_article = tx.prepare_cached(
-                "UPDATE articles SET url = ?2, title = ?3, author = ?4, published_at = ?5,
-                    updated_at = ?6, body = ?7, lead_image = coalesce(?8, lead_image),
-                    lang = coalesce(?9, lang), extraction = ?10, extraction_note = NULL,
-                    content_hash = ?11
-                 WHERE id = ?1",
-            )?;
-            let mut seen_in_batch = std::collections::HashMap::<String, String>::new();
-            for item in items {
-                let hash = content_hash(item);
-                // The same key twice in one document: identical copies collapse; different
-                // items that share a guid are both kept, told apart by their content.
-                let key = match seen_in_batch.get(&item.item_key) {
-                    Some(h) if *h == hash => continue,
-                    Some(_) => format!("{}#{}", item.item_key, &hash[..8]),
-                    None => item.item_key.clone(),
-                };
-                seen_in_batch.insert(key.clone(), hash.clone());
-                if tombstoned.exists(params![feed_id, key])? {
-                    continue;
-                }
-                let found: Option<StoredVersion> = existing
-                    .query_row(params![feed_id, key], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                    })
-                    .optional()?;
-                match found {
-                    None => {
-                        let inserted = insert.execute(params![
-                            feed_id,
-                            key,
-                            item.url,
-                            item.title,
-                            item.author,
-                            item.published_at,
-                            item.updated_at,
-                            at,
-                            body_of(item)?,
-                            item.lead_image,
-                            item.lang,
-                            item.extraction,
-                            hash,
-                        ])?;
-                        if inserted > 0 {
-                            super::images::link_images_in(
-                                &tx,
-                                tx.last_insert_rowid(),
-                                &item.image_urls,
-                            )?;
-                        }
-                        counts.new += 1;
-                    }
-                    Some((_, old_hash, ..)) if old_hash == hash => counts.unchanged += 1,
-                    Some((id, _, old_title, old_html, old_text)) => {
-                        let old_body =
-                            super::body::encode(old_text.as_deref(), old_html.as_deref(), None)?;
-                        revise.execute(params![id, old_title, old_body, at])?;
-                        update_article.execute(params![
-                            id,
-                            item.url,
-                            item.title,
-                            item.author,
-                            item.published_at,
-                            item.updated_at,
-                            body_of(item)?,
-                            item.lead_image,
-                            item.lang,
-                            item.extraction,
-                            hash,
-                        ])?;
-                        super::images::link_images_in(&tx, id, &item.image_urls)?;
-                        counts.updated += 1;
-                    }
-                }
-            }
-        }
+        let (counts, _) = store_items_in(&tx, feed_id, items, at)?;
         tx.commit()?;
         Ok(counts)
     }
@@ -379,7 +321,8 @@ impl Library {
     /// Story pages still to fetch, oldest first.
     pub fn pending_pages(&self, limit: i64) -> Result<Vec<PendingPage>> {
         let mut stmt = self.conn.prepare(
-            "SELECT a.id, a.url, f.url, f.trusted_host FROM articles a JOIN feeds f ON f.id = a.feed_id
+            "SELECT a.id, a.url, t.trusted_url, t.trusted, f.user_agent
+             FROM articles a JOIN feeds f ON f.id = a.feed_id JOIN feed_trust t ON t.feed_id = f.id
              WHERE a.extraction = 'pending' AND a.url IS NOT NULL AND f.status != 'unsubscribed'
              ORDER BY a.id LIMIT ?1",
         )?;
@@ -389,6 +332,7 @@ impl Library {
                 url: r.get(1)?,
                 feed_url: r.get(2)?,
                 feed_trusted_host: r.get(3)?,
+                user_agent: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -404,9 +348,13 @@ impl Library {
         )?)
     }
 
-    /// Stores what a story page gave. A `teaser` result keeps the feed's own text.
+    /// Stores what a story page gave. A `teaser` result keeps the feed's own text. A canonical
+    /// address the page declares folds the story with the other copies of that page.
     pub fn store_page_result(&mut self, article_id: i64, page: &PageResult) -> Result<()> {
         let tx = self.conn.transaction()?;
+        if let Some(url) = &page.canonical_url {
+            set_canonical_in(&tx, article_id, url)?;
+        }
         if page.extraction == Extraction::Full {
             // The feed's teaser stays beside the extracted page, in the same body.
             let teaser: Option<String> = tx.query_row(
@@ -435,6 +383,7 @@ impl Library {
                 ],
             )?;
             super::images::link_images_in(&tx, article_id, &page.image_urls)?;
+            super::highlights::reanchor_in(&tx, article_id)?;
         } else {
             tx.execute(
                 "UPDATE articles SET extraction = ?2, extraction_note = ?3 WHERE id = ?1",
@@ -444,6 +393,178 @@ impl Library {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Sets a feed's icon and queues its download, inside the caller's transaction.
+pub(crate) fn set_feed_icon_in(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: i64,
+    icon: &str,
+) -> Result<()> {
+    let key = crate::images::image_key(icon);
+    tx.execute(
+        "UPDATE feeds SET icon_url = ?2, icon_key = ?3 WHERE id = ?1",
+        params![feed_id, icon, key],
+    )?;
+    tx.execute(
+        "INSERT INTO images(key, url) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+        params![key, icon],
+    )?;
+    Ok(())
+}
+
+/// Stores one feed's items inside the caller's transaction: new items are added, changed items
+/// updated with their previous version kept as a revision, tombstoned items skipped. Returns
+/// the counts and, for each item, its article's id (`None` when skipped: tombstoned, or a
+/// second identical copy in the same batch).
+pub(crate) fn store_items_in(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: i64,
+    items: &[IncomingArticle],
+    at: i64,
+) -> Result<(IngestCounts, Vec<Option<i64>>)> {
+    let mut counts = IngestCounts::default();
+    let mut ids = Vec::with_capacity(items.len());
+    let mut tombstoned =
+        tx.prepare_cached("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND item_key = ?2")?;
+    let mut existing = tx.prepare_cached(
+        "SELECT id, content_hash, title, content_html, content_text
+             FROM articles WHERE feed_id = ?1 AND item_key = ?2",
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO articles(feed_id, item_key, url, title, author, published_at,
+                updated_at, fetched_at, sort_at, body, lead_image, lang, extraction,
+                content_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?6, ?8), ?9, ?10, ?11, ?12,
+                ?13)",
+    )?;
+    let mut revise = tx.prepare_cached(
+        "INSERT INTO article_revisions(article_id, title, body, seen_at)
+             VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut rekey = tx.prepare_cached("UPDATE articles SET item_key = ?2 WHERE id = ?1")?;
+    let mut canonical =
+        tx.prepare_cached("INSERT INTO canonical_urls(article_id, url) VALUES (?1, ?2)")?;
+    let mut mark = tx.prepare_cached(
+        "UPDATE article_status SET read = ?2, flagged = ?3 WHERE article_id = ?1",
+    )?;
+    let mut update_article = tx.prepare_cached(
+        "UPDATE articles SET url = ?2, title = ?3, author = ?4, published_at = ?5,
+                updated_at = ?6, body = ?7, lead_image = coalesce(?8, lead_image),
+                lang = coalesce(?9, lang), extraction = ?10, extraction_note = NULL,
+                content_hash = ?11
+             WHERE id = ?1",
+    )?;
+    let mut seen_in_batch = std::collections::HashMap::<String, String>::new();
+    let keys_in_document: std::collections::HashSet<&str> =
+        items.iter().map(|i| i.item_key.as_str()).collect();
+    for item in items {
+        let hash = content_hash(item);
+        // The same key twice in one document: identical copies collapse; different
+        // items that share a guid are both kept, told apart by their content.
+        let key = match seen_in_batch.get(&item.item_key) {
+            Some(h) if *h == hash => {
+                ids.push(None);
+                continue;
+            }
+            Some(_) => format!("{}#{}", item.item_key, &hash[..8]),
+            None => item.item_key.clone(),
+        };
+        seen_in_batch.insert(key.clone(), hash.clone());
+        if tombstoned.exists(params![feed_id, key])? {
+            ids.push(None);
+            continue;
+        }
+        let mut found: Option<StoredVersion> = existing
+            .query_row(params![feed_id, key], stored_version)
+            .optional()?;
+        let copies = match (&found, &item.canonical_url) {
+            (None, Some(url)) => copies_in(tx, url)?,
+            _ => Vec::new(),
+        };
+        // A new guid for a story this feed already has (same canonical address and title,
+        // and its old key gone from the document): the same story, re-keyed.
+        let new_guid = copies.iter().find(|c| {
+            c.feed_id == feed_id
+                && c.title == item.title
+                && !keys_in_document.contains(c.item_key.as_str())
+        });
+        if let Some(same) = new_guid {
+            rekey.execute(params![same.id, key])?;
+            found = existing
+                .query_row(params![feed_id, key], stored_version)
+                .optional()?;
+        }
+        match found {
+            None => {
+                insert.execute(params![
+                    feed_id,
+                    key,
+                    item.url,
+                    item.title,
+                    item.author,
+                    item.published_at,
+                    item.updated_at,
+                    at,
+                    body_of(item)?,
+                    item.lead_image,
+                    item.lang,
+                    item.extraction,
+                    hash,
+                ])?;
+                let id = tx.last_insert_rowid();
+                super::images::link_images_in(tx, id, &item.image_urls)?;
+                ids.push(Some(id));
+                let muted = item.muted && copies.is_empty();
+                if muted || item.flagged {
+                    mark.execute(params![id, muted, item.flagged])?;
+                }
+                counts.flagged += usize::from(item.flagged);
+                match &item.canonical_url {
+                    Some(url) if !copies.is_empty() => {
+                        set_canonical_in(tx, id, url)?;
+                        counts.folded += 1;
+                    }
+                    url => {
+                        if let Some(url) = url {
+                            canonical.execute(params![id, url])?;
+                        }
+                        if muted {
+                            counts.muted += 1;
+                        } else {
+                            counts.new += 1;
+                        }
+                    }
+                }
+            }
+            Some((id, old_hash, ..)) if old_hash == hash => {
+                ids.push(Some(id));
+                counts.unchanged += 1;
+            }
+            Some((id, _, old_title, old_html, old_text)) => {
+                let old_body = super::body::encode(old_text.as_deref(), old_html.as_deref(), None)?;
+                revise.execute(params![id, old_title, old_body, at])?;
+                update_article.execute(params![
+                    id,
+                    item.url,
+                    item.title,
+                    item.author,
+                    item.published_at,
+                    item.updated_at,
+                    body_of(item)?,
+                    item.lead_image,
+                    item.lang,
+                    item.extraction,
+                    hash,
+                ])?;
+                super::images::link_images_in(tx, id, &item.image_urls)?;
+                super::highlights::reanchor_in(tx, id)?;
+                ids.push(Some(id));
+                counts.updated += 1;
+            }
+        }
+    }
+    Ok((counts, ids))
 }
 
 #[cfg(test)]

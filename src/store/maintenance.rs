@@ -6,6 +6,7 @@ use std::path::Path;
 
 use rusqlite::params;
 
+use super::accounts::{enqueue_feed_change_in, FeedChange};
 use super::{now, Library, Result, StoreError};
 
 /// Pages copied back per step of a vacuum (4 MB of 4 KB pages): progress every few
@@ -23,23 +24,32 @@ const READ_DAYS: &str = "retention.read_days";
 const UNREAD_DAYS: &str = "retention.unread_days";
 
 impl Library {
-    /// Renames a feed (`None` goes back to the feed's own title).
+    /// Renames a feed (`None` goes back to the feed's own title). An account's feed is renamed
+    /// on its server too, at the next sync.
     pub fn rename_feed(&mut self, id: i64, title: Option<&str>) -> Result<()> {
         let title = title.map(str::trim).filter(|t| !t.is_empty());
-        let n = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        if let Some(title) = title {
+            enqueue_feed_change_in(&tx, id, FeedChange::Rename(title))?;
+        }
+        let n = tx.execute(
             "UPDATE feeds SET custom_title = ?2 WHERE id = ?1",
             params![id, title],
         )?;
         if n == 0 {
             return Err(StoreError::NotFound { what: "feed", id });
         }
+        tx.commit()?;
         Ok(())
     }
 
-    /// Moves a feed into a folder (created if missing), or out of any folder with `None`.
+    /// Moves a feed into a folder (created if missing), or out of any folder with `None`. An
+    /// account's feed moves on its server too, at the next sync.
     pub fn move_feed(&mut self, id: i64, folder: Option<&str>) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let folder_id: Option<i64> = match folder.map(str::trim).filter(|f| !f.is_empty()) {
+        let folder = folder.map(str::trim).filter(|f| !f.is_empty());
+        enqueue_feed_change_in(&tx, id, FeedChange::Move { to: folder })?;
+        let folder_id: Option<i64> = match folder {
             Some(name) => Some(super::feeds::folder_id_in(&tx, name)?),
             None => None,
         };
@@ -56,39 +66,15 @@ impl Library {
 
     /// Unsubscribes: the feed's articles go, except bookmarked ones, which stay readable
     /// (the feed is then kept, hidden, as their source). Returns how many articles were kept.
+    /// An account's feed is unsubscribed on its server too, at the next sync. A story another
+    /// feed also has stays there (that feed's copy is then the one shown).
     pub fn unsubscribe(&mut self, id: i64) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let exists: i64 = tx.query_row("SELECT count(*) FROM feeds WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })?;
-        if exists == 0 {
-            return Err(StoreError::NotFound { what: "feed", id });
-        }
-        tx.execute(
-            "DELETE FROM articles WHERE feed_id = ?1 AND bookmarked = 0",
-            [id],
-        )?;
-        tx.execute("DELETE FROM tombstones WHERE feed_id = ?1", [id])?;
-        let kept: i64 = tx.query_row(
-            "SELECT count(*) FROM articles WHERE feed_id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        if kept == 0 {
-            tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
-        } else {
-            tx.execute(
-                "UPDATE feeds SET status = 'unsubscribed', etag = NULL, last_modified = NULL WHERE id = ?1",
-                [id],
-            )?;
-        }
-        tx.execute(
-            "DELETE FROM folders WHERE id NOT IN (SELECT folder_id FROM feeds WHERE folder_id IS NOT NULL)",
-            [],
-        )?;
+        enqueue_feed_change_in(&tx, id, FeedChange::Unsubscribe)?;
+        let kept = unsubscribe_in(&tx, id)?;
         tx.commit()?;
         self.collect_unused_images()?;
-        Ok(kept as usize)
+        Ok(kept)
     }
 
     /// The retention rules in force.
@@ -123,26 +109,43 @@ impl Library {
     }
 
     /// Deletes articles past the retention rules (never bookmarked ones), leaving tombstones so
-    /// a later sync does not bring them back. Returns how many were deleted.
+    /// a later sync does not bring them back. A feed's own keep time
+    /// ([`super::FeedSettings::keep_days`]) replaces the library's for its read articles.
+    /// Returns how many were deleted.
     pub fn apply_retention(&mut self) -> Result<usize> {
         let rules = self.retention()?;
+        let per_feed: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM feeds WHERE keep_days IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?;
         let at = now();
         let tx = self.conn.transaction()?;
         let mut deleted = 0;
-        for (read, days) in [(1, rules.read_days), (0, rules.unread_days)] {
-            let Some(days) = days else { continue };
-            let cutoff = at - days * 86_400;
+        // Each rule: read state, and the days an article of feed `feed_id` is kept (NULL: ever).
+        let read_days = "coalesce((SELECT keep_days FROM feeds WHERE id = feed_id), ?3)";
+        let mut expiring = Vec::new();
+        if rules.read_days.is_some() || per_feed {
+            expiring.push((1, read_days, rules.read_days));
+        }
+        if rules.unread_days.is_some() {
+            expiring.push((0, "?3", rules.unread_days));
+        }
+        for (read, days, library_days) in expiring {
+            let expired = format!(
+                "bookmarked = 0 AND fetched_at < ?2 - {days} * 86400
+                   AND (SELECT read FROM article_status WHERE article_id = id) = ?1"
+            );
             tx.execute(
-                "INSERT OR IGNORE INTO tombstones(feed_id, item_key, deleted_at)
-                 SELECT feed_id, item_key, ?3 FROM articles
-                 WHERE bookmarked = 0 AND fetched_at < ?2
-                   AND (SELECT read FROM article_status WHERE article_id = id) = ?1",
-                params![read, cutoff, at],
+                &format!(
+                    "INSERT OR IGNORE INTO tombstones(feed_id, item_key, deleted_at)
+                     SELECT feed_id, item_key, ?2 FROM articles WHERE {expired}"
+                ),
+                params![read, at, library_days],
             )?;
             deleted += tx.execute(
-                "DELETE FROM articles WHERE bookmarked = 0 AND fetched_at < ?2
-                   AND (SELECT read FROM article_status WHERE article_id = id) = ?1",
-                params![read, cutoff],
+                &format!("DELETE FROM articles WHERE {expired}"),
+                params![read, at, library_days],
             )?;
         }
         tx.commit()?;
@@ -235,4 +238,49 @@ impl Library {
         progress(used, used);
         Ok(())
     }
+}
+
+/// Unsubscribes inside the caller's transaction (see [`Library::unsubscribe`]); queues nothing
+/// for a server. Returns how many (bookmarked) articles were kept.
+pub(crate) fn unsubscribe_in(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<usize> {
+    let exists: i64 = tx.query_row("SELECT count(*) FROM feeds WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })?;
+    if exists == 0 {
+        return Err(StoreError::NotFound { what: "feed", id });
+    }
+    tx.execute(
+        "DELETE FROM articles WHERE feed_id = ?1 AND bookmarked = 0",
+        [id],
+    )?;
+    tx.execute("DELETE FROM tombstones WHERE feed_id = ?1", [id])?;
+    let kept: i64 = tx.query_row(
+        "SELECT count(*) FROM articles WHERE feed_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    if kept == 0 {
+        tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
+    } else {
+        tx.execute(
+            "UPDATE feeds SET status = 'unsubscribed', etag = NULL, last_modified = NULL WHERE id = ?1",
+            [id],
+        )?;
+        // A kept story another feed also has is shown as that feed's copy now.
+        let kept_urls: Vec<String> = tx
+            .prepare(
+                "SELECT DISTINCT c.url FROM canonical_urls c JOIN articles a ON a.id = c.article_id
+                 WHERE a.feed_id = ?1",
+            )?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for url in &kept_urls {
+            super::duplicates::choose_shown_in(tx, url)?;
+        }
+    }
+    tx.execute(
+        "DELETE FROM folders WHERE id NOT IN (SELECT folder_id FROM feeds WHERE folder_id IS NOT NULL)",
+        [],
+    )?;
+    Ok(kept as usize)
 }

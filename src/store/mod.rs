@@ -8,36 +8,56 @@
 
 pub mod schema;
 
+mod accounts;
 mod articles;
 mod body;
+mod duplicates;
+mod feed_settings;
 mod feeds;
+mod highlights;
 mod images;
 mod ingest;
 mod maintenance;
 mod reader;
+mod rules;
+mod saved;
 mod search;
 mod storage;
+mod tags;
 mod ui_settings;
 mod upgrade;
 
 // The API callers use, by name: models in and out, never a `Connection` or a `Row`.
+pub use accounts::{
+    Account, AccountIngest, AccountItem, AccountStatus, AccountSyncResult, MarkAllScope,
+    NewAccount, OutboxChange, OutboxEntry, RemoteFeed, RemovedAccount, StateChanges,
+    SubscriptionChanges,
+};
 pub use articles::{Article, ArticleFilter, Extraction, Revision, StoryRow, TEASER_CHARS};
 pub use body::{register_functions, BodyError};
+pub use feed_settings::{FeedSettings, UserAgent};
 pub use feeds::{Feed, NewFeed};
+pub use highlights::{Highlight, HighlightColor, HighlightMark, Selection, SelectionError};
 pub use images::PendingImage;
 pub use ingest::{
     item_key, FeedToSync, FeedUpdate, IncomingArticle, IngestCounts, PageResult, PendingPage,
 };
 pub use maintenance::Retention;
 pub use reader::{SmartCounts, Sources, StoryCursor, StoryList, StoryPage};
+pub use saved::{
+    JournalEntry, JournalRow, JournalState, SavedMarks, SavedPage, SavedStory, StoredPage,
+    SAVED_SOURCE_URL,
+};
 pub use search::{SearchHit, SnippetPart};
 pub use storage::{Eviction, StorageReport};
+pub use tags::{clean_tag, Bookmark, TagCount, MAX_TAG_CHARS};
 pub use ui_settings::{UiSetting, UiSettingError, UI_SETTINGS};
 pub use upgrade::{UpgradeProgress, UPGRADE_BATCH};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
@@ -79,6 +99,18 @@ pub enum StoreError {
     NotFound { what: &'static str, id: i64 },
     #[error(transparent)]
     Body(#[from] BodyError),
+    #[error("cannot highlight in article {article_id}: {source}")]
+    Selection {
+        article_id: i64,
+        #[source]
+        source: SelectionError,
+    },
+    #[error("article {id} has {count} highlights, so it stays bookmarked; remove them first (tidings highlights --article {id})")]
+    KeptByHighlights { id: i64, count: i64 },
+    #[error("the account {name} is already in this library")]
+    AccountExists { name: String },
+    #[error("invalid rule: {0}")]
+    InvalidRule(#[from] crate::rules::RuleError),
     #[error("library query failed: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -86,7 +118,8 @@ pub enum StoreError {
 /// A result with [`StoreError`].
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Counts shown by the app's frame and `tidings` status lines.
+/// Counts shown by the app's frame and `tidings` status lines. `articles` counts every stored
+/// copy; `unread` and `bookmarked` count a story in several feeds once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LibrarySummary {
     pub folders: i64,
@@ -213,6 +246,22 @@ impl Library {
         self.conn
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(&not_a_library)?;
+        // `canonical_url(address)` in SQL is `urls::canonical_url` (schema step 8 fills the
+        // canonical addresses of stories stored before it with it). Anything but text is NULL.
+        self.conn
+            .create_scalar_function(
+                "canonical_url",
+                1,
+                FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+                |ctx| {
+                    Ok(ctx
+                        .get_raw(0)
+                        .as_str()
+                        .ok()
+                        .and_then(crate::urls::canonical_url))
+                },
+            )
+            .map_err(&not_a_library)?;
         self.migrate(version)
     }
 
@@ -278,8 +327,11 @@ impl Library {
                 (SELECT count(*) FROM folders),
                 (SELECT count(*) FROM feeds WHERE status != 'unsubscribed'),
                 (SELECT count(*) FROM articles),
-                (SELECT count(*) FROM article_status WHERE read = 0),
-                (SELECT count(*) FROM articles WHERE bookmarked = 1)",
+                (SELECT count(*) FROM article_status WHERE read = 0)
+                  - (SELECT count(*) FROM article_status
+                     WHERE duplicate_of IS NOT NULL AND +read = 0),
+                (SELECT count(*) FROM articles a JOIN article_status s ON s.article_id = a.id
+                  WHERE a.bookmarked = 1 AND s.duplicate_of IS NULL)",
             [],
             |r| {
                 Ok(LibrarySummary {

@@ -33,14 +33,14 @@ const HIT_END: char = '\u{E001}';
 
 /// A term of a user's query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Term {
+pub(super) enum Term {
     Word { text: String, prefix: bool },
     Phrase(String),
 }
 
 /// Splits a user's query into words and quoted phrases; FTS5 syntax characters are dropped,
 /// so no input is ever an FTS syntax error.
-fn terms(query: &str) -> Vec<Term> {
+pub(super) fn terms(query: &str) -> Vec<Term> {
     let mut out = Vec::new();
     let mut rest = query;
     while let Some(start) = rest.find('"') {
@@ -188,9 +188,14 @@ pub(crate) fn cjk_bigrams(text: &str) -> String {
     out
 }
 
-/// The FTS5 expression for the query's terms: words and phrases match title, author and text;
-/// CJK terms match their bigrams in the `cjk` column as a phrase.
-fn fts_expression(terms: &[Term]) -> String {
+/// The columns of `articles_fts` words and phrases match.
+pub(super) const ARTICLE_WORDS: &str = "{title author content_text}";
+/// The columns of `highlights_fts` words and phrases match.
+const HIGHLIGHT_WORDS: &str = "{exact note}";
+
+/// The FTS5 expression for the query's terms: words and phrases match `word_columns`; CJK
+/// terms match their bigrams in the `search_cjk` column (both indexes have one) as a phrase.
+pub(super) fn fts_expression(terms: &[Term], word_columns: &str) -> String {
     terms
         .iter()
         .map(|t| {
@@ -213,9 +218,9 @@ fn fts_expression(terms: &[Term]) -> String {
             }
             match t {
                 Term::Word { text, prefix: true } => {
-                    format!("{{title author content_text}} : {}*", quoted(text))
+                    format!("{word_columns} : {}*", quoted(text))
                 }
-                _ => format!("{{title author content_text}} : {}", quoted(text)),
+                _ => format!("{word_columns} : {}", quoted(text)),
             }
         })
         .collect::<Vec<_>>()
@@ -223,21 +228,31 @@ fn fts_expression(terms: &[Term]) -> String {
 }
 
 impl Library {
-    /// Searches titles, authors and article text; best matches first (bm25, titles weigh most).
+    /// Searches titles, authors, article text, and highlights with their notes; best matches
+    /// first (bm25, titles weigh most; a story matched in both ways ranks by its better match),
+    /// after the stories tagged with the query.
     pub fn search(&self, query: &str, limit: i64) -> Result<Vec<SearchHit>> {
         let terms = terms(query);
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let expr = fts_expression(&terms);
+        let expr = fts_expression(&terms, ARTICLE_WORDS);
+        let highlight_expr = fts_expression(&terms, HIGHLIGHT_WORDS);
         // FTS5 walks matches newest first and stops after RANKED_MATCHES; bm25 ranks those, and
         // only the best few are joined and given snippets. A word in every story costs the
-        // same as a rare one.
+        // same as a rare one. Highlights (a person's own, few) are all ranked.
         let sql = format!(
             "WITH recent AS (
                 SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?1
                 ORDER BY rowid DESC LIMIT {RANKED_MATCHES}),
-             top AS (SELECT id, rank FROM recent ORDER BY rank LIMIT ?2)
+             marked AS (
+                SELECT h.article_id AS id, highlights_fts.rank AS rank
+                FROM highlights_fts JOIN highlights h ON h.id = highlights_fts.rowid
+                WHERE highlights_fts MATCH ?3),
+             top AS (
+                SELECT id, min(rank) AS rank
+                FROM (SELECT id, rank FROM recent UNION ALL SELECT id, rank FROM marked)
+                GROUP BY id ORDER BY rank LIMIT ?2)
              SELECT {columns}, a.content_text
              FROM top JOIN articles a ON a.id = top.id JOIN feeds f ON f.id = a.feed_id
              {STATUS_JOIN}
@@ -245,7 +260,7 @@ impl Library {
             columns = *STORY_COLUMNS
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![expr, limit], |r| {
+        let rows = stmt.query_map(params![expr, limit, highlight_expr], |r| {
             Ok((
                 story_from_row(r)?,
                 r.get::<_, Option<String>>(STORY_COLUMN_COUNT)?,
@@ -255,7 +270,7 @@ impl Library {
             .collect::<rusqlite::Result<Vec<_>>>()?
             .into_iter()
             .unzip();
-        self.stored_thumbnails(&mut stories)?;
+        self.finish_rows(&mut stories)?;
         let cjk_needle = terms.iter().find_map(|t| match t {
             Term::Word { text, .. } | Term::Phrase(text) if text.chars().any(is_cjk) => {
                 Some(text.chars().filter(|c| is_cjk(*c)).collect::<String>())
@@ -266,15 +281,27 @@ impl Library {
             "SELECT snippet(articles_fts, 2, char(57344), char(57345), '…', 16)
              FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2",
         )?;
+        let mut highlight_snippet_stmt = self.conn.prepare_cached(
+            "SELECT snippet(highlights_fts, -1, char(57344), char(57345), '…', 16)
+             FROM highlights_fts JOIN highlights h ON h.id = highlights_fts.rowid
+             WHERE highlights_fts MATCH ?1 AND h.article_id = ?2 LIMIT 1",
+        )?;
         let mut hits = Vec::with_capacity(stories.len());
         for (article, text) in stories.into_iter().zip(texts) {
             let text = text.unwrap_or_default();
             let snippet = match &cjk_needle {
                 Some(needle) => manual_snippet(&text, needle),
                 None => {
+                    // The story's text, else (matched by a highlight or its note) the highlight.
                     let marked: Option<String> = snippet_stmt
                         .query_row(params![expr, article.id], |r| r.get(0))
-                        .ok();
+                        .ok()
+                        .filter(|m: &String| m.contains(HIT_START))
+                        .or_else(|| {
+                            highlight_snippet_stmt
+                                .query_row(params![highlight_expr, article.id], |r| r.get(0))
+                                .ok()
+                        });
                     match marked {
                         Some(m) if m.contains(HIT_START) => snippet_parts(&m),
                         _ => manual_snippet(&text, ""),
@@ -283,7 +310,12 @@ impl Library {
             };
             hits.push(SearchHit { article, snippet });
         }
-        Ok(hits)
+        // Stories tagged with the query come first: the person filed them under it.
+        let mut found = self.tag_hits(query, limit)?;
+        hits.retain(|hit| found.iter().all(|t| t.article.id != hit.article.id));
+        found.extend(hits);
+        found.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(found)
     }
 }
 

@@ -9,9 +9,11 @@ use serde::Serialize;
 
 use super::{Library, Result};
 
-/// The stories the budget never takes anything from: bookmarked ones. One place, so every
-/// kind of protection (highlights too) is added here, as a `UNION` of story ids.
-pub(crate) const PROTECTED_STORIES: &str = "SELECT id FROM articles WHERE bookmarked = 1";
+/// The stories the budget never takes anything from: bookmarked, highlighted, and the pages of
+/// the Saved source. One place: a new kind of protection is one more `UNION` of story ids here.
+pub(crate) const PROTECTED_STORIES: &str = "SELECT id FROM articles WHERE bookmarked = 1
+    UNION SELECT article_id FROM highlights
+    UNION SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.status = 'saved'";
 
 /// The setting that holds the budget in bytes.
 const BUDGET: &str = "storage.budget_bytes";

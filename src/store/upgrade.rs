@@ -2,7 +2,7 @@
 //! too long for the step's own transaction on a large library.
 //!
 //! A schema step changes the schema at once and lists its backfills in `upgrade_backfills`;
-//! readers cope with both forms (schema step 5's generated columns read `body` or the old
+//! readers cope with both forms (schema step 9's generated columns read `body` or the old
 //! column). The backfill then rewrites rows in id order, a batch per transaction with its
 //! place (`after`) saved in the same transaction, so a kill loses at most the batch in flight
 //! and the next run starts after the last one committed. Each batch frees the old columns'
@@ -45,7 +45,7 @@ struct Backfill {
     table: &'static str,
     /// Counts rows in an id range without reading the (large) rows themselves.
     count: &'static str,
-    /// Schema step 5: the next `?3` rows after id `?1` up to `?2`: id, whether the row is in
+    /// Schema step 9: the next `?3` rows after id `?1` up to `?2`: id, whether the row is in
     /// the old form, and its old text, HTML and teaser columns.
     select: &'static str,
     /// The row `?1` with its texts in one compressed body `?2` (`NULL` for a row a sync already
@@ -57,22 +57,23 @@ const BACKFILLS: &[Backfill] = &[
     Backfill {
         table: "articles",
         count: "SELECT count(*) FROM article_status WHERE article_id > ?1 AND article_id <= ?2",
-        select: "SELECT id, body IS NULL, content_text_before_v5, content_html_before_v5,
-                    teaser_html_before_v5
+        select: "SELECT id, body IS NULL, content_text_uncompressed, content_html_uncompressed,
+                    teaser_html_uncompressed
                  FROM articles WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
-        update: "UPDATE articles SET body = coalesce(body, ?2), content_text_before_v5 = NULL,
-                    content_html_before_v5 = NULL, teaser_html_before_v5 = NULL,
-                    search_cjk_before_v5 = ''
+        update: "UPDATE articles SET body = coalesce(body, ?2), content_text_uncompressed = NULL,
+                    content_html_uncompressed = NULL, teaser_html_uncompressed = NULL,
+                    search_cjk_uncompressed = ''
                  WHERE id = ?1",
     },
     Backfill {
         table: "article_revisions",
         count: "SELECT count(*) FROM article_revisions INDEXED BY article_revisions_article
                 WHERE id > ?1 AND id <= ?2",
-        select: "SELECT id, body IS NULL, content_text_before_v5, content_html_before_v5, NULL
+        select:
+            "SELECT id, body IS NULL, content_text_uncompressed, content_html_uncompressed, NULL
                  FROM article_revisions WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
         update: "UPDATE article_revisions SET body = coalesce(body, ?2),
-                    content_text_before_v5 = NULL, content_html_before_v5 = NULL
+                    content_text_uncompressed = NULL, content_html_uncompressed = NULL
                  WHERE id = ?1",
     },
 ];

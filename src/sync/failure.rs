@@ -74,13 +74,13 @@ impl From<&FetchError> for FailureKind {
             FetchError::InvalidUrl { .. } => FailureKind::InvalidUrl,
             FetchError::Blocked { .. } => FailureKind::Refused,
             FetchError::Connect { .. } => FailureKind::Offline,
-            FetchError::Timeout { .. } => FailureKind::Timeout,
+            FetchError::Timeout { .. } | FetchError::Stalled { .. } => FailureKind::Timeout,
             FetchError::TooManyRedirects { .. } => FailureKind::Redirects,
             FetchError::NotFound { .. } => FailureKind::Http(404),
             FetchError::Gone { .. } => FailureKind::Http(410),
-            FetchError::RateLimited { code, .. } | FetchError::Status { code, .. } => {
-                FailureKind::Http(*code)
-            }
+            FetchError::RateLimited { code, .. }
+            | FetchError::Status { code, .. }
+            | FetchError::Refused { code, .. } => FailureKind::Http(*code),
             FetchError::TooLarge { .. } => FailureKind::TooLarge,
             FetchError::Http { .. } => FailureKind::Network,
             // The client is built before any feed is fetched; a feed never sees this.

@@ -3,6 +3,11 @@
 //! plain text, and whether the feed's own text is the whole story. A failed feed is recorded on
 //! it (error, backoff); only a library error stops the stage.
 //!
+//! Each feed's settings apply here: a feed not due by its interval is not fetched (the store
+//! leaves it out), one with full text off stores its own text as the story, one with the browser
+//! user agent is fetched as a browser. Mute and keep rules give each item its verdict, and each
+//! item gets its canonical address, by which the store folds copies of one story.
+//!
 //! Offline: a feed whose host could not be reached is recorded only once every feed is done.
 //! When no feed at all could be reached (on two servers or more), the machine is offline, not the
 //! feeds broken: nothing is recorded on them (no error, no backoff) and the report says
@@ -11,10 +16,13 @@
 use futures_util::stream::{self, StreamExt};
 use url::Url;
 
+use std::sync::Arc;
+
 use super::{FailureKind, FeedFailure, FeedOutcome, SyncError, SyncEvent, SyncReport, SyncRun};
 use crate::feeds::fetch::{origin_of, FetchError, FetchRequest, FetchResponse};
 use crate::feeds::{self, ParseError, ParsedEntry, ParsedFeed};
-use crate::store::{item_key, Extraction, FeedToSync, FeedUpdate, IncomingArticle};
+use crate::rules::RuleSet;
+use crate::store::{item_key, Extraction, FeedToSync, FeedUpdate, IncomingArticle, UserAgent};
 
 /// Why one feed failed, before it is recorded on the feed.
 struct Failure {
@@ -61,21 +69,26 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
     let total = feeds.len();
     report.feeds_total = total;
     (run.progress)(SyncEvent::FeedsStarted { total });
+    let rules = run.lib.run(|l| l.rules()).await?;
+    let rules = Arc::new(RuleSet::new(rules.iter().map(|r| &r.spec)));
 
     let mut outcomes = stream::iter(feeds)
-        .map(|feed| async move {
-            let outcome = match sync_feed(run, &feed).await {
-                Ok(Fetched::Stored(outcome)) => Ok((outcome, None)),
-                // Held until every feed is done: this may be the whole network, not the feed.
-                Ok(Fetched::Failed(failure)) if failure.kind.is_unreachable() => {
-                    Ok((failure.outcome(), Some(failure)))
-                }
-                Ok(Fetched::Failed(failure)) => record_failure(run, feed.id, &failure)
-                    .await
-                    .map(|()| (failure.outcome(), None)),
-                Err(err) => Err(err),
-            };
-            (feed, outcome)
+        .map(|feed| {
+            let rules = Arc::clone(&rules);
+            async move {
+                let outcome = match sync_feed(run, &feed, rules).await {
+                    Ok(Fetched::Stored(outcome)) => Ok((outcome, None)),
+                    // Held until every feed is done: this may be the whole network, not the feed.
+                    Ok(Fetched::Failed(failure)) if failure.kind.is_unreachable() => {
+                        Ok((failure.outcome(), Some(failure)))
+                    }
+                    Ok(Fetched::Failed(failure)) => record_failure(run, feed.id, &failure)
+                        .await
+                        .map(|()| (failure.outcome(), None)),
+                    Err(err) => Err(err),
+                };
+                (feed, outcome)
+            }
         })
         .buffer_unordered(run.options.concurrency.max(1));
     let mut done = 0;
@@ -95,10 +108,20 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
             },
         };
         match &outcome {
-            FeedOutcome::Updated { new, updated, .. } => {
+            FeedOutcome::Updated {
+                new,
+                updated,
+                muted,
+                folded,
+                flagged,
+                ..
+            } => {
                 report.feeds_ok += 1;
                 report.new_articles += new;
                 report.updated_articles += updated;
+                report.muted_articles += muted;
+                report.folded_articles += folded;
+                report.flagged_articles += flagged;
             }
             FeedOutcome::NotModified => report.feeds_not_modified += 1,
             FeedOutcome::Failed { error, kind } => report.feeds_failed.push(FeedFailure {
@@ -149,7 +172,11 @@ async fn record_failure(run: &SyncRun<'_>, id: i64, failure: &Failure) -> Result
 
 /// Fetches, parses and stores one feed. Network and parse failures come back as
 /// [`Fetched::Failed`] (not yet recorded); only library errors are `Err`.
-async fn sync_feed(run: &SyncRun<'_>, feed: &FeedToSync) -> Result<Fetched, SyncError> {
+async fn sync_feed(
+    run: &SyncRun<'_>,
+    feed: &FeedToSync,
+    rules: Arc<RuleSet>,
+) -> Result<Fetched, SyncError> {
     let id = feed.id;
     let url = match Url::parse(&feed.url) {
         Ok(u) => u,
@@ -165,6 +192,9 @@ async fn sync_feed(run: &SyncRun<'_>, feed: &FeedToSync) -> Result<Fetched, Sync
         FetchRequest::feed(url.clone()).validators(feed.etag.clone(), feed.last_modified.clone());
     if feed.trusted_host {
         request = request.trusted(origin_of(&url));
+    }
+    if feed.user_agent == UserAgent::Browser {
+        request = request.as_browser();
     }
     let fetched = match run.fetcher.fetch(request).await {
         Ok(FetchResponse::NotModified {
@@ -193,10 +223,20 @@ async fn sync_feed(run: &SyncRun<'_>, feed: &FeedToSync) -> Result<Fetched, Sync
     let body = fetched.body;
     let content_type = fetched.content_type.clone();
     let base = fetched.final_url.clone();
-    let full_text_words = run.options.full_text_words;
+    // Full text off: no item waits for its page.
+    let full_text_words = if feed.full_text {
+        run.options.full_text_words
+    } else {
+        0
+    };
     let parsed = tokio::task::spawn_blocking(move || {
-        feeds::parse(&body, content_type.as_deref(), &base)
-            .map(|feed| (to_incoming(&feed, full_text_words), feed))
+        feeds::parse(&body, content_type.as_deref(), &base).map(|parsed| {
+            let items = to_incoming(&parsed, full_text_words)
+                .into_iter()
+                .map(|item| super::rules::with_verdict(item, id, &rules))
+                .collect::<Vec<_>>();
+            (items, parsed)
+        })
     })
     .await
     .map_err(|e| SyncError::Task(e.to_string()))?;
@@ -238,6 +278,9 @@ async fn sync_feed(run: &SyncRun<'_>, feed: &FeedToSync) -> Result<Fetched, Sync
     Ok(Fetched::Stored(FeedOutcome::Updated {
         new: counts.new,
         updated: counts.updated,
+        muted: counts.muted,
+        folded: counts.folded,
+        flagged: counts.flagged,
         problems,
     }))
 }
@@ -250,7 +293,7 @@ fn to_incoming(feed: &ParsedFeed, full_text_words: usize) -> Vec<IncomingArticle
         .collect()
 }
 
-fn incoming_article(
+pub(super) fn incoming_article(
     entry: &ParsedEntry,
     feed_language: Option<&str>,
     full_text_words: usize,
@@ -318,6 +361,9 @@ fn incoming_article(
             .or_else(|| feed_language.map(str::to_string)),
         extraction,
         image_urls,
+        canonical_url: entry.link.as_deref().and_then(crate::urls::canonical_url),
+        muted: false,
+        flagged: false,
     }
 }
 

@@ -6,8 +6,8 @@
 use futures_util::stream::{self, StreamExt};
 use url::Url;
 
-use super::{SyncError, SyncEvent, SyncReport, SyncRun};
-use crate::feeds::fetch::{origin_of, FetchRequest, FetchResponse};
+use super::{SharedLibrary, SyncError, SyncEvent, SyncReport, SyncRun};
+use crate::feeds::fetch::{origin_of, FetchRequest, FetchResponse, Fetcher};
 use crate::sanitize::{self, OfflineImages};
 use crate::store::PendingImage;
 
@@ -31,29 +31,50 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
     let images = run.lib.run(|l| l.pending_images(i64::MAX)).await?;
     let total = images.len();
     (run.progress)(SyncEvent::ImagesStarted { total });
+    let mut done = 0;
+    download(
+        &run.lib,
+        run.fetcher,
+        images,
+        run.options.concurrency,
+        |ok| {
+            if ok {
+                report.images_stored += 1;
+            } else {
+                report.images_failed += 1;
+            }
+            done += 1;
+            (run.progress)(SyncEvent::ImageDone { done, total });
+        },
+    )
+    .await
+}
+
+/// Downloads `images` into the library, `concurrency` at once, each trusted as its
+/// `PendingImage` says; a failed one is recorded as failed. `on_done(ok)` follows each image.
+/// Only a library error stops it.
+pub(crate) async fn download(
+    lib: &SharedLibrary,
+    fetcher: &Fetcher,
+    images: Vec<PendingImage>,
+    concurrency: usize,
+    mut on_done: impl FnMut(bool),
+) -> Result<(), SyncError> {
     let mut results = stream::iter(images)
         .map(|image| async move {
             let key = image.key.clone();
-            let result = fetch_image(run, &image).await;
+            let result = fetch_image(fetcher, &image).await;
             let ok = result.is_ok();
-            run.lib
-                .run(move |l| match &result {
-                    Ok((mime, bytes)) => l.store_image(&key, Ok((mime, bytes))),
-                    Err(e) => l.store_image(&key, Err(e)),
-                })
-                .await?;
+            lib.run(move |l| match &result {
+                Ok((mime, bytes)) => l.store_image(&key, Ok((mime, bytes))),
+                Err(e) => l.store_image(&key, Err(e)),
+            })
+            .await?;
             Ok::<_, SyncError>(ok)
         })
-        .buffer_unordered(run.options.concurrency.max(1));
-    let mut done = 0;
+        .buffer_unordered(concurrency.max(1));
     while let Some(result) = results.next().await {
-        if result? {
-            report.images_stored += 1;
-        } else {
-            report.images_failed += 1;
-        }
-        done += 1;
-        (run.progress)(SyncEvent::ImageDone { done, total });
+        on_done(result?);
     }
     Ok(())
 }
@@ -61,7 +82,7 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
 /// Downloads one image for offline reading: size-capped, and kept only when its bytes are a
 /// raster format (the server's Content-Type is not trusted).
 async fn fetch_image(
-    run: &SyncRun<'_>,
+    fetcher: &Fetcher,
     image: &PendingImage,
 ) -> Result<(&'static str, Vec<u8>), String> {
     let url = Url::parse(&image.url).map_err(|e| format!("invalid image URL: {e}"))?;
@@ -71,7 +92,7 @@ async fn fetch_image(
             request = request.trusted(origin_of(&feed_url));
         }
     }
-    match run.fetcher.fetch(request).await {
+    match fetcher.fetch(request).await {
         Ok(FetchResponse::Ok(f)) => match crate::images::sniff(&f.body) {
             Some(mime) => Ok((mime, f.body)),
             None => Err("not a raster image (png, jpeg, gif, webp, avif, ico)".into()),

@@ -6,6 +6,9 @@
 //! - `sync/images.rs`: the images stored HTML names, downloaded into the library (and
 //!   [`offline_html`], how stored HTML names them).
 //!
+//! Mute and keep rules meet the library in [`rules`](self::rules): each new item's verdict,
+//! and [`preview_rule`], what a rule would have caught.
+//!
 //! This module holds what a sync is: its options, its progress events, its report, and
 //! [`sync_library`], which composes the stages. One broken feed never stops the others: each
 //! gets its own outcome in the [`SyncReport`] with a [`FailureKind`], and the library keeps its
@@ -14,10 +17,12 @@
 //! Blocking work (SQLite, parsing, extraction) runs on tokio's blocking pool, never on the
 //! threads that drive the network.
 
+pub mod accounts;
 mod failure;
 mod feeds;
-mod images;
-mod pages;
+pub(crate) mod images;
+pub(crate) mod pages;
+mod rules;
 pub mod subscribe;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +36,7 @@ use crate::store::{self, Library, OpenOptions, StoreError};
 
 pub use failure::FailureKind;
 pub use images::offline_html;
+pub use rules::{preview_rule, RulePreview, PREVIEW_CHECKS, PREVIEW_DAYS, PREVIEW_LISTED};
 
 /// How a sync runs.
 #[derive(Debug, Clone)]
@@ -70,8 +76,15 @@ impl Default for SyncOptions {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum FeedOutcome {
     Updated {
+        /// New stories, unread.
         new: usize,
         updated: usize,
+        /// New stories a mute rule marked read.
+        muted: usize,
+        /// Copies of stories the library already had (see [`SyncReport::folded_articles`]).
+        folded: usize,
+        /// Stories a keep rule flagged.
+        flagged: usize,
         problems: usize,
     },
     NotModified,
@@ -116,6 +129,20 @@ pub enum SyncEvent {
         done: usize,
         total: usize,
     },
+    /// A batch of an account's new items stored.
+    AccountProgress {
+        account_id: i64,
+        name: String,
+        done: usize,
+        total: usize,
+    },
+    /// An account's turn ended (`error` says why when it did not go through).
+    AccountDone {
+        account_id: i64,
+        name: String,
+        status: store::AccountStatus,
+        error: Option<String>,
+    },
 }
 
 /// A failed feed, for the summary: `{"feed_id", "title", "url", "error", "kind"}`.
@@ -137,8 +164,16 @@ pub struct SyncReport {
     pub feeds_ok: usize,
     pub feeds_not_modified: usize,
     pub feeds_failed: Vec<FeedFailure>,
+    /// New stories, unread (not the muted or folded ones).
     pub new_articles: usize,
     pub updated_articles: usize,
+    /// New stories a mute rule marked read as they arrived.
+    pub muted_articles: usize,
+    /// Copies of stories the library already had: the same story from another feed, or from
+    /// this feed under a new guid. Stored, never new.
+    pub folded_articles: usize,
+    /// Stories a keep rule flagged.
+    pub flagged_articles: usize,
     pub pages_extracted: usize,
     pub pages_failed: usize,
     pub images_stored: usize,
@@ -150,6 +185,8 @@ pub struct SyncReport {
     /// not recorded on the feeds (no error, no backoff), and the pages and images stages did not
     /// run (they would only have failed the same way, leaving stories teaser-only).
     pub offline: bool,
+    /// Each reader-server account's sync.
+    pub accounts: Vec<accounts::AccountReport>,
     pub seconds: f64,
 }
 
@@ -164,13 +201,17 @@ pub enum SyncError {
     Task(String),
 }
 
-/// The library shared by the sync's tasks; every use goes through the blocking pool.
+/// The library shared by the sync's tasks (and a save's); every use goes through the blocking
+/// pool.
 #[derive(Clone)]
-struct SharedLibrary(Arc<Mutex<Library>>);
+pub(crate) struct SharedLibrary(Arc<Mutex<Library>>);
 
 impl SharedLibrary {
     /// Opens the library at `path` (on the blocking pool).
-    async fn open(path: &Path, options: OpenOptions) -> Result<SharedLibrary, SyncError> {
+    pub(crate) async fn open(
+        path: &Path,
+        options: OpenOptions,
+    ) -> Result<SharedLibrary, SyncError> {
         let path: PathBuf = path.to_path_buf();
         let lib = tokio::task::spawn_blocking(move || Library::open_with(&path, options))
             .await
@@ -178,7 +219,8 @@ impl SharedLibrary {
         Ok(SharedLibrary(Arc::new(Mutex::new(lib))))
     }
 
-    async fn run<T, F>(&self, work: F) -> Result<T, SyncError>
+    /// Runs `work` on the library, on the blocking pool.
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, SyncError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Library) -> store::Result<T> + Send + 'static,
@@ -206,9 +248,9 @@ struct SyncRun<'a> {
     progress: Progress<'a>,
 }
 
-/// Syncs every due feed of the library at `path`, then (unless `feeds_only`) the pages of the
-/// stories still waiting for extraction and the images stored stories name. `progress` is
-/// called from the sync's tasks.
+/// Syncs every due feed of the library at `path`, then every reader-server account, then (unless
+/// `feeds_only`) the pages of the stories still waiting for extraction and the images stored
+/// stories name. `progress` is called from the sync's tasks.
 pub async fn sync_library(
     path: &Path,
     fetcher: &Fetcher,
@@ -224,6 +266,8 @@ pub async fn sync_library(
     };
     let mut report = SyncReport::default();
     feeds::run(&run, &mut report).await?;
+    report.accounts =
+        accounts::sync_accounts(&run.lib, run.fetcher, run.options, run.progress).await?;
     if !options.feeds_only && !report.offline {
         pages::run(&run, &mut report).await?;
         images::run(&run, &mut report).await?;

@@ -1,7 +1,8 @@
 //! The pages stage: each story still waiting for extraction has its page fetched (from a public
 //! host, or its feed's own trusted host) and extracted; the article, with its HTML pointed at
 //! offline images, replaces the feed's teaser. A page that cannot be had leaves the story as a
-//! teaser with the reason; only a library error stops the stage.
+//! teaser with the reason; only a library error stops the stage. The canonical address a page
+//! declares for itself (on its own site only) folds its story with the other copies of that page.
 
 use futures_util::stream::{self, StreamExt};
 use url::Url;
@@ -9,7 +10,7 @@ use url::Url;
 use super::{SyncError, SyncEvent, SyncReport, SyncRun};
 use crate::extract;
 use crate::feeds::fetch::{origin_of, FetchRequest, FetchResponse};
-use crate::store::{Extraction, PageResult, PendingPage};
+use crate::store::{Extraction, PageResult, PendingPage, UserAgent};
 
 /// Runs the stage: fills the report's page counts and sends a `PageDone` event per page.
 pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<(), SyncError> {
@@ -63,40 +64,59 @@ async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
             request = request.trusted(origin_of(&feed_url));
         }
     }
+    if page.user_agent == UserAgent::Browser {
+        request = request.as_browser();
+    }
     let fetched = match run.fetcher.fetch(request).await {
         Ok(FetchResponse::Ok(f)) => f,
         Ok(FetchResponse::NotModified { .. }) => return teaser("page not modified".into()),
         Err(e) => return teaser(e.to_string()),
     };
-    let final_url = fetched.final_url;
-    let body = fetched.body;
-    let extracted = tokio::task::spawn_blocking(move || extract::extract(&body, &final_url)).await;
-    match extracted {
-        Ok(Ok(article)) => {
-            let (content_html, mut image_urls) = super::offline_html(&article.content_html, None);
-            if let Some(lead) = article
-                .lead_image
-                .as_ref()
-                .filter(|u| !super::images::is_tracker_url(u))
-            {
-                if !image_urls.contains(lead) {
-                    image_urls.insert(0, lead.clone());
-                }
-            }
-            PageResult {
-                extraction: Extraction::Full,
-                note: None,
-                image_urls,
-                content_html: Some(content_html),
-                content_text: Some(article.text),
-                author: article.byline,
-                lead_image: article.lead_image,
-                lang: article.lang,
-                dir: article.dir,
-                word_count: Some(article.word_count as i64),
-            }
+    let page_url = fetched.final_url.clone();
+    match extract_page(fetched.body, fetched.final_url).await {
+        Ok(article) => page_result(&article, &page_url),
+        Err(reason) => teaser(reason),
+    }
+}
+
+/// Extracts the article from a fetched page, off the async runtime; an error is the reason
+/// for people.
+pub(crate) async fn extract_page(body: Vec<u8>, url: Url) -> Result<extract::Article, String> {
+    match tokio::task::spawn_blocking(move || extract::extract(&body, &url)).await {
+        Ok(Ok(article)) => Ok(article),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(format!("extraction failed: {e}")),
+    }
+}
+
+/// An extracted article as the library stores a story's page (fetched from `page_url`): its
+/// HTML pointed at offline images, the images to download (the lead image first when the body
+/// does not show it), and the canonical address the page declares for itself.
+pub(crate) fn page_result(article: &extract::Article, page_url: &Url) -> PageResult {
+    let (content_html, mut image_urls) = super::offline_html(&article.content_html, None);
+    if let Some(lead) = article
+        .lead_image
+        .as_ref()
+        .filter(|u| !super::images::is_tracker_url(u))
+    {
+        if !image_urls.contains(lead) {
+            image_urls.insert(0, lead.clone());
         }
-        Ok(Err(e)) => teaser(e.to_string()),
-        Err(e) => teaser(format!("extraction failed: {e}")),
+    }
+    PageResult {
+        extraction: Extraction::Full,
+        note: None,
+        image_urls,
+        content_html: Some(content_html),
+        content_text: Some(article.text.clone()),
+        author: article.byline.clone(),
+        lead_image: article.lead_image.clone(),
+        lang: article.lang.clone(),
+        dir: article.dir.clone(),
+        word_count: Some(article.word_count as i64),
+        canonical_url: article
+            .canonical_url
+            .as_deref()
+            .and_then(|declared| crate::urls::declared_canonical_url(page_url.as_str(), declared)),
     }
 }

@@ -28,13 +28,18 @@ pub fn subscribe(path: &Path, urls: &[String]) -> usize {
     lib.add_feeds(&feeds).unwrap()
 }
 
-/// One sync of the library at `path` with `fetcher`, ignoring backoff, on its own runtime.
-pub fn run_sync_with(path: &Path, fetcher: &Fetcher, feeds_only: bool) -> SyncReport {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// A runtime like the CLI's (two worker threads), for one library call.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// One sync of the library at `path` with `fetcher`, ignoring backoff, on its own runtime.
+pub fn run_sync_with(path: &Path, fetcher: &Fetcher, feeds_only: bool) -> SyncReport {
+    let runtime = runtime();
     let options = SyncOptions {
         feeds_only,
         ignore_backoff: true,
@@ -111,4 +116,41 @@ pub fn fill_library(path: &Path, feeds: usize, per_feed: usize, text_bytes: usiz
         ids.extend(stored);
     }
     ids
+}
+
+/// What one run of the `tidings` binary did.
+pub struct CliRun {
+    pub ok: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `tidings --library PATH ARGS...` and waits for it.
+pub fn run_cli<S: AsRef<std::ffi::OsStr>>(path: &Path, args: &[S]) -> CliRun {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .arg("--library")
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap();
+    CliRun {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A fresh library with one feed (`https://news.example/feed.xml`, titled `title`): the
+/// library, its path and the feed's id.
+pub fn library_with_feed(area: &str, name: &str, title: Option<&str>) -> (Library, PathBuf, i64) {
+    let path = temp_library(area, name);
+    let mut lib = Library::open(&path).unwrap();
+    let (feed, _) = lib
+        .add_feed(&NewFeed {
+            url: "https://news.example/feed.xml".into(),
+            title: title.map(str::to_string),
+            ..NewFeed::default()
+        })
+        .unwrap();
+    (lib, path, feed)
 }

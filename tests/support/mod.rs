@@ -40,6 +40,9 @@
 
 #![allow(dead_code)] // each test module uses a different part of it
 
+pub mod cli;
+pub mod farm;
+pub mod feeds;
 pub mod library;
 
 use std::collections::HashMap;
@@ -338,6 +341,21 @@ impl Drop for TestServer {
         if let Some(t) = self.acceptor.take() {
             let _ = t.join();
         }
+    }
+}
+
+/// A tiny deterministic generator for tests that kill processes at random moments, so a
+/// failing run can be replayed from its seed.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// A number below `below`.
+    pub fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
     }
 }
 

@@ -2,7 +2,7 @@
 // when the dialog closes (however it closes: a button, Esc, or the work done), so focus is
 // never lost to the page's start.
 
-import { $ } from "../dom.js";
+import { $, focusList } from "../dom.js";
 
 const returnTo = new Map();
 
@@ -25,8 +25,8 @@ function restoreFocus(id) {
   returnTo.delete(id);
   // Another dialog opened from this one keeps the focus it has.
   if (document.querySelector("dialog[open]")) return;
-  const target = back && back.isConnected && !back.closest("[hidden]") ? back : $("story-list");
-  target.focus({ preventScroll: true });
+  if (back && back.isConnected && !back.closest("[hidden]")) back.focus({ preventScroll: true });
+  else focusList();
 }
 
 export function wireDialogs() {

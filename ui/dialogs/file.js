@@ -51,6 +51,18 @@ const FILE_ACTIONS = {
     name: "tidings-bookmarks.html",
     run: (path) => exported("html", "bookmark", "bookmarks", path),
   },
+  "export-markdown": {
+    title: "Export bookmarks as Markdown",
+    label: "Folder for the Markdown files",
+    hint: "One .md file per bookmarked story, with its highlights and notes, for Obsidian, Logseq or any notes folder; images go in its assets folder. Exporting again updates the files in place.",
+    submit: "Export",
+    name: "tidings-notes",
+    async run(path) {
+      const r = await api.exportMarkdown(path);
+      const images = r.images ? ` with ${plural(r.images, "image", "images")}` : "";
+      return `Exported ${plural(r.stories, "bookmark", "bookmarks")} as Markdown${images}.`;
+    },
+  },
   "export-epub": {
     title: "Export bookmarks as an e-book",
     label: "New EPUB file",

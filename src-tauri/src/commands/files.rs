@@ -1,7 +1,8 @@
 //! Files the user names in the window: importing an OPML subscription list, exporting one, and
-//! exporting bookmarks as one HTML file or an EPUB book. Paths come from the window's own file
-//! fields (typed, or filled in by the desktop's file chooser, `choose_file`; never from article
-//! content) and must be absolute; an export never overwrites a file.
+//! exporting bookmarks as one HTML file, an EPUB book or a folder of Markdown files. Paths come
+//! from the window's own file fields (typed, or filled in by the desktop's file chooser,
+//! `choose_file`; never from article content) and must be absolute; an export never overwrites
+//! a file (the Markdown export updates only the files it wrote itself).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -62,34 +63,56 @@ fn write_new(
     result
 }
 
+/// What the desktop's file chooser is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pick {
+    /// An existing file to read.
+    Open,
+    /// A new file to write.
+    Save,
+    /// A folder (made if missing) to write into.
+    Folder,
+}
+
 /// What a file action asks the desktop's file chooser for.
 struct Chooser {
-    open: bool,
+    pick: Pick,
     title: &'static str,
     filter: &'static str,
     extensions: &'static [&'static str],
 }
 
 fn chooser_for(purpose: &str) -> Option<Chooser> {
-    let (open, title, filter, extensions): (_, _, _, &'static [&'static str]) = match purpose {
-        "import-opml" => (true, "Import subscriptions", "OPML lists", &["opml", "xml"]),
-        "export-opml" => (false, "Export subscriptions", "OPML lists", &["opml"]),
+    let (pick, title, filter, extensions): (_, _, _, &'static [&'static str]) = match purpose {
+        "import-opml" => (
+            Pick::Open,
+            "Import subscriptions",
+            "OPML lists",
+            &["opml", "xml"],
+        ),
+        "export-opml" => (Pick::Save, "Export subscriptions", "OPML lists", &["opml"]),
         "export-html" => (
-            false,
+            Pick::Save,
             "Export bookmarks as a web page",
             "Web pages",
             &["html"],
         ),
         "export-epub" => (
-            false,
+            Pick::Save,
             "Export bookmarks as an e-book",
             "EPUB books",
             &["epub"],
         ),
+        "export-markdown" => (
+            Pick::Folder,
+            "Export bookmarks as Markdown",
+            "Markdown",
+            &["md"],
+        ),
         _ => return None,
     };
     Some(Chooser {
-        open,
+        pick,
         title,
         filter,
         extensions,
@@ -97,9 +120,10 @@ fn chooser_for(purpose: &str) -> Option<Chooser> {
 }
 
 /// Asks the desktop's own file chooser (GTK) for the file of a file action (`purpose`:
-/// `import-opml`, `export-opml`, `export-html` or `export-epub`), starting at `suggested` (the
-/// path the window's field holds). Returns the chosen absolute path, or nothing when the user
-/// cancelled. It only fills the field: the action itself still goes through its own command.
+/// `import-opml`, `export-opml`, `export-html`, `export-epub`, or `export-markdown`, a folder),
+/// starting at `suggested` (the path the window's field holds). Returns the chosen absolute
+/// path, or nothing when the user cancelled. It only fills the field: the action itself still
+/// goes through its own command.
 #[tauri::command]
 pub async fn choose_file(
     window: tauri::WebviewWindow,
@@ -108,7 +132,7 @@ pub async fn choose_file(
 ) -> Result<Option<String>, CommandError> {
     use tauri_plugin_dialog::DialogExt;
     let Some(Chooser {
-        open,
+        pick,
         title,
         filter,
         extensions,
@@ -120,26 +144,25 @@ pub async fn choose_file(
         ));
     };
     let suggested = PathBuf::from(suggested.trim());
-    let mut chooser = window
-        .dialog()
-        .file()
-        .set_parent(&window)
-        .set_title(title)
-        .add_filter(filter, extensions)
-        .add_filter("All files", &["*"]);
+    let mut chooser = window.dialog().file().set_parent(&window).set_title(title);
+    if pick != Pick::Folder {
+        chooser = chooser
+            .add_filter(filter, extensions)
+            .add_filter("All files", &["*"]);
+    }
     if suggested.is_absolute() {
         if let Some(dir) = suggested.parent().filter(|d| d.is_dir()) {
             chooser = chooser.set_directory(dir);
         }
-        if let Some(name) = suggested.file_name().filter(|_| !open) {
+        if let Some(name) = suggested.file_name().filter(|_| pick != Pick::Open) {
             chooser = chooser.set_file_name(name.to_string_lossy());
         }
     }
     // The blocking calls hand the dialog to the main thread and wait here, off it.
-    let chosen = if open {
-        chooser.blocking_pick_file()
-    } else {
-        chooser.blocking_save_file()
+    let chosen = match pick {
+        Pick::Open => chooser.blocking_pick_file(),
+        Pick::Save => chooser.blocking_save_file(),
+        Pick::Folder => chooser.blocking_pick_folder(),
     };
     Ok(chosen
         .and_then(|file| file.into_path().ok())
@@ -221,22 +244,36 @@ pub async fn export_bookmarks(
             ))
         }
     };
-    let export_error = |e: tidings::export::ExportError| CommandError::new("export", e.to_string());
     state
         .with_library_io(move |lib| {
             let count = tidings::export::bookmarked(lib)?.len();
             write_new(&path, |out| {
                 if epub {
-                    tidings::export::bookmarks_epub(lib, &mut *out).map_err(export_error)?;
+                    tidings::export::bookmarks_epub(lib, &mut *out)?;
                     Ok(())
                 } else {
-                    let html = tidings::export::bookmarks_html(lib).map_err(export_error)?;
+                    let html = tidings::export::bookmarks_html(lib)?;
                     out.write_all(html.as_bytes())
                         .map_err(|e| io_error(&path, "write", e))
                 }
             })?;
             Ok(count)
         })
+        .await
+}
+
+/// Exports every bookmarked story, with its highlights and notes, as one Markdown file each in
+/// the folder `path` (made if missing; images in its `assets/`). Exporting again updates the
+/// files in place; a file there that this export did not write stops it before anything is
+/// written (`file-in-the-way`).
+#[tauri::command]
+pub async fn export_markdown(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<tidings::export::MarkdownExport, CommandError> {
+    let path = absolute(&path)?;
+    state
+        .with_library_io(move |lib| Ok(tidings::export::bookmarks_markdown(lib, &path)?))
         .await
 }
 
@@ -248,9 +285,15 @@ mod tests {
     fn each_file_action_has_its_chooser_and_nothing_else_does() {
         for purpose in ["import-opml", "export-opml", "export-html", "export-epub"] {
             let chooser = chooser_for(purpose).unwrap();
-            assert_eq!(chooser.open, purpose.starts_with("import"), "{purpose}");
+            let pick = if purpose.starts_with("import") {
+                Pick::Open
+            } else {
+                Pick::Save
+            };
+            assert_eq!(chooser.pick, pick, "{purpose}");
             assert!(purpose.ends_with(chooser.extensions[0]), "{purpose}");
         }
+        assert_eq!(chooser_for("export-markdown").unwrap().pick, Pick::Folder);
         assert!(chooser_for("../etc/passwd").is_none());
     }
 

@@ -167,6 +167,7 @@ mod tests {
             extraction_note: None,
             read: true,
             bookmarked: false,
+            bookmarked_at: None,
             note: None,
             revisions: 0,
         }

@@ -1,8 +1,10 @@
 //! Accessibility, measured by a real engine in the real app: axe-core is loaded into the
 //! running window (WebDriver `execute` of its source) and `axe.run` checks every view: the
-//! three panes, the reader, search, bookmarks, the menus, every dialog and settings, in the
-//! light and the dark theme, plus the empty library. A table of every violation is printed;
-//! the test fails on any of impact serious or critical.
+//! three panes, the reader, search, bookmarks, the menus, every dialog and settings, the
+//! Highlights view and a story with highlights (its marks and its highlights no longer in it;
+//! the story frame's own document is checked too), in the light and the dark theme, plus the
+//! empty library. A table of every violation is printed; the test fails on any of impact
+//! serious or critical.
 //!
 //! axe-core is third-party code and is not in the repo: `scripts/install-deps test` installs the
 //! version pinned in `a11y/package-lock.json` into `~/.cache/tidings/axe` (or `TIDINGS_AXE_DIR`).
@@ -41,21 +43,60 @@ struct Violation {
     example: String,
 }
 
+/// An async script: axe on the document it runs in; its violations, or { error }.
+const RUN_AXE: &str = "const done = arguments[arguments.length - 1];
+     axe.run(document, { resultTypes: ['violations'], iframes: false })
+       .then((r) => done(r.violations.map((v) => ({
+         rule: v.id, impact: v.impact || 'none', nodes: v.nodes.length,
+         example: v.nodes[0] ? v.nodes[0].target.join(' ') : '' }))))
+       .catch((e) => done({ error: String(e) }));";
+
 /// Runs axe on the window's document as it is now; the story frame's own document is checked
 /// by `check_frame`.
 fn check(s: &Session, view: &str) -> Vec<Violation> {
     let result = s
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, { resultTypes: ['violations'], iframes: false })
-               .then((r) => done(r.violations.map((v) => ({
-                 rule: v.id, impact: v.impact || 'none', nodes: v.nodes.length,
-                 example: v.nodes[0] ? v.nodes[0].target.join(' ') : '' }))))
-               .catch((e) => done({ error: String(e) }));",
-            json!([]),
-        )
+        .execute_async(RUN_AXE, json!([]))
         .unwrap_or_else(|e| panic!("axe.run in {view}: {e}"));
     violations(view, &result)
+}
+
+/// Runs axe on the story frame's document, when a story is open. The frame runs no script, so
+/// axe (whose checks wait on timers) cannot run in it: it runs in a copy of its document as it
+/// is now (marks included), in a frame of the same size over it that may run scripts, loaded
+/// there by WebDriver, and removed after.
+fn check_frame(s: &Session, view: &str, source: &str) -> Vec<Violation> {
+    if js(s, "return !!document.body.dataset.open") != true {
+        return Vec::new();
+    }
+    js(
+        s,
+        "const story = document.getElementById('story-frame');
+         const doc = story.contentDocument.documentElement.cloneNode(true);
+         doc.querySelector('meta[http-equiv]').remove();
+         const copy = document.createElement('iframe');
+         copy.id = 'axe-copy';
+         copy.title = story.title;
+         const r = story.getBoundingClientRect();
+         Object.assign(copy.style, { position: 'fixed', left: r.left + 'px', top: r.top + 'px',
+           width: r.width + 'px', height: r.height + 'px', border: '0', zIndex: '100' });
+         copy.srcdoc = '<!doctype html>' + doc.outerHTML;
+         document.body.append(copy);
+         return true;",
+    );
+    wait(
+        s,
+        "the copy of the story frame",
+        "const f = document.getElementById('axe-copy');
+         return f && f.contentDocument && f.contentDocument.readyState === 'complete' && !!f.contentDocument.body;",
+    );
+    let result = s
+        .execute_async_in_frame("#axe-copy", &format!("{source}\n;{RUN_AXE}"))
+        .unwrap_or_else(|e| panic!("axe.run in the story frame of {view}: {e}"));
+    js(
+        s,
+        "document.getElementById('axe-copy').remove(); return true",
+    );
+    violations(&format!("{view}, story frame"), &result)
 }
 
 fn violations(view: &str, result: &Value) -> Vec<Violation> {
@@ -81,13 +122,17 @@ fn load_axe(s: &Session, source: &str) {
     assert_eq!(loaded, "function", "axe-core did not load");
 }
 
-/// Two feeds (one in a folder), a few stories with text, one bookmarked, one read.
+/// Two feeds (one in a folder), a few stories with text, one bookmarked, one read; the first
+/// story highlighted twice, with notes, and then revised so one highlight is no longer in it.
 fn build_library(lib_path: &Path) {
-    use tidings::store::{FeedUpdate, IncomingArticle, Library, NewFeed};
+    use tidings::store::{
+        FeedUpdate, HighlightColor, IncomingArticle, Library, NewFeed, Selection,
+    };
     let base = "http://127.0.0.1:9";
     let mut lib = Library::open(lib_path).unwrap();
     let at = now();
     let mut ids = Vec::new();
+    let mut first_feed = None;
     for (f, (name, folder)) in [("Harbour Wire", Some("News")), ("Quiet Gazette", None)]
         .into_iter()
         .enumerate()
@@ -118,6 +163,7 @@ fn build_library(lib_path: &Path) {
             .collect();
         lib.store_feed_result(feed, &FeedUpdate::default(), &items)
             .unwrap();
+        first_feed = first_feed.or(Some((feed, items)));
         ids.extend(
             lib.search(&format!("\"{name}\""), 10)
                 .unwrap()
@@ -127,6 +173,67 @@ fn build_library(lib_path: &Path) {
     }
     lib.set_bookmarked(ids[1], true, None).unwrap();
     lib.set_read(ids[2], true).unwrap();
+    let words = |exact: &str| Selection::Words {
+        exact: exact.into(),
+        occurrence: None,
+    };
+    // The first story of the first feed.
+    let (feed, mut items) = first_feed.unwrap();
+    let story = &mut items[0];
+    let first = lib
+        .search(&format!("\"{}\"", story.title), 5)
+        .unwrap()
+        .into_iter()
+        .find(|hit| hit.article.title == story.title)
+        .unwrap()
+        .article
+        .id;
+    lib.add_highlight(
+        first,
+        &words("harbour story"),
+        HighlightColor::Green,
+        Some("A note that is said"),
+    )
+    .unwrap();
+    lib.add_highlight(
+        first,
+        &words("calm sentences"),
+        HighlightColor::Pink,
+        Some("Kept though gone"),
+    )
+    .unwrap();
+    story.content_html = Some("<p>The harbour story, since retold in plain words.</p>".into());
+    story.content_text = Some("The harbour story, since retold in plain words.".into());
+    lib.store_feed_result(feed, &FeedUpdate::default(), &items)
+        .unwrap();
+    assert_eq!(
+        lib.highlights(Some(first))
+            .unwrap()
+            .iter()
+            .map(|h| h.orphaned)
+            .collect::<Vec<_>>(),
+        [false, true]
+    );
+}
+
+/// Opens the story with highlights and waits for its marks and its list of highlights no
+/// longer in it.
+fn open_highlighted_story(s: &Session) {
+    click(s, "[data-list=all]");
+    wait(
+        s,
+        "the highlighted story in All stories",
+        "const row = Array.from(document.querySelectorAll('.story-row')).find((r) =>
+           r.querySelector('.row-title').textContent === 'Harbour Wire: harbour story number 0');
+         if (row) row.click(); return !!row;",
+    );
+    wait(
+        s,
+        "the story marked",
+        "const f = document.getElementById('story-frame');
+         return f.dataset.marked && f.contentDocument.querySelector('mark[data-highlight-id]')
+           && !document.getElementById('orphans').hidden",
+    );
 }
 
 /// Closes any dialog or menu and goes back to "All unread" with no story open.
@@ -203,7 +310,7 @@ const VIEWS: &[View] = &[
     }),
     ("bookmarks", |s| {
         click(s, "[data-list=bookmarks]");
-        wait(s, "bookmarks", "return document.body.dataset.list === 'bookmarks' && document.querySelectorAll('.story-row').length === 1");
+        wait(s, "bookmarks", "return document.body.dataset.list === 'bookmarks' && document.querySelectorAll('.story-row').length === 2");
     }),
     ("app menu", |s| {
         click(s, "#menu-button");
@@ -265,6 +372,25 @@ const VIEWS: &[View] = &[
         click(s, "#help-button");
         open_dialog(s, "help-dialog");
     }),
+    ("story with highlights", open_highlighted_story),
+    ("highlights view", |s| {
+        click(s, "[data-list=highlights]");
+        wait(
+            s,
+            "the Highlights view",
+            "return document.getElementById('highlight-list').dataset.count === '2'",
+        );
+    }),
+    ("highlight words dialog", |s| {
+        open_highlighted_story(s);
+        click(s, "#highlight-button");
+        open_dialog(s, "words-dialog");
+    }),
+    ("note dialog", |s| {
+        open_highlighted_story(s);
+        click(s, "#orphan-list [data-action=note]");
+        open_dialog(s, "note-dialog");
+    }),
 ];
 
 /// Prints a table of the views (violations by impact) and one of every violation, and returns
@@ -322,6 +448,7 @@ pub fn every_view_passes_axe() {
             go(&s);
             let view = format!("{name} ({theme})");
             all.extend(check(&s, &view));
+            all.extend(check_frame(&s, &view, &source));
             views.push(view);
             shot(&s, &format!("a11y-{}-{theme}.png", name.replace(' ', "-")));
         }

@@ -107,13 +107,18 @@ impl Harness {
             port,
             display,
         };
+        // tauri-driver listens at once but starts WebKitWebDriver beside it and forwards each
+        // request to it: a session asked for before WebKitWebDriver listens is cut off
+        // ("connection closed early"), which a busy machine made happen now and then.
         let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "tauri-driver did not listen"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        for (what, port) in [("tauri-driver", port), ("WebKitWebDriver", native_port)] {
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(
+                    start.elapsed() < Duration::from_secs(20),
+                    "{what} did not listen on port {port}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         harness
     }

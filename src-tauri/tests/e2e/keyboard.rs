@@ -14,10 +14,10 @@ use super::server::{Reply, Server};
 use super::webdriver::Session;
 use super::APP;
 
-const ESCAPE: &str = "\u{E00C}";
-const ARROW_DOWN: &str = "\u{E015}";
-const F10: &str = "\u{E03A}";
-const TAB: &str = "\u{E004}";
+pub const ESCAPE: &str = "\u{E00C}";
+pub const ARROW_DOWN: &str = "\u{E015}";
+pub const F10: &str = "\u{E03A}";
+pub const TAB: &str = "\u{E004}";
 const SHIFT: &str = "\u{E008}";
 
 /// An RSS 2.0 feed of two stories with their full text, dated minutes ago.
@@ -70,7 +70,7 @@ fn civil(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-fn press(s: &Session, keys: &str) {
+pub fn press(s: &Session, keys: &str) {
     s.press(keys)
         .unwrap_or_else(|e| panic!("pressing {keys:?}: {e}"));
 }

@@ -4,6 +4,7 @@
 mod a11y;
 mod autosync;
 mod harness;
+mod highlights;
 mod keyboard;
 mod launch;
 mod manage;
@@ -55,6 +56,14 @@ fn accessibility_of_every_view() {
 fn keyboard_only_journey() {
     // Add a feed, read, bookmark, search, change a setting and export: keys only.
     keyboard::keyboard_only_journey();
+}
+
+#[test]
+fn highlights_journey() {
+    // The window reads a story's text as the library does (real pages); highlight with the
+    // mouse and h, note with n, the Highlights view, search, Markdown export, a revised story,
+    // a restart.
+    highlights::highlights_journey();
 }
 
 #[test]

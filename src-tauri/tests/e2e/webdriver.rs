@@ -213,6 +213,15 @@ impl Session {
         result
     }
 
+    /// [`Session::execute_async`] inside the frame matching `frame`; back to the page after.
+    pub fn execute_async_in_frame(&self, frame: &str, script: &str) -> WdResult<Value> {
+        let result = self
+            .enter_frame(frame)
+            .and_then(|_| self.execute_async(script, json!([])));
+        self.call("POST", "/frame", Some(&json!({ "id": null })))?;
+        result
+    }
+
     /// Makes the frame matching `css` (in the current one) the one scripts and lookups use.
     fn enter_frame(&self, css: &str) -> WdResult<()> {
         let id = self.find(css)?;
@@ -289,6 +298,26 @@ impl Session {
                 {"type": "pointerMove", "origin": "pointer", "x": dx / 2, "y": 0, "duration": 50},
                 {"type": "pointerMove", "origin": "pointer", "x": dx - dx / 2, "y": 0, "duration": 50},
                 {"type": "pointerUp", "button": 0}
+            ]
+        }]});
+        self.call("POST", "/actions", Some(&body))?;
+        self.call("DELETE", "/actions", None).map(|_| ())
+    }
+
+    /// Presses mouse `button` (0 left, 2 right) at `from`, moves to `to` and lets go: a drag,
+    /// or with `from == to` a click. Points are CSS pixels of the window's viewport, so a drag
+    /// may start and end inside a frame as a user's would.
+    pub fn mouse_between(&self, button: u8, from: (i64, i64), to: (i64, i64)) -> WdResult<()> {
+        let mid = ((from.0 + to.0) / 2, (from.1 + to.1) / 2);
+        let at = |(x, y): (i64, i64), duration: u64| json!({"type": "pointerMove", "origin": "viewport", "x": x, "y": y, "duration": duration});
+        let body = json!({"actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [
+                at(from, 0),
+                {"type": "pointerDown", "button": button},
+                at(mid, 60),
+                at(to, 60),
+                {"type": "pointerUp", "button": button}
             ]
         }]});
         self.call("POST", "/actions", Some(&body))?;

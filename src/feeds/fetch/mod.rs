@@ -10,6 +10,15 @@
 //! Outcomes: a 304 is [`FetchResponse::NotModified`] (not an error); every failing HTTP outcome
 //! has its own [`FetchError`] variant, each naming the URL.
 //!
+//! Sites that refuse readers: a 403, or a CDN's challenge page, is asked again once with a
+//! browser's `Accept` and `Accept-Language` headers (never more: a refusal of that second ask is
+//! [`FetchError::Refused`], which says so and points at the browser user agent). A request can
+//! also go out as a browser from the start ([`FetchRequest::as_browser`]).
+//!
+//! Dead servers: a connection that sends nothing for [`FetchConfig::idle_timeout`] is given up
+//! ([`FetchError::Stalled`]); one that keeps sending goes on up to the body limit and the total
+//! [`FetchConfig::request_timeout`].
+//!
 //! Trust: every URL must reach public addresses only, except URLs on the request's
 //! [`FetchRequest::trusted_origin`]. Set it to `origin_of(&feed_url)` when fetching a feed the
 //! user subscribed to directly (the store's `trusted_host` flag), and to that same feed origin
@@ -50,6 +59,9 @@ pub struct FetchConfig {
     /// Total time for one [`Fetcher::fetch`] call, all redirect hops and the body included
     /// (time spent waiting for a concurrency slot is not counted). Default 30 s.
     pub request_timeout: Duration,
+    /// Longest silence accepted from a server: waiting for its answer once the request is
+    /// under way, or between two pieces of the body. Default 10 s.
+    pub idle_timeout: Duration,
     /// Largest body accepted, counted after decompression, unless a request sets
     /// [`FetchRequest::max_bytes`]. Default 10 MiB (feeds).
     pub max_body_bytes: usize,
@@ -69,6 +81,7 @@ impl Default for FetchConfig {
             user_agent: format!("Tidings/{} (+offline news reader)", crate::VERSION),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(10),
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
             max_concurrent: 32,
@@ -89,7 +102,25 @@ pub enum Accept {
     Image,
 }
 
+/// The user agent of a current desktop browser, for sites that refuse anything else.
+pub const BROWSER_USER_AGENT: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+
+/// What a browser asks for when it opens a page (or a feed's address).
+const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+/// The languages a browser says its reader reads.
+const BROWSER_ACCEPT_LANGUAGE: &str = "en-US,en;q=0.5";
+
 impl Accept {
+    /// The `Accept` header a browser would send for this kind of resource.
+    fn browser_header_value(self) -> &'static str {
+        match self {
+            Accept::Feed | Accept::Page => BROWSER_ACCEPT,
+            Accept::Image => self.header_value(),
+        }
+    }
+
     fn header_value(self) -> &'static str {
         match self {
             Accept::Feed => {
@@ -121,6 +152,9 @@ pub struct FetchRequest {
     /// The origin of a feed the user subscribed to directly. URLs on exactly this origin may
     /// reach loopback and private addresses; every other origin must be public.
     pub trusted_origin: Option<Origin>,
+    /// Go out as a browser: its user agent ([`BROWSER_USER_AGENT`]) and its `Accept` and
+    /// `Accept-Language` headers (a feed's "browser" user agent setting).
+    pub as_browser: bool,
 }
 
 impl FetchRequest {
@@ -132,6 +166,7 @@ impl FetchRequest {
             accept,
             max_bytes: None,
             trusted_origin: None,
+            as_browser: false,
         }
     }
 
@@ -160,6 +195,12 @@ impl FetchRequest {
     /// Sets the trusted origin (see [`FetchRequest::trusted_origin`]).
     pub fn trusted(mut self, origin: Origin) -> Self {
         self.trusted_origin = Some(origin);
+        self
+    }
+
+    /// Sends this request as a browser would (see [`FetchRequest::as_browser`]).
+    pub fn as_browser(mut self) -> Self {
+        self.as_browser = true;
         self
     }
 
@@ -235,6 +276,14 @@ pub enum FetchError {
         #[source]
         source: reqwest::Error,
     },
+    /// The server sent nothing for [`FetchConfig::idle_timeout`]: given up.
+    #[error("gave up on {url}: the server sent nothing for {}s", after.as_secs())]
+    Stalled {
+        /// The URL being fetched.
+        url: Url,
+        /// The silence allowed ([`FetchConfig::idle_timeout`]).
+        after: Duration,
+    },
     /// The request (or connecting) took longer than allowed.
     #[error("timed out after {after:?} fetching {url}")]
     Timeout {
@@ -276,6 +325,19 @@ pub enum FetchError {
         /// From `Retry-After` (seconds or HTTP date), when present and valid.
         retry_after: Option<Duration>,
     },
+    /// 403 or a CDN's challenge page, also when asked as a browser asks: the site refuses
+    /// readers. Never asked a third time.
+    #[error("{}", refused_message(url, *code, *challenge, *as_browser))]
+    Refused {
+        /// The URL.
+        url: Url,
+        /// The status of the last refusal.
+        code: u16,
+        /// The answer was a CDN's challenge page (`cf-mitigated: challenge`).
+        challenge: bool,
+        /// The request already went out as a browser (user agent included).
+        as_browser: bool,
+    },
     /// Any other non-2xx status (including a 3xx without `Location`).
     #[error("HTTP {code} from {url}")]
     Status {
@@ -309,6 +371,22 @@ pub enum FetchError {
         #[source]
         source: reqwest::Error,
     },
+}
+
+fn refused_message(url: &Url, code: u16, challenge: bool, as_browser: bool) -> String {
+    let what = if challenge {
+        format!("HTTP {code}, a challenge page")
+    } else {
+        format!("HTTP {code}")
+    };
+    if as_browser {
+        format!("{url} refused the request ({what}), even as a browser")
+    } else {
+        format!(
+            "{url} refused Tidings ({what}), also when asked with a browser's headers; \
+             try the browser user agent in the feed's settings"
+        )
+    }
 }
 
 fn fmt_retry(retry: &Option<Duration>) -> String {
@@ -396,6 +474,9 @@ impl Fetcher {
         let mut hops = 0usize;
         let mut all_permanent = true;
         let mut deadline: Option<Instant> = None;
+        // Browser-like headers: from the start when asked, else only for the one second ask
+        // after a refusal.
+        let mut browser_headers = req.as_browser;
 
         loop {
             let trusted = req
@@ -414,13 +495,28 @@ impl Fetcher {
                 after: cfg.request_timeout,
             };
 
-            let request = self.build_request(&url, &req, trusted);
-            let mut resp = match tokio::time::timeout_at(deadline, request.send()).await {
-                Err(_) => return Err(timeout()),
+            let request = self.build_request(&url, &req, trusted, browser_headers);
+            let mut resp = match within(deadline, cfg.idle_timeout, request.send()).await {
+                Err(Stall::Total) => return Err(timeout()),
+                Err(Stall::Idle) => return Err(stalled(&url, cfg)),
                 Ok(Err(e)) => return Err(map_send_error(&url, e, cfg)),
                 Ok(Ok(resp)) => resp,
             };
             let status = resp.status();
+
+            if let Some(challenge) = refusal(status, resp.headers()) {
+                if !browser_headers {
+                    browser_headers = true;
+                    drop(resp);
+                    continue;
+                }
+                return Err(FetchError::Refused {
+                    url,
+                    code: status.as_u16(),
+                    challenge,
+                    as_browser: req.as_browser,
+                });
+            }
 
             if is_followed_redirect(status) {
                 let next = redirect_target(&url, resp.headers(), status)?;
@@ -458,11 +554,7 @@ impl Fetcher {
             let content_type = header_string(headers, header::CONTENT_TYPE);
             let etag = header_string(headers, header::ETAG);
             let last_modified = header_string(headers, header::LAST_MODIFIED);
-            let body =
-                match tokio::time::timeout_at(deadline, read_body(&url, &mut resp, limit)).await {
-                    Err(_) => return Err(timeout()),
-                    Ok(result) => result?,
-                };
+            let body = read_body(&url, &mut resp, limit, deadline, cfg).await?;
             let moved_permanently = (hops > 0 && all_permanent).then(|| url.clone());
             return Ok(FetchResponse::Ok(Fetched {
                 final_url: url,
@@ -481,6 +573,7 @@ impl Fetcher {
         url: &Url,
         req: &FetchRequest,
         trusted: bool,
+        browser_headers: bool,
     ) -> reqwest::RequestBuilder {
         let client = if trusted {
             if let Some(host) = url.host_str() {
@@ -495,10 +588,27 @@ impl Fetcher {
             &self.inner.strict
         };
         let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT,
-            HeaderValue::from_static(req.accept.header_value()),
-        );
+        if browser_headers {
+            headers.insert(
+                header::ACCEPT,
+                HeaderValue::from_static(req.accept.browser_header_value()),
+            );
+            headers.insert(
+                header::ACCEPT_LANGUAGE,
+                HeaderValue::from_static(BROWSER_ACCEPT_LANGUAGE),
+            );
+        } else {
+            headers.insert(
+                header::ACCEPT,
+                HeaderValue::from_static(req.accept.header_value()),
+            );
+        }
+        if req.as_browser {
+            headers.insert(
+                header::USER_AGENT,
+                HeaderValue::from_static(BROWSER_USER_AGENT),
+            );
+        }
         // Stored validators are external data: one with bytes a header cannot carry is skipped.
         if let Some(v) = req
             .etag
@@ -595,6 +705,48 @@ fn redirect_target(url: &Url, headers: &HeaderMap, status: StatusCode) -> Result
     Ok(next)
 }
 
+/// Whether an answer refuses the reader: a 403, or a CDN's challenge page (Cloudflare marks
+/// those `cf-mitigated: challenge`, whatever their status). `Some(challenge)` when it does.
+fn refusal(status: StatusCode, headers: &HeaderMap) -> Option<bool> {
+    let challenge = headers
+        .get_all("cf-mitigated")
+        .iter()
+        .any(|v| v.as_bytes().eq_ignore_ascii_case(b"challenge"));
+    (challenge || status == StatusCode::FORBIDDEN).then_some(challenge)
+}
+
+/// Why waiting on the network ended before the answer came.
+enum Stall {
+    /// Nothing arrived for [`FetchConfig::idle_timeout`].
+    Idle,
+    /// The whole fetch's [`FetchConfig::request_timeout`] ran out.
+    Total,
+}
+
+/// Awaits `step` (the answer, or the next piece of the body) for at most the idle timeout, and
+/// never past the fetch's deadline.
+async fn within<F: std::future::Future>(
+    deadline: Instant,
+    idle: Duration,
+    step: F,
+) -> Result<F::Output, Stall> {
+    let at = (Instant::now() + idle).min(deadline);
+    tokio::time::timeout_at(at, step).await.map_err(|_| {
+        if at < deadline {
+            Stall::Idle
+        } else {
+            Stall::Total
+        }
+    })
+}
+
+fn stalled(url: &Url, cfg: &FetchConfig) -> FetchError {
+    FetchError::Stalled {
+        url: url.clone(),
+        after: cfg.idle_timeout,
+    }
+}
+
 fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
     headers
         .get(name)
@@ -668,11 +820,14 @@ fn map_send_error(url: &Url, e: reqwest::Error, cfg: &FetchConfig) -> FetchError
     }
 }
 
-/// Reads the (decompressed) body chunk by chunk, stopping as soon as it passes `limit`.
+/// Reads the (decompressed) body chunk by chunk, stopping as soon as it passes `limit`, when
+/// the server falls silent for the idle timeout, or at the fetch's deadline.
 async fn read_body(
     url: &Url,
     resp: &mut reqwest::Response,
     limit: usize,
+    deadline: Instant,
+    cfg: &FetchConfig,
 ) -> Result<Vec<u8>, FetchError> {
     let too_large = || FetchError::TooLarge {
         url: url.clone(),
@@ -689,10 +844,19 @@ async fn read_body(
         .min(1024 * 1024);
     let mut body = Vec::with_capacity(initial);
     loop {
-        let chunk = resp.chunk().await.map_err(|source| FetchError::Http {
-            url: url.clone(),
-            source,
-        })?;
+        let chunk = match within(deadline, cfg.idle_timeout, resp.chunk()).await {
+            Err(Stall::Idle) => return Err(stalled(url, cfg)),
+            Err(Stall::Total) => {
+                return Err(FetchError::Timeout {
+                    url: url.clone(),
+                    after: cfg.request_timeout,
+                })
+            }
+            Ok(chunk) => chunk.map_err(|source| FetchError::Http {
+                url: url.clone(),
+                source,
+            })?,
+        };
         let Some(chunk) = chunk else { break };
         if chunk.len() > limit - body.len() {
             return Err(too_large());

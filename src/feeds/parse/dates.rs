@@ -6,6 +6,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
+use crate::text::month_number;
+
 const MIN_YEAR: i32 = 1970;
 const MAX_YEAR: i32 = 2100;
 
@@ -200,52 +202,6 @@ fn parse_zone(z: &str) -> Option<i32> {
         _ => return None,
     };
     Some((hours * 3600.0) as i32)
-}
-
-/// Month names and abbreviations: English, German, French, Spanish, Italian, Portuguese,
-/// Dutch, Hungarian.
-#[rustfmt::skip]
-const MONTHS: [&[&str]; 12] = [
-    &["jan", "january", "januar", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro", "januari", "jän", "jänner", "január"],
-    &["feb", "february", "februar", "février", "févr", "fév", "fevrier", "febrero", "febbraio", "fevereiro", "fev", "februari", "február"],
-    &["mar", "march", "märz", "mär", "mrz", "mars", "marzo", "março", "maart", "mrt", "március"],
-    &["apr", "april", "avril", "avr", "abril", "abr", "aprile", "április"],
-    &["may", "mai", "mayo", "maggio", "mag", "maio", "mei", "május"],
-    &["jun", "june", "juni", "juin", "junio", "giugno", "giu", "junho", "június"],
-    &["jul", "july", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "július"],
-    &["aug", "august", "août", "aout", "agosto", "ago", "augustus", "augusztus"],
-    &["sep", "sept", "september", "septembre", "septiembre", "set", "settembre", "setembro", "szeptember"],
-    &["oct", "october", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out", "október"],
-    &["nov", "november", "novembre", "noviembre", "novembro"],
-    &["dec", "december", "dezember", "dez", "décembre", "déc", "decembre", "diciembre", "dic", "dicembre", "dezembro"],
-];
-
-/// Greek month abbreviations (with and without accents), January first.
-const GREEK_MONTHS: [&[&str]; 12] = [
-    &["ιαν"],
-    &["φεβ"],
-    &["μάω", "μαρ", "μάρ"],
-    &["απρ"],
-    &["μάι", "μαϊ", "μαι", "μάϊ"],
-    &["ιούν", "ιον", "ιουν"],
-    &["ιούλ", "ιολ", "ιουλ"],
-    &["αύγ", "αυγ"],
-    &["σεπ"],
-    &["οκτ"],
-    &["νοέ", "νοε"],
-    &["δεκ"],
-];
-
-fn month_number(token: &str) -> Option<u32> {
-    let t = token.trim_end_matches(['.', ',']).to_lowercase();
-    if t.chars().count() < 3 {
-        return None;
-    }
-    MONTHS
-        .iter()
-        .chain(GREEK_MONTHS.iter())
-        .position(|names| names.contains(&t.as_str()))
-        .map(|p| (p % 12) as u32 + 1)
 }
 
 /// RFC 822 and relatives: tokens in any common order (`[Wkd,] DD Mon YYYY hh:mm[:ss] [zone]`,

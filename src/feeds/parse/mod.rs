@@ -6,7 +6,7 @@
 //! - `repair`: bytes to valid UTF-8 (BOM, HTTP charset, XML declaration, windows-1252
 //!   fallback for bytes that claim UTF-8 but are not).
 //! - `xml` and `entities`: a tolerant XML reader (HTML entities, bad nesting, truncation)
-//!   building a small tree; `xmlfeed` maps RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 from it.
+//!   building a small tree; `xmlfeed` maps RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF from it.
 //! - `json`: JSON Feed 1.0/1.1.
 //! - `normalize` and `dates`: plain-text titles, sanitized HTML bodies (every body goes
 //!   through `crate::sanitize`, or through a fast pass that tests hold to the same bytes for the
@@ -20,6 +20,7 @@
 mod dates;
 mod entities;
 mod json;
+mod mathml;
 mod normalize;
 mod repair;
 mod xml;
@@ -39,6 +40,8 @@ pub enum FeedFormat {
     Atom03,
     Atom10,
     JsonFeed,
+    /// Microsoft's Channel Definition Format (1997): `<CHANNEL HREF>` with `<ITEM HREF>`s.
+    Cdf,
 }
 
 impl FeedFormat {
@@ -51,6 +54,7 @@ impl FeedFormat {
             FeedFormat::Atom03 => "atom0.3",
             FeedFormat::Atom10 => "atom1.0",
             FeedFormat::JsonFeed => "jsonfeed",
+            FeedFormat::Cdf => "cdf",
         }
     }
 }

@@ -6,6 +6,8 @@
 use url::Url;
 
 use super::entities;
+use super::mathml::math_to_html;
+use super::repair::fix_mojibake;
 use crate::sanitize;
 use crate::text::{escaped, Escape};
 
@@ -46,14 +48,19 @@ pub(crate) fn looks_like_html(s: &str) -> bool {
 
 pub(crate) use crate::text::collapse_whitespace;
 
-/// The text of an HTML fragment: tags dropped (scripts and styles with their content), entities
-/// decoded, whitespace collapsed.
+/// The text of an HTML fragment: tags and comments dropped (scripts, styles and SVG drawings
+/// with their content), entities decoded, whitespace collapsed.
 pub(crate) fn html_to_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let b = html.as_bytes();
     let mut i = 0;
     while let Some(p) = memchr::memchr(b'<', &b[i..]).map(|p| p + i) {
         text.push_str(&html[i..p]);
+        if html[p..].starts_with("<!--") {
+            // A comment ends at "-->", whatever ">" it holds.
+            i = memchr::memmem::find(&b[p + 4..], b"-->").map_or(b.len(), |e| p + 4 + e + 3);
+            continue;
+        }
         let next = b.get(p + 1).copied().unwrap_or(b' ');
         let is_tag = next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?';
         let Some(gt) = memchr::memchr(b'>', &b[p..])
@@ -71,7 +78,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
             .map(|c| c.to_ascii_lowercase())
             .collect();
         i = gt + 1;
-        if (name == "script" || name == "style") && next != b'/' {
+        if matches!(name.as_str(), "script" | "style" | "svg") && next != b'/' {
             let close = format!("</{name}");
             let lower = html[i..].to_ascii_lowercase();
             i = match lower.find(&close) {
@@ -109,11 +116,11 @@ pub(crate) fn html_to_text(html: &str) -> String {
 /// an ellipsis, so a broken document can never turn into a page-long title.
 const MAX_PLAIN_CHARS: usize = 2000;
 
-/// A value as plain text.
+/// A value as plain text (double-encoded UTF-8 repaired, formulas as text).
 pub(crate) fn to_plain(v: &Value) -> Option<String> {
     let mut s = match v {
-        Value::Text(s) => collapse_whitespace(s),
-        Value::Html(h) => html_to_text(h),
+        Value::Text(s) => collapse_whitespace(&fix_mojibake(s)),
+        Value::Html(h) => html_to_text(&math_to_html(&fix_mojibake(h))),
     };
     if let Some((cut, _)) = s.char_indices().nth(MAX_PLAIN_CHARS) {
         s.truncate(cut);
@@ -122,16 +129,19 @@ pub(crate) fn to_plain(v: &Value) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// A value as sanitized HTML, relative URLs resolved against `base`.
+/// A value as sanitized HTML, relative URLs resolved against `base` (double-encoded UTF-8
+/// repaired, MathML as the HTML the sanitizer keeps).
 pub(crate) fn to_html(v: &Value, base: &Url) -> Option<String> {
     let out = match v {
-        Value::Text(t) => text_to_html(t),
+        Value::Text(t) => text_to_html(&fix_mojibake(t)),
         Value::Html(h) => {
+            let h = fix_mojibake(h);
+            let h = math_to_html(&h);
             if memchr::memchr(b'<', h.as_bytes()).is_none() {
                 // No markup: what the sanitizer would give, without building a tree.
-                escaped(&entities::decode(h), Escape::Text)
+                escaped(&entities::decode(&h), Escape::Text)
             } else {
-                sanitize::sanitize_html(h, Some(base))
+                sanitize::sanitize_html(&h, Some(base))
             }
         }
     };
@@ -187,7 +197,7 @@ pub(crate) fn rebase(base: &Url, xml_base: Option<&str>) -> Option<Url> {
 /// The name in an author string: `jo@x.org (Jo Smith)`, `Jo Smith <jo@x.org>`,
 /// `Jo Smith (jo@x.org)`, or a bare name or e-mail.
 pub(crate) fn author_name(raw: &str) -> Option<String> {
-    let s = collapse_whitespace(raw);
+    let s = collapse_whitespace(&fix_mojibake(raw));
     if s.is_empty() {
         return None;
     }

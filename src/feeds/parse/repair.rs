@@ -4,6 +4,10 @@
 //! A document that claims UTF-8 but is not (windows-1252 bytes, a common server mistake) is
 //! read run by run: valid UTF-8 stays UTF-8 and each invalid byte is read as windows-1252, so
 //! there is neither mojibake nor U+FFFD. Nothing returned here is invalid UTF-8.
+//!
+//! Text can also arrive already garbled: UTF-8 that some publishing system read as
+//! windows-1252 (or Latin-1) and wrote out again as UTF-8 ("CafÃ©", "â€™"). [`fix_mojibake`]
+//! undoes that where it is unambiguous.
 
 use std::borrow::Cow;
 
@@ -118,8 +122,97 @@ fn utf8_with_1252_fallback(mut bytes: &[u8]) -> String {
     }
 }
 
+/// The windows-1252 byte a character came from, when text was read as windows-1252 or
+/// Latin-1 (C1 controls are Latin-1's reading of the bytes windows-1252 leaves undefined).
+fn cp1252_byte(c: char) -> Option<u8> {
+    let v = c as u32;
+    if (0x80..=0xFF).contains(&v) {
+        return u8::try_from(v).ok();
+    }
+    let mut buf = [0u8; 4];
+    let (bytes, _, unmappable) = WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+    (!unmappable && bytes.len() == 1).then(|| bytes[0])
+}
+
+/// Undoes double-encoded UTF-8: each run of characters whose windows-1252 bytes form one
+/// valid multi-byte UTF-8 sequence (a lead byte `C2`..`F4` then its continuation bytes,
+/// "Ã©" → "é", "â€™" → "’", "Â£" → "£") becomes that character. Text that has no such run,
+/// correct accents included ("café", "SÃO PAULO"), is returned as it is.
+pub(crate) fn fix_mojibake(text: &str) -> Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
+        let len = match c as u32 {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 0,
+        };
+        let mut repaired = None;
+        if len > 0 {
+            let mut bytes = [c as u8, 0, 0, 0];
+            let mut ahead = chars.clone();
+            let continued =
+                (1..len).all(|k| match ahead.next().and_then(|(_, n)| cp1252_byte(n)) {
+                    Some(b @ 0x80..=0xBF) => {
+                        bytes[k] = b;
+                        true
+                    }
+                    _ => false,
+                });
+            if continued {
+                if let Ok(s) = std::str::from_utf8(&bytes[..len]) {
+                    repaired = Some((s.to_string(), ahead));
+                }
+            }
+        }
+        match repaired {
+            Some((s, rest)) => {
+                out.get_or_insert_with(|| text[..at].to_string())
+                    .push_str(&s);
+                chars = rest;
+            }
+            None => {
+                if let Some(o) = out.as_mut() {
+                    o.push(c);
+                }
+            }
+        }
+    }
+    match out {
+        Some(o) => Cow::Owned(o),
+        None => Cow::Borrowed(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn double_encoded_runs_are_repaired_and_nothing_else() {
+        use super::fix_mojibake;
+        for (garbled, fixed) in [
+            ("CafÃ©", "Café"),
+            ("itâ€™s 5 â‚¬", "it’s 5 €"),
+            ("Â£5 and cafÃ© with café", "£5 and café with café"),
+            // Latin-1's reading of windows-1252's undefined bytes: "É" is C3 89.
+            ("\u{c3}\u{89}té", "Été"),
+        ] {
+            assert_eq!(fix_mojibake(garbled), fixed, "{garbled}");
+        }
+        for kept in [
+            "café naïve Ærø",
+            "SÃO PAULO",
+            "ASCII only",
+            "Ã la carte",
+            "日本語",
+        ] {
+            assert!(
+                matches!(fix_mojibake(kept), std::borrow::Cow::Borrowed(_)),
+                "{kept}"
+            );
+        }
+    }
     use super::*;
 
     #[test]

@@ -1,10 +1,17 @@
-//! RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 read from the tolerant element tree ([`super::xml`]).
+//! RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF read from the tolerant element tree
+//! ([`super::xml`]).
 //!
 //! One mapping for all XML formats: elements are matched by namespace and local name, so an
 //! RSS feed with Atom, Dublin Core, `content:`, Media RSS or iTunes elements reads the same as
 //! its plain form. Content types follow the specs: Atom says (`text`, `html`, `xhtml`, 0.3's
-//! `mode`), RSS does not, so its text is HTML when it looks like HTML.
+//! `mode`), RSS does not, so its text is HTML when it looks like HTML. CDF (a `<CHANNEL>` root)
+//! is read as RSS whose links, abstracts and dates are attributes. Where an item has several
+//! summaries, dates or titles, the rules are feedparser's: the first summary-like element is
+//! the summary and a second one the content when there is none; the first readable
+//! publication date, the latest readable update; Media RSS's title and description when the
+//! item has none of its own.
 
+use chrono::{DateTime, FixedOffset};
 use url::Url;
 
 use super::dates::parse_date;
@@ -95,6 +102,7 @@ pub(crate) fn map(doc: &Doc, feed_url: &Url, html_hint: bool) -> Result<ParsedFe
         atom03,
     };
     let format = match root.local().to_ascii_lowercase().as_str() {
+        "channel" => FeedFormat::Cdf,
         "feed" if atom03 => FeedFormat::Atom03,
         "feed" => FeedFormat::Atom10,
         "rdf" => {
@@ -115,7 +123,12 @@ pub(crate) fn map(doc: &Doc, feed_url: &Url, html_hint: bool) -> Result<ParsedFe
             _ => FeedFormat::Rss2,
         },
     };
-    let root_base = rebase(feed_url, root.attr("xml:base")).unwrap_or_else(|| feed_url.clone());
+    // CDF's channel names its base in `BASE`.
+    let cdf_base = (format == FeedFormat::Cdf)
+        .then(|| root.attr_ci("base"))
+        .flatten();
+    let root_base =
+        rebase(feed_url, root.attr("xml:base").or(cdf_base)).unwrap_or_else(|| feed_url.clone());
     let root_lang = root.attr("xml:lang").map(str::to_string);
     let mut feed = if atom_doc {
         m.atom_feed(root_id, &root_base, root_lang)
@@ -164,6 +177,60 @@ impl<'d> Mapper<'d> {
         let t = self.doc.text(id?);
         let t = t.trim();
         (!t.is_empty()).then(|| t.to_string())
+    }
+
+    /// The `HREF` of a CDF element, absolute.
+    fn href(&self, id: usize, base: &Url) -> Option<String> {
+        let href = self.el(id)?.attr_ci("href")?;
+        absolute_url(href, base)
+    }
+
+    /// A Media RSS element of an item: its own, else in its `media:group`, else in a
+    /// `media:content` (the first found).
+    fn media_child(&self, item: usize, local: &str) -> Option<usize> {
+        self.ns_child(item, Ns::Media, local).or_else(|| {
+            self.doc
+                .child_elements(item)
+                .filter(|(_, e)| e.ns == Ns::Media && matches!(e.local(), "group" | "content"))
+                .find_map(|(g, _)| {
+                    self.ns_child(g, Ns::Media, local).or_else(|| {
+                        self.doc
+                            .child_elements(g)
+                            .filter(|(_, e)| e.ns == Ns::Media && e.local() == "content")
+                            .find_map(|(c, _)| self.ns_child(c, Ns::Media, local))
+                    })
+                })
+        })
+    }
+
+    /// The readable dates of the children of `id` that `pred` accepts, in order.
+    fn dates(&self, id: usize, pred: &dyn Fn(&Element) -> bool) -> Vec<DateTime<FixedOffset>> {
+        self.doc
+            .child_elements(id)
+            .filter(|(_, e)| pred(e))
+            .filter_map(|(d, _)| self.text_of(Some(d)).and_then(|t| parse_date(&t)))
+            .collect()
+    }
+
+    /// The first readable date, trying the kinds of element in order (an unreadable first
+    /// value does not hide a readable second one).
+    fn first_date(
+        &self,
+        id: usize,
+        kinds: &[&dyn Fn(&Element) -> bool],
+    ) -> Option<DateTime<FixedOffset>> {
+        kinds
+            .iter()
+            .find_map(|k| self.dates(id, *k).into_iter().next())
+    }
+
+    /// The latest readable date among the children `pred` accepts.
+    fn latest_date(
+        &self,
+        id: usize,
+        pred: &dyn Fn(&Element) -> bool,
+    ) -> Option<DateTime<FixedOffset>> {
+        self.dates(id, pred).into_iter().max()
     }
 
     /// An RSS value: inline markup is HTML; text is HTML when it looks like HTML (or says so).
@@ -307,7 +374,15 @@ impl<'d> Mapper<'d> {
     }
 
     fn rss_feed(&self, root: usize, base: &Url, lang: Option<String>) -> ParsedFeed {
-        let channel = self.core_child(root, "channel").unwrap_or(root);
+        // A CDF channel is the root (the channels inside it are sections).
+        let channel = if self
+            .el(root)
+            .is_some_and(|e| e.local().eq_ignore_ascii_case("channel"))
+        {
+            root
+        } else {
+            self.core_child(root, "channel").unwrap_or(root)
+        };
         let base = self.base_of(channel, base);
         let title = self
             .core_child(channel, "title")
@@ -319,9 +394,11 @@ impl<'d> Mapper<'d> {
                 let lb = self.base_of(l, &base);
                 self.text_of(Some(l)).and_then(|t| absolute_url(&t, &lb))
             })
-            .or_else(|| self.atom_alternate(channel, &base));
+            .or_else(|| self.atom_alternate(channel, &base))
+            .or_else(|| self.href(channel, &base));
         let description = self
             .core_child(channel, "description")
+            .or_else(|| self.core_child(channel, "abstract"))
             .or_else(|| self.ns_child(channel, Ns::Itunes, "summary"))
             .or_else(|| self.ns_child(channel, Ns::Itunes, "subtitle"))
             .and_then(|d| self.value(d, true))
@@ -342,6 +419,10 @@ impl<'d> Mapper<'d> {
                     .or_else(|| self.atom_child(channel, "logo"))
                     .and_then(|i| self.text_of(Some(i)))
                     .and_then(|u| absolute_url(&u, &base))
+            })
+            .or_else(|| {
+                self.core_child(channel, "logo")
+                    .and_then(|l| self.href(l, &base))
             });
         let language = self
             .core_child(channel, "language")
@@ -375,6 +456,7 @@ impl<'d> Mapper<'d> {
         let title = self
             .core_child(item, "title")
             .or_else(|| self.ns_child(item, Ns::Dc, "title"))
+            .or_else(|| self.media_child(item, "title"))
             .and_then(|t| self.value(t, true))
             .and_then(|v| to_plain(&v));
         let guid_el = self.core_child(item, "guid");
@@ -410,30 +492,45 @@ impl<'d> Mapper<'d> {
                 about
                     .filter(|a| a.starts_with("http://") || a.starts_with("https://"))
                     .and_then(|a| absolute_url(a, base))
-            });
+            })
+            .or_else(|| self.href(item, base));
         let author = self.rss_author(item);
-        let published = [
-            self.core_child(item, "pubDate"),
-            self.ns_child(item, Ns::Dc, "date"),
-            self.ns_child(item, Ns::DcTerms, "issued"),
-            self.ns_child(item, Ns::DcTerms, "created"),
-            self.atom_child(item, "published"),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|d| self.text_of(Some(d)).and_then(|t| parse_date(&t)));
-        let updated = [
-            self.atom_child(item, "updated"),
-            self.ns_child(item, Ns::DcTerms, "modified"),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|d| self.text_of(Some(d)).and_then(|t| parse_date(&t)));
-        let summary_el = self
-            .core_child(item, "description")
-            .or_else(|| self.atom_child(item, "summary"))
-            .or_else(|| self.ns_child(item, Ns::Itunes, "summary"))
-            .or_else(|| self.ns_child(item, Ns::Dc, "description"));
+        let atom_doc = self.atom_doc;
+        let published = self.first_date(
+            item,
+            &[
+                &|e| e.local().eq_ignore_ascii_case("pubDate") && is_core(e, atom_doc),
+                &|e| e.ns == Ns::Dc && e.local() == "date",
+                &|e| e.ns == Ns::DcTerms && e.local() == "issued",
+                &|e| e.ns == Ns::DcTerms && e.local() == "created",
+                &|e| e.local() == "published" && is_atom(e.ns),
+            ],
+        );
+        let updated = self.latest_date(item, &|e| {
+            (e.local() == "updated" && is_atom(e.ns))
+                || (e.ns == Ns::DcTerms && e.local() == "modified")
+        });
+        let updated = updated.or_else(|| e.and_then(|e| e.attr_ci("lastmod")).and_then(parse_date));
+        // The first summary-like element is the summary; a second, different one is the
+        // content when the item has no content element (feedparser's rule).
+        let summaries: Vec<usize> = self
+            .doc
+            .child_elements(item)
+            .filter(|(_, e)| {
+                let local = e.local();
+                ((local.eq_ignore_ascii_case("description")
+                    || local.eq_ignore_ascii_case("summary")
+                    || local.eq_ignore_ascii_case("abstract"))
+                    && is_core(e, false))
+                    || (local == "summary" && matches!(e.ns, Ns::Atom10 | Ns::Atom03 | Ns::Itunes))
+                    || (local == "description" && e.ns == Ns::Dc)
+            })
+            .map(|(c, _)| c)
+            .collect();
+        let summary_el = summaries
+            .first()
+            .copied()
+            .or_else(|| self.media_child(item, "description"));
         let summary_html = summary_el.and_then(|s| {
             let sb = self.base_of(s, base);
             self.value(s, true).and_then(|v| to_html(&v, &sb))
@@ -442,7 +539,12 @@ impl<'d> Mapper<'d> {
             .ns_child(item, Ns::Content, "encoded")
             .or_else(|| self.core_child(item, "fullitem"))
             .or_else(|| self.child(item, |e| e.ns == Ns::Xhtml && e.local() == "body"))
-            .or_else(|| self.atom_child(item, "content"));
+            .or_else(|| self.atom_child(item, "content"))
+            .or_else(|| {
+                summaries.get(1).copied().filter(|&second| {
+                    summaries.first().map(|&f| self.doc.text(f)) != Some(self.doc.text(second))
+                })
+            });
         let content_html = content_el.and_then(|c| {
             let cb = self.base_of(c, base);
             let v = if self.el(c).is_some_and(|e| e.ns == Ns::Xhtml) {
@@ -641,6 +743,10 @@ impl<'d> Mapper<'d> {
         let title = self
             .atom_child(entry, "title")
             .and_then(|t| self.atom_value(t))
+            .or_else(|| {
+                self.media_child(entry, "title")
+                    .and_then(|t| self.rss_value(t, true))
+            })
             .and_then(|v| to_plain(&v));
         let id = self.text_of(self.atom_child(entry, "id"));
         let link = self.atom_alternate(entry, base);
@@ -651,24 +757,32 @@ impl<'d> Mapper<'d> {
                     .and_then(|s| self.atom_author(s))
             })
             .or_else(|| self.joined_text(entry, Ns::Dc, "creator"));
-        let date = |names: &[&str]| {
-            names
-                .iter()
-                .filter_map(|n| self.atom_child(entry, n))
-                .find_map(|d| self.text_of(Some(d)).and_then(|t| parse_date(&t)))
-        };
-        let published = date(&["published", "issued", "created"]).or_else(|| {
-            self.ns_child(entry, Ns::Dc, "date")
-                .and_then(|d| self.text_of(Some(d)))
-                .and_then(|t| parse_date(&t))
+        let atomish = |e: &Element, local: &str| e.local() == local && self.atomish(e);
+        let published = self.first_date(
+            entry,
+            &[
+                &|e| atomish(e, "published"),
+                &|e| atomish(e, "issued"),
+                &|e| atomish(e, "created"),
+                &|e| e.ns == Ns::DcTerms && matches!(e.local(), "issued" | "created"),
+                &|e| e.ns == Ns::Dc && e.local() == "date",
+            ],
+        );
+        let updated = self.latest_date(entry, &|e| {
+            atomish(e, "updated")
+                || atomish(e, "modified")
+                || (e.ns == Ns::DcTerms && e.local() == "modified")
         });
-        let updated = date(&["updated", "modified"]);
         let html_of = |id: Option<usize>| {
             let id = id?;
             let b = self.base_of(id, base);
             self.atom_value(id).and_then(|v| to_html(&v, &b))
         };
-        let summary_html = html_of(self.atom_child(entry, "summary"));
+        let summary_html = html_of(self.atom_child(entry, "summary")).or_else(|| {
+            let d = self.media_child(entry, "description")?;
+            let db = self.base_of(d, base);
+            self.rss_value(d, false).and_then(|v| to_html(&v, &db))
+        });
         let content_html = html_of(self.atom_child(entry, "content")).or_else(|| {
             self.ns_child(entry, Ns::Content, "encoded").and_then(|c| {
                 let cb = self.base_of(c, base);
