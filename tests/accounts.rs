@@ -958,6 +958,132 @@ fn offline_changes_wait_in_the_outbox_and_arrive_in_order_once() {
     assert!(reader.lib().feed(renamed_feed.id).unwrap().title == "Renamed offline");
 }
 
+/// A story both a local feed and an account's feed carry is one story: marking the local feed
+/// read reads the account's copy too, and the server is told.
+#[test]
+fn marking_a_local_feed_read_reads_the_accounts_copies_on_the_server() {
+    let Some(tools) = shared_tools() else { return };
+    let farm = Farm::start(&tools, "copies", 2, 4, 0);
+    let server = FreshRss::start(&tools, "copies-api-pw");
+    server.subscribe_to(&farm);
+    let reader = Reader::new("copies");
+    // The farm serves feed 0 under any extension: here, a local feed of another address that
+    // carries the same stories as the account's feed 0, stored first (so it is the one shown).
+    reader.ok(&["add", &format!("{}/feeds/0.atom", farm.base)]);
+    reader.sync(true);
+    let local = reader.lib().feeds().unwrap()[0].id;
+    reader.add_account(&server);
+    reader.sync(true);
+    let items = reader.items();
+    let copies: Vec<i64> = reader
+        .raw()
+        .prepare(
+            "SELECT s.article_id FROM article_status s JOIN account_items ai USING (article_id)
+             WHERE s.duplicate_of IN (SELECT id FROM articles WHERE feed_id = ?1)",
+        )
+        .unwrap()
+        .query_map([local], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        copies.len(),
+        4,
+        "the account's feed 0 folded into the local feed"
+    );
+    assert!(reader.outbox().is_empty());
+
+    reader.ok(&["mark-read", "--feed", &local.to_string()]);
+    let lib = reader.lib();
+    assert!(copies.iter().all(|c| lib.article(*c).unwrap().read));
+    let queued: HashSet<String> = reader
+        .outbox()
+        .into_iter()
+        .filter(|(action, _)| action == "read")
+        .map(|(_, item)| item)
+        .collect();
+    assert_eq!(queued.len(), 4, "each copy queued once: {queued:?}");
+    reader.sync(true);
+    assert!(reader.outbox().is_empty());
+    let unread = server.unread();
+    for copy in &copies {
+        assert!(
+            !unread.contains(&items[copy]),
+            "copy {copy} read on the server"
+        );
+    }
+    assert_eq!(reader.items_where("s.read = 0"), unread);
+}
+
+/// Mute and keep rules judge an account's new items as they judge a local feed's: a muted item
+/// is read here and on the server, a kept one flagged and left unread; each rule's feed holds.
+#[test]
+fn rules_judge_an_accounts_new_items_and_the_server_hears_of_the_muted() {
+    let Some(tools) = shared_tools() else { return };
+    let farm = Farm::start(&tools, "rules", 2, 3, 0);
+    let server = FreshRss::start(&tools, "rules-api-pw");
+    server.subscribe_to(&farm);
+    let reader = Reader::new("rules");
+    reader.add_account(&server);
+    reader.sync(true);
+    let feeds: Vec<i64> = reader
+        .lib()
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.total > 0)
+        .map(|f| f.id)
+        .collect();
+    let (muted_feed, kept_feed) = (feeds[0], feeds[1]);
+    reader.ok(&[
+        "rule",
+        "add",
+        "mute",
+        "/./",
+        "--feed",
+        &muted_feed.to_string(),
+    ]);
+    reader.ok(&[
+        "rule",
+        "add",
+        "keep",
+        "/./",
+        "--feed",
+        &kept_feed.to_string(),
+    ]);
+    let known: HashSet<i64> = reader.items().keys().copied().collect();
+    let flagged_before = reader.items_where("s.flagged = 1");
+    assert!(flagged_before.is_empty(), "rules judge new items only");
+
+    farm.advance(2);
+    server.refresh();
+    reader.sync(true);
+    let items = reader.items();
+    let lib = reader.lib();
+    let new_in = |feed: i64| -> Vec<i64> {
+        items
+            .keys()
+            .copied()
+            .filter(|a| !known.contains(a) && lib.article(*a).unwrap().feed_id == feed)
+            .collect()
+    };
+    let (muted, kept) = (new_in(muted_feed), new_in(kept_feed));
+    assert_eq!((muted.len(), kept.len()), (2, 2), "{items:?}");
+    let unread = server.unread();
+    let flagged = reader.items_where("s.flagged = 1");
+    for id in &muted {
+        assert!(lib.article(*id).unwrap().read, "muted {id} is read here");
+        assert!(!unread.contains(&items[id]), "and on the server");
+        assert!(!flagged.contains(&items[id]));
+    }
+    for id in &kept {
+        assert!(!lib.article(*id).unwrap().read, "kept {id} stays unread");
+        assert!(unread.contains(&items[id]));
+        assert!(flagged.contains(&items[id]), "kept {id} is flagged");
+    }
+    assert!(reader.outbox().is_empty());
+}
+
 // --- 5. New items arrive with full text and images ---------------------------------------------
 
 #[test]

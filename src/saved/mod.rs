@@ -19,7 +19,7 @@ mod page;
 
 pub use import::{import_archive, Cancel, ImportEvent, ImportOptions, ImportProblem, ImportReport};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -191,8 +191,7 @@ impl Found {
     }
 }
 
-/// What saving pages works with: the library, the fetcher, the origins the person trusts and
-/// the stories the feeds brought, by canonical address.
+/// What saving pages works with: the library, the fetcher and the origins the person trusts.
 struct Saver<'a> {
     lib: SharedLibrary,
     fetcher: &'a Fetcher,
@@ -200,7 +199,6 @@ struct Saver<'a> {
     concurrency: usize,
     /// Grows as pages are saved by hand (their origins become trusted).
     trusted: Mutex<HashSet<Origin>>,
-    page_keys: HashMap<String, i64>,
 }
 
 impl<'a> Saver<'a> {
@@ -210,9 +208,7 @@ impl<'a> Saver<'a> {
         options: &SaveOptions,
     ) -> Result<Saver<'a>, SyncError> {
         let lib = SharedLibrary::open(path, options.library).await?;
-        let (trusted, page_keys) = lib
-            .run(|l| Ok((l.trusted_addresses()?, l.stories_by_page_key()?)))
-            .await?;
+        let trusted = lib.run(|l| l.trusted_addresses()).await?;
         let trusted = Mutex::new(
             trusted
                 .iter()
@@ -227,7 +223,6 @@ impl<'a> Saver<'a> {
             max_page_bytes: options.max_page_bytes,
             concurrency: options.concurrency,
             trusted,
-            page_keys,
         })
     }
 
@@ -244,7 +239,9 @@ impl<'a> Saver<'a> {
         if let Some(story) = self.lib.run(move |l| l.saved_story(&wanted)).await? {
             return Ok(Some(Found::Saved(story)));
         }
-        Ok(self.page_keys.get(key).map(|&id| Found::Story(id)))
+        let wanted = key.to_string();
+        let story = self.lib.run(move |l| l.story_by_page_key(&wanted)).await?;
+        Ok(story.map(Found::Story))
     }
 
     /// Bookmarks a story the library already has, with `marks`.

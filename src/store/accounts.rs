@@ -657,6 +657,11 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The account's feeds by the server's stream id.
+    pub fn account_streams(&self, account_id: i64) -> Result<HashMap<String, i64>> {
+        account_streams_in(&self.conn, account_id)
+    }
+
     /// Stores a batch of the account's items in one transaction: each as an article of its
     /// feed, with the server's read and starred state for the ones new here.
     pub fn store_account_items(
@@ -667,12 +672,7 @@ impl Library {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let streams: HashMap<String, i64> = {
-            let mut stmt =
-                tx.prepare("SELECT stream_id, feed_id FROM account_feeds WHERE account_id = ?1")?;
-            let rows = stmt.query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let streams = account_streams_in(&tx, account_id)?;
         let mut result = AccountIngest::default();
         let mut by_feed: Vec<(i64, Vec<&AccountItem>)> = Vec::new();
         for item in items {
@@ -922,6 +922,16 @@ impl ItemChange {
             ItemChange::Unstar => "unstar",
         }
     }
+}
+
+fn account_streams_in(
+    conn: &rusqlite::Connection,
+    account_id: i64,
+) -> Result<HashMap<String, i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT stream_id, feed_id FROM account_feeds WHERE account_id = ?1")?;
+    let rows = stmt.query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Queues `change` of an article for its account's server; nothing for a local story. Runs

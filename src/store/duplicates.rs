@@ -4,13 +4,14 @@
 //! a feed's own list and counts keep its own copy. Reading, bookmarking and a keep rule's flag
 //! act on every copy, so a story read in one feed never waits unread in another.
 //!
-//! The helpers here run inside the caller's transaction; schema step 5 has the trigger that
+//! The helpers here run inside the caller's transaction; schema step 8 has the trigger that
 //! hands the shown role on when the shown copy is deleted.
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use super::accounts::{enqueue_item_change_in, ItemChange};
 use super::articles::StoryRow;
 use super::{Library, Result, StoreError};
 
@@ -140,17 +141,30 @@ pub(crate) fn story_copies_in(conn: &Connection, article_id: i64) -> Result<Vec<
 }
 
 /// After a whole list was marked read: the other copies of every story read in it are read
-/// too. Walks only the copies: `+read` keeps SQLite from walking every unread story by the
-/// `read` index instead.
-pub(crate) fn spread_read_in(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
-        "UPDATE article_status SET read = 1 WHERE +read = 0 AND article_id IN (
-            SELECT duplicate_of FROM article_status WHERE duplicate_of IS NOT NULL AND +read = 1);
-         UPDATE article_status SET read = 1 WHERE +read = 0 AND article_id IN (
-            SELECT copy.article_id FROM article_status copy
-            JOIN article_status shown ON shown.article_id = copy.duplicate_of
-            WHERE copy.duplicate_of IS NOT NULL AND +copy.read = 0 AND +shown.read = 1);",
-    )?;
+/// too, and a copy that is an account's item is queued for its server. Walks only the copies:
+/// `+read` keeps SQLite from walking every unread story by the `read` index instead.
+pub(crate) fn spread_read_in(tx: &Transaction<'_>) -> Result<()> {
+    // Twice: a read copy reads its shown story, which then reads the other copies.
+    for _ in 0..2 {
+        let unread_copies: Vec<i64> = tx
+            .prepare_cached(
+                "SELECT article_id FROM article_status WHERE +read = 0 AND article_id IN (
+                    SELECT duplicate_of FROM article_status
+                    WHERE duplicate_of IS NOT NULL AND +read = 1)
+                 UNION
+                 SELECT copy.article_id FROM article_status copy
+                 JOIN article_status shown ON shown.article_id = copy.duplicate_of
+                 WHERE copy.duplicate_of IS NOT NULL AND +copy.read = 0 AND +shown.read = 1",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut mark =
+            tx.prepare_cached("UPDATE article_status SET read = 1 WHERE article_id = ?1")?;
+        for id in unread_copies {
+            enqueue_item_change_in(tx, id, ItemChange::Read)?;
+            mark.execute([id])?;
+        }
+    }
     Ok(())
 }
 

@@ -2,9 +2,6 @@
 //! bookmarked instead), the origins the person trusts, and the journal that makes an import of
 //! a read-later archive resumable. Every write of an import entry carries its journal row in
 //! the same transaction, so a killed import never stores an entry twice.
-
-use std::collections::HashMap;
-
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -167,25 +164,19 @@ impl Library {
             .optional()?)
     }
 
-    /// Every story outside the Saved source by the canonical address of its link
-    /// ([`crate::urls::canonical_url`]), the first stored for each: how a save tells that a
-    /// feed already brought the page. One pass over the stories' links (no index knows the
-    /// canonical address yet), so callers ask once and keep the map.
-    pub fn stories_by_page_key(&self) -> Result<HashMap<String, i64>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT a.id, a.url FROM articles a JOIN feeds f ON f.id = a.feed_id
-             WHERE a.url IS NOT NULL AND f.url != ?1 ORDER BY a.id DESC",
-        )?;
-        let mut rows = stmt.query([SAVED_SOURCE_URL])?;
-        let mut keys = HashMap::new();
-        while let Some(row) = rows.next()? {
-            let url: String = row.get(1)?;
-            if let Some(key) = crate::urls::canonical_url(&url) {
-                // Newest first, so the first stored story is the one left in the map.
-                keys.insert(key, row.get(0)?);
-            }
-        }
-        Ok(keys)
+    /// The first stored story outside the Saved source whose canonical address is `key` (the
+    /// address its page declares, else its link's: [`crate::urls`]): how a save tells that a
+    /// feed already brought the page.
+    pub fn story_by_page_key(&self, key: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT c.article_id FROM canonical_urls c
+                 JOIN articles a ON a.id = c.article_id JOIN feeds f ON f.id = a.feed_id
+                 WHERE c.url = ?1 AND f.url != ?2 ORDER BY c.article_id LIMIT 1",
+            )?
+            .query_row(params![key, SAVED_SOURCE_URL], |r| r.get(0))
+            .optional()?)
     }
 
     /// Stores a page in the Saved source, bookmarked with `marks`, and the entry's journal row

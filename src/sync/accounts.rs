@@ -12,13 +12,15 @@
 //! 4. pull the ids of the items added since the last listing (`ot`), of every unread and every
 //!    starred item; apply the read and starred changes made on the server; fetch the contents
 //!    of the items not here yet in batches, each committed on its own (a crash loses nothing
-//!    stored, and the next sync fetches the rest).
+//!    stored, and the next sync fetches the rest). Mute and keep rules judge the new items as
+//!    they judge a local feed's; a muted item is read here, and the server is told.
 //!
 //! Any failure ends that account's turn with its status, never the whole sync; only the
 //! library failing does.
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use url::Url;
@@ -32,6 +34,7 @@ use crate::accounts::greader::{
 use crate::accounts::{ServerUrl, ServerUrlError};
 use crate::feeds::fetch::Fetcher;
 use crate::feeds::ParsedEntry;
+use crate::rules::RuleSet;
 use crate::store::{
     self, Account, AccountItem, AccountStatus, AccountSyncResult, Library, MarkAllScope,
     NewAccount, OutboxChange, OutboxEntry, RemoteFeed, RemovedAccount, StateChanges, StoreError,
@@ -257,8 +260,10 @@ pub(super) async fn sync_accounts(
     if accounts.is_empty() {
         return Ok(Vec::new());
     }
+    let rules = lib.run(|l| l.rules()).await?;
     let stage = Stage {
         lib,
+        rules: Arc::new(RuleSet::new(rules.iter().map(|r| &r.spec))),
         credentials: Credentials::for_user(),
         config: client_config(fetcher),
         options,
@@ -281,6 +286,8 @@ pub(super) async fn sync_accounts(
 /// What every account's turn uses.
 struct Stage<'a> {
     lib: &'a SharedLibrary,
+    /// The mute and keep rules, for the new items as for a local feed's.
+    rules: Arc<RuleSet>,
     credentials: Credentials,
     config: ClientConfig,
     options: &'a SyncOptions,
@@ -475,6 +482,7 @@ async fn run_account(
     let mut skipped = 0;
     let mut done = 0;
     let full_text_words = stage.options.full_text_words;
+    let streams = Arc::new(lib.run(move |l| l.account_streams(id)).await?);
     for batch in missing.chunks(greader::BATCH) {
         let page = client.items(batch).await?;
         skipped += page.skipped;
@@ -483,10 +491,17 @@ async fn run_account(
             .iter()
             .map(|i| i.crawled_usec)
             .fold(newest, i64::max);
+        let (rules, streams) = (Arc::clone(&stage.rules), Arc::clone(&streams));
         let items = tokio::task::spawn_blocking(move || {
             page.items
                 .into_iter()
-                .map(|item| account_item(item, full_text_words))
+                .map(|item| {
+                    let mut item = account_item(item, full_text_words);
+                    if let Some(&feed_id) = streams.get(&item.stream_id) {
+                        item.article = super::rules::with_verdict(item.article, feed_id, &rules);
+                    }
+                    item
+                })
                 .collect::<Vec<_>>()
         })
         .await
