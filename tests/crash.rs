@@ -380,7 +380,7 @@ fn sigkill_during_retention_deletes_all_or_nothing_and_never_a_bookmark() {
     // Ages slice `s` past the rules (half read, half unread); returns its unbookmarked ids.
     let age_slice = |s: usize| -> HashSet<i64> {
         let slice = &ids[s * SLICE..(s + 1) * SLICE];
-        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let mut conn = crate::store::raw_connection(&path);
         let tx = conn.transaction().unwrap();
         let long_ago = chrono::Utc::now().timestamp() - 10 * 86_400;
         for (n, id) in slice.iter().enumerate() {
@@ -403,7 +403,7 @@ fn sigkill_during_retention_deletes_all_or_nothing_and_never_a_bookmark() {
             .collect()
     };
     let tombstones = || -> usize {
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = crate::store::raw_connection(&path);
         conn.query_row("SELECT count(*) FROM tombstones", [], |r| {
             r.get::<_, i64>(0)
         })
@@ -494,7 +494,7 @@ fn sigkill_during_vacuum_loses_nothing() {
     bookmark_all(&path, &bookmarks);
     {
         // Free pages for VACUUM to reclaim: retention removes a third of the stories.
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = crate::store::raw_connection(&path);
         conn.execute(
             "UPDATE articles SET fetched_at = 1000000000 WHERE id % 3 = 0",
             [],
@@ -542,7 +542,7 @@ fn sigkill_during_vacuum_loses_nothing() {
         );
         drop(lib);
         // The search index agrees with the articles table.
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = crate::store::raw_connection(&path);
         conn.execute(
             "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')",
             [],
@@ -550,4 +550,196 @@ fn sigkill_during_vacuum_loses_nothing() {
         .unwrap_or_else(|e| panic!("{what}: search index: {e}"));
     }
     kills.assert_enough("vacuum");
+}
+
+/// A library file as a build of schema version 4 left it (the released steps 1–4, rows in their
+/// form): `stories` stories of about `text_bytes` of words each in 20 feeds, some Chinese, every
+/// 50th bookmarked with a note, every 10th with a revision. Returns each story's id and text.
+fn version_4_library(path: &Path, stories: usize, text_bytes: usize) -> Vec<(i64, String)> {
+    use tidings::store::schema;
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    for (i, step) in schema::MIGRATIONS[..4].iter().enumerate() {
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(step).unwrap();
+        tx.pragma_update(None, "application_id", schema::APPLICATION_ID)
+            .unwrap();
+        tx.pragma_update(None, "user_version", i as i64 + 1)
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    const WORDS: &[&str] = &[
+        "harbour", "council", "ferry", "storm", "budget", "river", "school", "market", "bridge",
+        "station", "museum", "library", "festival", "election", "weather", "railway", "garden",
+    ];
+    let mut rng = Lcg(0x5eed);
+    let tx = conn.transaction().unwrap();
+    for f in 0..20 {
+        tx.execute(
+            "INSERT INTO feeds(url, title, created_at) VALUES (?1, ?2, 1764000000)",
+            rusqlite::params![format!("https://v4-{f}.example/feed"), format!("Feed {f}")],
+        )
+        .unwrap();
+    }
+    let mut written = Vec::with_capacity(stories);
+    for n in 0..stories {
+        let chinese = n % 10 == 3;
+        let mut text = String::with_capacity(text_bytes + 16);
+        while text.len() < text_bytes {
+            if chinese {
+                text.push_str(["香港", "天气", "新闻", "城市"][rng.next(4) as usize]);
+            } else {
+                text.push_str(WORDS[rng.next(WORDS.len() as u64) as usize]);
+            }
+            text.push(' ');
+        }
+        let title = format!(
+            "Story {n} {}",
+            if chinese {
+                "香港新闻"
+            } else {
+                "of the day"
+            }
+        );
+        // What the version 4 store wrote: the pairs of the title and text, HTML and a teaser.
+        let pairs: String = if chinese {
+            let mut all = Vec::new();
+            for run in
+                format!("{title} {text}").split(|c: char| !('\u{4e00}'..='\u{9fff}').contains(&c))
+            {
+                let chars: Vec<char> = run.chars().collect();
+                if chars.len() == 1 {
+                    all.push(chars[0].to_string());
+                }
+                all.extend(chars.windows(2).map(|w| w.iter().collect::<String>()));
+            }
+            all.join(" ")
+        } else {
+            String::new()
+        };
+        tx.execute(
+            "INSERT INTO articles(feed_id, item_key, url, title, author, published_at, fetched_at,
+                sort_at, teaser_html, content_html, content_text, search_cjk, extraction,
+                content_hash, bookmarked, note)
+             VALUES (?1, ?2, ?3, ?4, 'A. Writer', ?5, ?5, ?5, ?6, ?7, ?8, ?9, 'full', 'h', ?10, ?11)",
+            rusqlite::params![
+                n % 20 + 1,
+                format!("v4-{n}"),
+                format!("https://v4.example/{n}"),
+                title,
+                1_700_000_000 + n as i64 * 60,
+                format!("<p>{}</p>", text.chars().take(40).collect::<String>()),
+                format!("<p>{}</p>", text.replace(". ", ".</p><p>")),
+                text,
+                pairs,
+                n % 50 == 0,
+                (n % 50 == 0).then(|| note_for(n as i64 + 1)),
+            ],
+        )
+        .unwrap();
+        let id = tx.last_insert_rowid();
+        if n % 10 == 0 {
+            tx.execute(
+                "INSERT INTO article_revisions(article_id, title, content_html, content_text, seen_at)
+                 VALUES (?1, 'Draft', '<p>draft</p>', ?2, 1764000000)",
+                rusqlite::params![id, format!("draft of {n}")],
+            )
+            .unwrap();
+        }
+        written.push((id, text));
+    }
+    tx.commit().unwrap();
+    written
+}
+
+#[test]
+fn sigkill_during_the_storage_upgrade_resumes_and_loses_nothing() {
+    const KILLS: usize = 10;
+    // 6000 stories and a revision for every tenth.
+    const ROWS: u64 = 6600;
+    let path = temp_library("crash", "upgrade");
+    let stories = version_4_library(&path, 6000, 3000);
+    let bookmarks: Vec<i64> = stories.iter().map(|s| s.0).step_by(50).collect();
+    // A copy upgraded to the end tells what search finds.
+    let copy = path.with_file_name("copy.sqlite");
+    std::fs::copy(&path, &copy).unwrap();
+    timed_run(&copy, &["upgrade"]);
+    let finds = |lib: &Library| -> Vec<usize> {
+        ["harbour", "香港", "railway station"]
+            .iter()
+            .map(|q| lib.search(q, 100_000).unwrap().len())
+            .collect()
+    };
+    let expected = finds(&Library::open(&copy).unwrap());
+    assert!(expected.iter().all(|n| *n > 0), "{expected:?}");
+    // The schema step runs at the first open; the watcher reads the backfill's progress.
+    let watcher = Library::open(&path).unwrap();
+    let progress = || watcher.upgrade_pending().unwrap().map_or(ROWS, |p| p.done);
+    assert_eq!(progress(), 0);
+
+    let seed = test_seed();
+    eprintln!("upgrade crash test seed: {seed}");
+    let mut rng = Lcg(seed);
+    let mut kills = Kills::default();
+    let mut done = 0;
+    for kill in 0..KILLS {
+        // Killed once the run has rewritten a random number of rows more (up to a twentieth
+        // of them, so ten kills leave some for the last run), a random few milliseconds into
+        // its next batch: timed by the work itself, not by the clock of a busy machine.
+        let target = done + 1 + rng.next(ROWS / 20);
+        let mut child = tidings_cmd(&path, &["upgrade"]).spawn().unwrap();
+        kills.runs += 1;
+        while child.try_wait().unwrap().is_none() {
+            if progress() >= target {
+                std::thread::sleep(Duration::from_millis(rng.next(40)));
+                let mid_operation = progress() < ROWS;
+                if child.kill().is_ok() {
+                    kills.killed += 1;
+                    kills.mid_operation += usize::from(mid_operation);
+                }
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let _ = child.wait();
+        let what = format!("upgrade kill {kill} (seed {seed})");
+        let lib = reopen(&path, &what);
+        let now = progress();
+        assert!(now >= done, "{what}: went back from {done} to {now}");
+        done = now;
+        assert_bookmarks(&lib, &bookmarks, &what);
+        for (id, text) in stories.iter().step_by(37) {
+            let a = lib.article(*id).unwrap();
+            assert_eq!(
+                a.content_text.as_deref(),
+                Some(text.as_str()),
+                "{what}: {id}"
+            );
+        }
+        assert_eq!(finds(&lib), expected, "{what}: search");
+        drop(lib);
+        crate::store::assert_search_index_sound(&path, &what);
+    }
+    eprintln!("upgrade: {done} of {ROWS} rows rewritten after {KILLS} kills");
+    assert!(
+        done < ROWS,
+        "the kills left nothing of the upgrade to resume"
+    );
+    kills.assert_enough("upgrade");
+    timed_run(&path, &["upgrade"]);
+    assert_eq!(crate::store::rows_in_the_old_form(&path), 0);
+    let lib = reopen(&path, "final upgrade");
+    assert_eq!(lib.upgrade_pending().unwrap(), None);
+    for (id, text) in &stories {
+        let a = lib.article(*id).unwrap();
+        assert_eq!(a.content_text.as_deref(), Some(text.as_str()), "{id}");
+    }
+    assert_eq!(finds(&lib), expected, "final search");
+    assert_eq!(
+        lib.revisions(stories[0].0).unwrap()[0]
+            .content_text
+            .as_deref(),
+        Some("draft of 0")
+    );
+    assert_bookmarks(&lib, &bookmarks, "final upgrade");
 }

@@ -190,7 +190,8 @@ fn a_feeds_keep_days_expire_its_read_stories_and_never_a_bookmark() {
         .stories;
     lib.set_bookmarked(short_stories[0].id, true, None).unwrap();
     // Everything fetched five days ago.
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    // Writing a story's row computes its texts: a connection with the store's SQL functions.
+    let conn = crate::store::raw_connection(&path);
     conn.execute(
         "UPDATE articles SET fetched_at = fetched_at - 5 * 86400",
         [],

@@ -329,7 +329,8 @@ fn a_highlighted_story_is_bookmarked_and_kept_by_every_path() {
     assert_eq!(lib.highlight(h.id).unwrap().article_id, id);
     drop(lib);
     // Raw SQL cannot unbookmark nor delete it.
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    // Writing a story's row computes its texts: a connection with the store's SQL functions.
+    let conn = crate::store::raw_connection(&path);
     let unbookmark = conn
         .execute("UPDATE articles SET bookmarked = 0", [])
         .unwrap_err();

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use tidings::store::{ArticleFilter, FeedUpdate, IncomingArticle, Library, NewFeed, StoryList};
+use tidings::store::{
+    ArticleFilter, Extraction, FeedUpdate, IncomingArticle, Library, NewFeed, PageResult,
+    SavedMarks, SavedPage, StoryList,
+};
 
 fn library(name: &str) -> (Library, PathBuf) {
     let dir = std::env::temp_dir().join(format!("tidings-lib-{name}-{}", std::process::id()));
@@ -208,7 +211,7 @@ fn bookmarks_survive_retention_unsubscribe_and_vacuum() {
     );
     drop(lib);
     {
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = crate::store::raw_connection(&path);
         conn.execute(
             "UPDATE articles SET fetched_at = fetched_at - 7 * 86400",
             [],
@@ -235,13 +238,30 @@ fn bookmarks_survive_retention_unsubscribe_and_vacuum() {
     // Unsubscribe keeps the bookmark readable; vacuum and backup keep it too.
     assert_eq!(lib.unsubscribe(feed).unwrap(), 1);
     assert!(lib.feeds().unwrap().is_empty());
-    lib.vacuum().unwrap();
+    // Vacuum and backup tell their progress, never backwards, up to the whole.
+    let mut steps = Vec::new();
+    lib.vacuum(&mut |done, total| steps.push((done, total)))
+        .unwrap();
+    assert!(steps.windows(2).all(|w| w[0].0 <= w[1].0), "{steps:?}");
+    assert!(
+        matches!(steps.last(), Some((d, t)) if d == t && *t > 0),
+        "{steps:?}"
+    );
     let a = lib.article(kept).unwrap();
     assert!(a.bookmarked);
     assert_eq!(a.note.as_deref(), Some("for later"));
     let backup = path.with_file_name("backup.sqlite");
-    lib.backup(&backup).unwrap();
-    assert!(lib.backup(&backup).is_err(), "a backup never overwrites");
+    let mut steps = Vec::new();
+    lib.backup(&backup, &mut |done, total| steps.push((done, total)))
+        .unwrap();
+    assert!(
+        matches!(steps.last(), Some((d, t)) if d == t && *t > 0),
+        "{steps:?}"
+    );
+    assert!(
+        lib.backup(&backup, &mut |_, _| {}).is_err(),
+        "a backup never overwrites"
+    );
     let copy = Library::open(&backup).unwrap();
     assert_eq!(copy.integrity_check().unwrap(), "ok");
     assert_eq!(copy.article(kept).unwrap().title, a.title);
@@ -250,4 +270,181 @@ fn bookmarks_survive_retention_unsubscribe_and_vacuum() {
         1,
         "the search index travels with the backup"
     );
+}
+
+/// Bytes that do not compress, so an image takes its size in the file.
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+#[test]
+fn the_budget_gives_up_old_read_images_then_old_revisions_and_never_a_protected_story() {
+    const IMAGE: usize = 40_000;
+    let (mut lib, _) = library("budget");
+    let (feed, _) = lib
+        .add_feed(&NewFeed {
+            url: "https://news.example/feed".into(),
+            ..NewFeed::default()
+        })
+        .unwrap();
+    // Six stories, oldest first, each with a picture of its own; s2 and s4 share one more.
+    let picture = |n: usize| format!("https://news.example/img/{n}.jpg");
+    let story = |n: usize, version: &str| {
+        let mut a = article(
+            &format!("s{n}"),
+            &format!("Story {n}"),
+            &format!("Text of story {n}, {version}."),
+            1_700_000_000 + n as i64 * 3600,
+        );
+        a.image_urls = vec![picture(n)];
+        if n == 2 || n == 4 {
+            a.image_urls.push(picture(99));
+        }
+        a
+    };
+    let first: Vec<IncomingArticle> = (1..=6).map(|n| story(n, "first version")).collect();
+    lib.store_feed_result(feed, &FeedUpdate::default(), &first)
+        .unwrap();
+    // A second version of each: the first stays as a revision.
+    let second: Vec<IncomingArticle> = (1..=6).map(|n| story(n, "second version")).collect();
+    lib.store_feed_result(feed, &FeedUpdate::default(), &second)
+        .unwrap();
+    for n in [1, 2, 3, 4, 5, 6, 99] {
+        let jpeg = [&[0xFF, 0xD8, 0xFF][..], &noise(n, IMAGE)].concat();
+        lib.store_image(
+            &tidings::images::image_key(&picture(n as usize)),
+            Ok(("image/jpeg", &jpeg[..])),
+        )
+        .unwrap();
+    }
+    let id_of = |lib: &Library, n: usize| -> i64 {
+        lib.articles(&ArticleFilter::default(), 10, 0)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.title == format!("Story {n}"))
+            .unwrap()
+            .id
+    };
+    let ids: Vec<i64> = (0..=6)
+        .map(|n| if n == 0 { 0 } else { id_of(&lib, n) })
+        .collect();
+    // s1, the oldest, is bookmarked; s4 and s6 are unread.
+    lib.set_bookmarked(ids[1], true, None).unwrap();
+    for n in [1, 2, 3, 5] {
+        lib.set_read(ids[n], true).unwrap();
+    }
+    // A page saved before them all, with picture 7, read and no longer bookmarked: a page of
+    // the Saved source stays protected.
+    let saved = lib
+        .store_saved_page(
+            &SavedPage {
+                url: "https://pages.example/kept".into(),
+                key: "https://pages.example/kept".into(),
+                title: "A saved page".into(),
+                published_at: None,
+                page: PageResult {
+                    extraction: Extraction::Full,
+                    content_text: Some("A saved page's text.".into()),
+                    content_html: Some("<p>A saved page's text.</p>".into()),
+                    image_urls: vec![picture(7)],
+                    ..PageResult::default()
+                },
+            },
+            &SavedMarks {
+                saved_at: Some(1_600_000_000),
+                read: true,
+                ..SavedMarks::default()
+            },
+            None,
+        )
+        .unwrap()
+        .article_id;
+    lib.set_bookmarked(saved, false, None).unwrap();
+    lib.store_image(
+        &tidings::images::image_key(&picture(7)),
+        Ok((
+            "image/jpeg",
+            &[&[0xFF, 0xD8, 0xFF][..], &noise(7, IMAGE)].concat()[..],
+        )),
+    )
+    .unwrap();
+    let stored = |lib: &Library| -> Vec<usize> {
+        [1, 2, 3, 4, 5, 6, 7, 99]
+            .into_iter()
+            .filter(|n| {
+                lib.image(&tidings::images::image_key(&picture(*n)))
+                    .unwrap()
+                    .is_some()
+            })
+            .collect()
+    };
+    let revisions = |lib: &Library| -> Vec<usize> {
+        (1..=6)
+            .filter(|n| !lib.revisions(ids[*n]).unwrap().is_empty())
+            .collect()
+    };
+    assert_eq!(stored(&lib), [1, 2, 3, 4, 5, 6, 7, 99]);
+    assert_eq!(lib.enforce_budget().unwrap().images, 0, "no budget set");
+
+    // Just over budget: the oldest read, unprotected story's own picture goes, and only it.
+    let used = lib.storage_report().unwrap().used();
+    lib.set_storage_budget(Some(used - 1000)).unwrap();
+    let eviction = lib.enforce_budget().unwrap();
+    assert_eq!(
+        (eviction.images, eviction.revisions),
+        (1, 0),
+        "{eviction:?}"
+    );
+    assert!(eviction.within_budget);
+    assert_eq!(stored(&lib), [1, 3, 4, 5, 6, 7, 99]);
+    assert!(lib.storage_report().unwrap().used() <= used - 1000);
+
+    // Far over budget: every other read picture (not the one an unread story shares), then
+    // the revisions of unprotected stories, oldest first; never the bookmark's.
+    lib.set_storage_budget(Some(1)).unwrap();
+    let eviction = lib.enforce_budget().unwrap();
+    assert_eq!(
+        (eviction.images, eviction.revisions),
+        (2, 5),
+        "{eviction:?}"
+    );
+    assert!(!eviction.within_budget, "only protected things are left");
+    assert_eq!(stored(&lib), [1, 4, 6, 7, 99]);
+    assert_eq!(revisions(&lib), [1]);
+    for (n, id) in ids.iter().enumerate().skip(1) {
+        let a = lib.article(*id).unwrap();
+        assert_eq!(
+            a.content_text.as_deref(),
+            Some(format!("Text of story {n}, second version.").as_str())
+        );
+    }
+    assert!(lib.article(ids[1]).unwrap().bookmarked);
+
+    // The report adds up, and a budget can be taken off.
+    let report = lib.storage_report().unwrap();
+    assert_eq!(
+        report.text
+            + report.images
+            + report.search_index
+            + report.revisions
+            + report.other
+            + report.free,
+        report.file,
+        "{report:?}"
+    );
+    assert!(report.images >= 5 * IMAGE as u64, "{report:?}");
+    assert!(
+        report.free > 0,
+        "the dropped images' pages are free: {report:?}"
+    );
+    lib.set_storage_budget(None).unwrap();
+    assert_eq!(lib.storage_report().unwrap().budget, None);
 }

@@ -4,6 +4,14 @@ use std::path::{Path, PathBuf};
 
 use tidings::store::{schema, ArticleFilter, Library};
 
+/// A connection of the test's own to a library file, with the SQL functions the schema calls
+/// (the store registers them on its connections; writing articles needs them).
+pub fn raw_connection(path: &Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    tidings::store::register_functions(&conn).unwrap();
+    conn
+}
+
 fn temp_copy(fixture: &Path, name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tidings-store-it-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -102,7 +110,7 @@ fn a_bookmarked_article_cannot_be_deleted_even_by_raw_sql() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema/v1.sqlite");
     let path = temp_copy(&fixture, "trigger");
     drop(Library::open(&path).unwrap());
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = raw_connection(&path);
     let err = conn.execute("DELETE FROM articles", []).unwrap_err();
     assert!(
         err.to_string()
@@ -113,4 +121,144 @@ fn a_bookmarked_article_cannot_be_deleted_even_by_raw_sql() {
         .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
         .unwrap();
     assert_eq!(left, 2, "the failed delete must roll back entirely");
+}
+
+/// Everything a reader sees of a library file, read with plain SQL by the column names every
+/// version has: the stories' texts, bookmarks and notes, revisions, and what the search index
+/// finds (with FTS5's own snippets, which read the texts back through the content table).
+#[derive(Debug, PartialEq)]
+struct Seen {
+    stories: Vec<Vec<rusqlite::types::Value>>,
+    revisions: Vec<Vec<rusqlite::types::Value>>,
+    found: Vec<(String, Vec<(i64, String)>)>,
+}
+
+fn seen(conn: &rusqlite::Connection) -> Seen {
+    let rows = |sql: &str, width: usize| -> Vec<Vec<rusqlite::types::Value>> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| (0..width).map(|i| r.get(i)).collect())
+            .unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    };
+    let queries = [
+        "kept",
+        "body*",
+        "\"body one\"",
+        "writer",
+        "search_cjk : \"香港\"",
+        "search_cjk : \"的天\"",
+    ];
+    let found = queries
+        .iter()
+        .map(|q| {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT rowid, snippet(articles_fts, -1, '[', ']', '…', 8) FROM articles_fts
+                     WHERE articles_fts MATCH ?1 ORDER BY rowid",
+                )
+                .unwrap();
+            let hits = stmt
+                .query_map([q], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(|h| h.unwrap())
+                .collect();
+            (q.to_string(), hits)
+        })
+        .collect();
+    Seen {
+        stories: rows(
+            "SELECT id, title, author, teaser_html, content_html, content_text, bookmarked, note
+             FROM articles ORDER BY id",
+            8,
+        ),
+        revisions: rows(
+            "SELECT article_id, title, content_html, content_text, seen_at FROM article_revisions
+             ORDER BY id",
+            5,
+        ),
+        found,
+    }
+}
+
+/// Stories and revisions whose texts are not (only) in their compressed body.
+pub fn rows_in_the_old_form(path: &Path) -> i64 {
+    raw_connection(path)
+        .query_row(
+            "SELECT (SELECT count(*) FROM articles WHERE body IS NULL
+                OR coalesce(content_text_uncompressed, content_html_uncompressed,
+                            teaser_html_uncompressed) IS NOT NULL OR search_cjk_uncompressed != '')
+              + (SELECT count(*) FROM article_revisions WHERE body IS NULL
+                OR coalesce(content_text_uncompressed, content_html_uncompressed) IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// The search index agrees with the texts it indexes (FTS5 reads every one back).
+pub fn assert_search_index_sound(path: &Path, what: &str) {
+    raw_connection(path)
+        .execute(
+            "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')",
+            [],
+        )
+        .unwrap_or_else(|e| panic!("{what}: search index: {e}"));
+}
+
+#[test]
+fn the_compression_upgrade_keeps_texts_search_revisions_and_bookmarks() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema");
+    for name in ["v3", "v4"] {
+        let path = temp_copy(
+            &dir.join(format!("{name}.sqlite")),
+            &format!("compress-{name}"),
+        );
+        let before = seen(&rusqlite::Connection::open(&path).unwrap());
+        assert_eq!(before.stories.len(), 2, "{name}");
+        assert_eq!(before.revisions.len(), 1, "{name}");
+        assert!(
+            before
+                .found
+                .iter()
+                .all(|(q, hits)| !hits.is_empty() || q == "writer"),
+            "{name}: {:?}",
+            before.found
+        );
+
+        // The schema step alone: every row still in its old form, read through the new columns.
+        let mut lib = Library::open(&path).unwrap();
+        let pending = lib.upgrade_pending().unwrap();
+        assert_eq!(
+            pending.map(|p| (p.done, p.total)),
+            Some((0, 3)),
+            "{name}: two stories and a revision to rewrite"
+        );
+        assert_eq!(seen(&raw_connection(&path)), before, "{name}: mid-upgrade");
+        assert_search_index_sound(&path, name);
+
+        let mut steps = Vec::new();
+        lib.finish_upgrade(&mut |p| steps.push((p.done, p.total)))
+            .unwrap();
+        assert_eq!(steps.first(), Some(&(0, 3)), "{name}: {steps:?}");
+        assert_eq!(steps.last(), Some(&(3, 3)), "{name}: {steps:?}");
+        assert_eq!(lib.upgrade_pending().unwrap(), None, "{name}");
+        assert_eq!(lib.integrity_check().unwrap(), "ok", "{name}");
+        let kept = lib.article(1).unwrap();
+        assert_eq!(
+            (kept.content_text.as_deref(), kept.note.as_deref()),
+            (Some("Body one"), Some("my note"))
+        );
+        assert_eq!(
+            lib.revisions(1).unwrap()[0].content_text.as_deref(),
+            Some("Body zero")
+        );
+        assert_eq!(lib.search("香港", 5).unwrap().len(), 1, "{name}");
+        drop(lib);
+
+        let conn = raw_connection(&path);
+        assert_eq!(seen(&conn), before, "{name}: after the upgrade");
+        assert_search_index_sound(&path, name);
+        assert_eq!(rows_in_the_old_form(&path), 0, "{name}");
+    }
 }

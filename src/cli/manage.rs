@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::progress::Progress;
 use crate::store::{Library, Retention};
 
 #[derive(Debug, Args)]
@@ -107,7 +108,9 @@ pub fn retention(lib: &mut Library, args: &RetentionArgs) -> anyhow::Result<()> 
 pub fn vacuum(lib: &mut Library) -> anyhow::Result<()> {
     let path = lib.path().to_path_buf();
     let before = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    lib.vacuum()?;
+    let progress = Progress::new("vacuum", false);
+    lib.vacuum(&mut |done, total| progress.count("MB", done >> 20, total >> 20))?;
+    progress.finish();
     let after = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!(
         "Compacted {}: {} KB → {} KB",
@@ -119,7 +122,11 @@ pub fn vacuum(lib: &mut Library) -> anyhow::Result<()> {
 }
 
 pub fn backup(lib: &Library, args: &BackupArgs) -> anyhow::Result<()> {
-    lib.backup(&args.file)?;
+    let progress = Progress::new("backup", false);
+    lib.backup(&args.file, &mut |done, total| {
+        progress.count("MB", done >> 20, total >> 20)
+    })?;
+    progress.finish();
     println!("Backed up the library to {}", args.file.display());
     Ok(())
 }

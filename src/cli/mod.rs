@@ -13,6 +13,7 @@ mod manage;
 mod progress;
 mod rules;
 mod saved;
+mod storage;
 mod subscriptions;
 mod sync;
 mod tags;
@@ -100,6 +101,10 @@ pub enum Command {
     FeedSettings(feed_settings::FeedSettingsArgs),
     /// Compact the library file.
     Vacuum,
+    /// Show what takes the space in the library; set a budget to keep it under.
+    Storage(storage::StorageArgs),
+    /// Finish upgrading the library's stories to this version's form (sync does it too).
+    Upgrade,
     /// Write a consistent copy of the library (safe while the app runs).
     Backup(manage::BackupArgs),
     /// Export bookmarked stories as one HTML file, an EPUB book and/or Markdown files.
@@ -176,7 +181,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Add(args) => subscriptions::add(&mut open_library(&cli)?, args),
         Command::Import(args) => subscriptions::import(&mut open_library(&cli)?, args),
         Command::ExportOpml(args) => subscriptions::export(&open_library(&cli)?, args),
-        Command::Sync(args) => sync::run(&checked_library_path(&cli)?, args, open_options()),
+        Command::Sync(args) => {
+            // Opened (and upgraded) here so a bad library fails before any network work.
+            let mut lib = open_library(&cli)?;
+            storage::finish_upgrade(&mut lib)?;
+            let path = lib.path().to_path_buf();
+            drop(lib);
+            sync::run(&path, args, open_options())?;
+            storage::keep_budget(&mut open_library(&cli)?)
+        }
         Command::Articles(args) => articles::list(&open_library(&cli)?, args),
         Command::Read(args) => articles::read(&open_library(&cli)?, args),
         Command::Search(args) => articles::search(&open_library(&cli)?, args),
@@ -206,6 +219,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rule(args) => rules::run(&mut open_library(&cli)?, args),
         Command::FeedSettings(args) => feed_settings::run(&mut open_library(&cli)?, args),
         Command::Vacuum => manage::vacuum(&mut open_library(&cli)?),
+        Command::Upgrade => storage::upgrade(&mut open_library(&cli)?),
+        Command::Storage(args) => storage::storage(&mut open_library(&cli)?, args),
         Command::Backup(args) => manage::backup(&open_library(&cli)?, args),
         Command::ExportBookmarks(args) => manage::export_bookmarks(&open_library(&cli)?, args),
         Command::Account { command } => accounts::run(&mut open_library(&cli)?, command),

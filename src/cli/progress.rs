@@ -1,4 +1,5 @@
-//! Progress on standard error for the long commands (sync, import): a bar per phase on a
+//! Progress on standard error for the long commands (sync, import, upgrade, vacuum, backup): a
+//! bar per phase on a
 //! terminal, else a plain line every 10 % (for logs), nothing when the output is JSON.
 
 use std::io::IsTerminal;
@@ -78,6 +79,21 @@ impl Progress {
                 }
             }
             None => self.line(&mut phase, done),
+        }
+    }
+
+    /// `done` of `total` `what`s: a single-phase operation whose total is known only from its
+    /// reports (the upgrade, vacuum, backup). A new `what` or `total` starts a new phase.
+    pub fn count(&self, what: &str, done: u64, total: u64) {
+        let (done, total) = (done as usize, total as usize);
+        let same = self
+            .phase
+            .lock()
+            .is_ok_and(|p| p.what == what && p.total == total);
+        if same {
+            self.step(done, None);
+        } else {
+            self.phase(what, total, done);
         }
     }
 

@@ -160,9 +160,13 @@ fn content_hash(a: &IncomingArticle) -> String {
     ])
 }
 
-/// What the search index's CJK column holds for an article.
-fn cjk_of(title: &str, text: Option<&str>) -> String {
-    super::search::cjk_bigrams(&format!("{title} {}", text.unwrap_or("")))
+/// The stored body of an incoming article's texts.
+fn body_of(item: &IncomingArticle) -> Result<Vec<u8>> {
+    Ok(super::body::encode(
+        item.content_text.as_deref(),
+        item.content_html.as_deref(),
+        item.teaser_html.as_deref(),
+    )?)
 }
 
 /// An article as stored before an update: id, content hash, title, HTML, text.
@@ -352,30 +356,30 @@ impl Library {
             set_canonical_in(&tx, article_id, url)?;
         }
         if page.extraction == Extraction::Full {
-            let title: String = tx.query_row(
-                "SELECT title FROM articles WHERE id = ?1",
+            // The feed's teaser stays beside the extracted page, in the same body.
+            let teaser: Option<String> = tx.query_row(
+                "SELECT teaser_html FROM articles WHERE id = ?1",
                 [article_id],
                 |r| r.get(0),
             )?;
-            let title_cjk = super::search::cjk_bigrams(&title);
+            let body = super::body::encode(
+                page.content_text.as_deref(),
+                page.content_html.as_deref(),
+                teaser.as_deref(),
+            )?;
             tx.execute(
-                "UPDATE articles SET extraction = 'full', extraction_note = NULL,
-                    content_html = ?2, content_text = ?3, author = coalesce(author, ?4),
-                    lead_image = coalesce(lead_image, ?5), lang = coalesce(?6, lang),
-                    dir = coalesce(?7, dir), word_count = ?8,
-                    search_cjk = ?9 || ' ' || ?10
+                "UPDATE articles SET extraction = 'full', extraction_note = NULL, body = ?2,
+                    author = coalesce(author, ?3), lead_image = coalesce(lead_image, ?4),
+                    lang = coalesce(?5, lang), dir = coalesce(?6, dir), word_count = ?7
                  WHERE id = ?1",
                 params![
                     article_id,
-                    page.content_html,
-                    page.content_text,
+                    body,
                     page.author,
                     page.lead_image,
                     page.lang,
                     page.dir,
                     page.word_count,
-                    title_cjk,
-                    super::search::cjk_bigrams(page.content_text.as_deref().unwrap_or(""))
                 ],
             )?;
             super::images::link_images_in(&tx, article_id, &page.image_urls)?;
@@ -429,14 +433,14 @@ pub(crate) fn store_items_in(
     )?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO articles(feed_id, item_key, url, title, author, published_at,
-                updated_at, fetched_at, sort_at, teaser_html, content_html, content_text,
-                lead_image, lang, extraction, content_hash, search_cjk)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?6, ?8), ?9, ?10, ?11, ?12, ?13,
-                ?14, ?15, ?16)",
+                updated_at, fetched_at, sort_at, body, lead_image, lang, extraction,
+                content_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?6, ?8), ?9, ?10, ?11, ?12,
+                ?13)",
     )?;
     let mut revise = tx.prepare_cached(
-        "INSERT INTO article_revisions(article_id, title, content_html, content_text, seen_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO article_revisions(article_id, title, body, seen_at)
+             VALUES (?1, ?2, ?3, ?4)",
     )?;
     let mut rekey = tx.prepare_cached("UPDATE articles SET item_key = ?2 WHERE id = ?1")?;
     let mut canonical =
@@ -446,9 +450,9 @@ pub(crate) fn store_items_in(
     )?;
     let mut update_article = tx.prepare_cached(
         "UPDATE articles SET url = ?2, title = ?3, author = ?4, published_at = ?5,
-                updated_at = ?6, teaser_html = ?7, content_html = ?8, content_text = ?9,
-                lead_image = coalesce(?10, lead_image), lang = coalesce(?11, lang),
-                extraction = ?12, extraction_note = NULL, content_hash = ?13, search_cjk = ?14
+                updated_at = ?6, body = ?7, lead_image = coalesce(?8, lead_image),
+                lang = coalesce(?9, lang), extraction = ?10, extraction_note = NULL,
+                content_hash = ?11
              WHERE id = ?1",
     )?;
     let mut seen_in_batch = std::collections::HashMap::<String, String>::new();
@@ -502,14 +506,11 @@ pub(crate) fn store_items_in(
                     item.published_at,
                     item.updated_at,
                     at,
-                    item.teaser_html,
-                    item.content_html,
-                    item.content_text,
+                    body_of(item)?,
                     item.lead_image,
                     item.lang,
                     item.extraction,
                     hash,
-                    cjk_of(&item.title, item.content_text.as_deref())
                 ])?;
                 let id = tx.last_insert_rowid();
                 super::images::link_images_in(tx, id, &item.image_urls)?;
@@ -541,7 +542,8 @@ pub(crate) fn store_items_in(
                 counts.unchanged += 1;
             }
             Some((id, _, old_title, old_html, old_text)) => {
-                revise.execute(params![id, old_title, old_html, old_text, at])?;
+                let old_body = super::body::encode(old_text.as_deref(), old_html.as_deref(), None)?;
+                revise.execute(params![id, old_title, old_body, at])?;
                 update_article.execute(params![
                     id,
                     item.url,
@@ -549,14 +551,11 @@ pub(crate) fn store_items_in(
                     item.author,
                     item.published_at,
                     item.updated_at,
-                    item.teaser_html,
-                    item.content_html,
-                    item.content_text,
+                    body_of(item)?,
                     item.lead_image,
                     item.lang,
                     item.extraction,
                     hash,
-                    cjk_of(&item.title, item.content_text.as_deref())
                 ])?;
                 super::images::link_images_in(tx, id, &item.image_urls)?;
                 super::highlights::reanchor_in(tx, id)?;

@@ -9,6 +9,10 @@ use rusqlite::params;
 use super::accounts::{enqueue_feed_change_in, FeedChange};
 use super::{now, Library, Result, StoreError};
 
+/// Pages copied back per step of a vacuum (4 MB of 4 KB pages): progress every few
+/// milliseconds.
+const COPY_PAGES_PER_STEP: std::os::raw::c_int = 1024;
+
 /// How long articles are kept; `None` keeps them forever. Bookmarks are always kept.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Retention {
@@ -151,26 +155,87 @@ impl Library {
         Ok(deleted)
     }
 
-    /// Compacts the file (and rebuilds the search indexes' internal structure).
-    pub fn vacuum(&mut self) -> Result<()> {
-        self.conn.execute_batch(
-            "INSERT INTO articles_fts(articles_fts) VALUES ('optimize');
-             VACUUM;
-             PRAGMA wal_checkpoint(TRUNCATE);",
-        )?;
+    /// Compacts the file and the search index: a compacted copy is written beside the library
+    /// (`VACUUM INTO`), then copied over the library's pages in one write transaction
+    /// (SQLite's backup API), so a kill leaves the library as it was or compacted. `progress`
+    /// hears (done, total) in bytes: the copy as it grows, then the pages copied back.
+    pub fn vacuum(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        self.conn
+            .execute_batch("INSERT INTO articles_fts(articles_fts) VALUES ('optimize');")?;
+        let copy = self.path.with_extension("sqlite-vacuum");
+        // A copy a killed vacuum left behind: ours, by its name, and never the library.
+        let _ = std::fs::remove_file(&copy);
+        let used = self.used_bytes()?;
+        let total = used * 2;
+        self.compacted_copy(&copy, &mut |written| progress(written.min(used), total))?;
+        let result = self.copy_back(&copy, &mut |done| progress(used + done.min(used), total));
+        let _ = std::fs::remove_file(&copy);
+        result?;
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        progress(total, total);
         Ok(())
     }
 
-    /// Writes a consistent copy of the library to `dest` while it stays in use (the app may be
-    /// running). Refuses to overwrite an existing file.
-    pub fn backup(&self, dest: &Path) -> Result<()> {
+    /// Copies the compacted file at `copy` over the library's pages, in one transaction.
+    fn copy_back(&mut self, copy: &Path, progress: &mut dyn FnMut(u64)) -> Result<()> {
+        use rusqlite::backup::{Backup, StepResult};
+        let source = rusqlite::Connection::open_with_flags(
+            copy,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let page_size = self.page_size()?;
+        let backup = Backup::new(&source, &mut self.conn)?;
+        loop {
+            let step = backup.step(COPY_PAGES_PER_STEP)?;
+            let at = backup.progress();
+            progress((at.pagecount - at.remaining).max(0) as u64 * page_size);
+            match step {
+                StepResult::Done => return Ok(()),
+                StepResult::More => {}
+                // Another connection holds a lock: wait as the store's busy timeout would.
+                _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+            }
+        }
+    }
+
+    /// Writes a compacted, consistent copy of the library to `dest` (`VACUUM INTO` on a
+    /// connection of its own, in a thread), telling `progress` how many bytes it has written.
+    fn compacted_copy(&self, dest: &Path, progress: &mut dyn FnMut(u64)) -> Result<()> {
+        let source = self.path.clone();
+        let dest_text = dest.to_string_lossy().to_string();
+        let worker = std::thread::spawn(move || -> Result<()> {
+            let conn = rusqlite::Connection::open_with_flags(
+                &source,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            super::body::register_functions(&conn)?;
+            conn.execute("VACUUM INTO ?1", [dest_text])?;
+            Ok(())
+        });
+        while !worker.is_finished() {
+            progress(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        worker.join().map_err(|_| StoreError::CopyStopped)??;
+        progress(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0));
+        Ok(())
+    }
+
+    /// Writes a consistent, compacted copy of the library to `dest` while it stays in use (the
+    /// app may be running), telling `progress` (done, total) in bytes. Refuses to overwrite an
+    /// existing file.
+    pub fn backup(&self, dest: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         if dest.exists() {
             return Err(StoreError::BackupExists {
                 path: dest.to_path_buf(),
             });
         }
-        let dest_text = dest.to_string_lossy().to_string();
-        self.conn.execute("VACUUM INTO ?1", [dest_text])?;
+        let used = self.used_bytes()?;
+        self.compacted_copy(dest, &mut |written| progress(written.min(used), used))?;
+        progress(used, used);
         Ok(())
     }
 }

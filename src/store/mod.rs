@@ -10,6 +10,7 @@ pub mod schema;
 
 mod accounts;
 mod articles;
+mod body;
 mod duplicates;
 mod feed_settings;
 mod feeds;
@@ -21,8 +22,10 @@ mod reader;
 mod rules;
 mod saved;
 mod search;
+mod storage;
 mod tags;
 mod ui_settings;
+mod upgrade;
 
 // The API callers use, by name: models in and out, never a `Connection` or a `Row`.
 pub use accounts::{
@@ -31,6 +34,7 @@ pub use accounts::{
     SubscriptionChanges,
 };
 pub use articles::{Article, ArticleFilter, Extraction, Revision, StoryRow, TEASER_CHARS};
+pub use body::{register_functions, BodyError};
 pub use feed_settings::{FeedSettings, UserAgent};
 pub use feeds::{Feed, NewFeed};
 pub use highlights::{Highlight, HighlightColor, HighlightMark, Selection, SelectionError};
@@ -45,8 +49,10 @@ pub use saved::{
     SAVED_SOURCE_URL,
 };
 pub use search::{SearchHit, SnippetPart};
+pub use storage::{Eviction, StorageReport};
 pub use tags::{clean_tag, Bookmark, TagCount, MAX_TAG_CHARS};
 pub use ui_settings::{UiSetting, UiSettingError, UI_SETTINGS};
+pub use upgrade::{UpgradeProgress, UPGRADE_BATCH};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -87,8 +93,12 @@ pub enum StoreError {
     },
     #[error("{path} already exists; a backup never overwrites a file")]
     BackupExists { path: PathBuf },
+    #[error("the copy of the library stopped before it was complete")]
+    CopyStopped,
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    #[error(transparent)]
+    Body(#[from] BodyError),
     #[error("cannot highlight in article {article_id}: {source}")]
     Selection {
         article_id: i64,
@@ -202,6 +212,7 @@ impl Library {
         self.conn
             .busy_timeout(Duration::from_secs(10))
             .map_err(&not_a_library)?;
+        body::register_functions(&self.conn).map_err(&not_a_library)?;
         // Reading the header first tells "not a database" apart before anything is written.
         let app_id: i32 = self
             .conn

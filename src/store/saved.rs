@@ -194,11 +194,12 @@ impl Library {
         let at = now();
         let saved_at = marks.saved_at.unwrap_or(at);
         let page = &saved.page;
-        let cjk = super::search::cjk_bigrams(&format!(
-            "{} {}",
-            saved.title,
-            page.content_text.as_deref().unwrap_or("")
-        ));
+        // Saved pages have no feed teaser.
+        let body = super::body::encode(
+            page.content_text.as_deref(),
+            page.content_html.as_deref(),
+            None,
+        )?;
         let existing: Option<i64> = tx
             .query_row(
                 "SELECT id FROM articles WHERE feed_id = ?1 AND item_key = ?2",
@@ -210,17 +211,16 @@ impl Library {
         // replaced by a full article, or when it had none.
         tx.execute(
             "INSERT INTO articles(feed_id, item_key, url, title, author, published_at,
-                fetched_at, sort_at, content_html, content_text, lead_image, lang, dir,
-                word_count, extraction, extraction_note, search_cjk)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                fetched_at, sort_at, body, lead_image, lang, dir, word_count, extraction,
+                extraction_note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
              ON CONFLICT(feed_id, item_key) DO UPDATE SET url = excluded.url,
                 title = excluded.title, author = excluded.author,
                 published_at = coalesce(excluded.published_at, published_at),
-                fetched_at = excluded.fetched_at, content_html = excluded.content_html,
-                content_text = excluded.content_text, lead_image = excluded.lead_image,
-                lang = excluded.lang, dir = excluded.dir, word_count = excluded.word_count,
-                extraction = excluded.extraction, extraction_note = excluded.extraction_note,
-                search_cjk = excluded.search_cjk
+                fetched_at = excluded.fetched_at, body = excluded.body,
+                lead_image = excluded.lead_image, lang = excluded.lang, dir = excluded.dir,
+                word_count = excluded.word_count, extraction = excluded.extraction,
+                extraction_note = excluded.extraction_note
              WHERE excluded.extraction = 'full' OR extraction != 'full'",
             params![
                 source,
@@ -231,15 +231,13 @@ impl Library {
                 saved.published_at,
                 at,
                 saved_at,
-                page.content_html,
-                page.content_text,
+                body,
                 page.lead_image,
                 page.lang,
                 page.dir,
                 page.word_count,
                 page.extraction,
                 page.note,
-                cjk
             ],
         )?;
         let stored = StoredPage {

@@ -485,6 +485,75 @@ ALTER TABLE feeds ADD COLUMN keep_days INTEGER;
 -- 'tidings' or 'browser'
 ALTER TABLE feeds ADD COLUMN user_agent TEXT NOT NULL DEFAULT 'tidings';
 "#,
+    // 9: each story's texts stored once, compressed (see store::body): `body` holds the plain
+    // text, the HTML and the teaser in one zstd frame. The old columns are renamed, not
+    // dropped (dropping rewrites every article in one transaction); the names the queries and
+    // the search index read become generated columns that read `body`, or the old column while
+    // a row is still in its old form. The batched, resumable backfill
+    // (store::upgrade) moves rows over, freeing the old columns' pages as it goes; it never
+    // changes the text, so the search index is not rebuilt. `upgrade_backfills` lists what it
+    // still has to do, with the last row done.
+    r#"
+DROP TRIGGER articles_fts_insert;
+DROP TRIGGER articles_fts_delete;
+DROP TRIGGER articles_fts_update;
+ALTER TABLE articles RENAME COLUMN teaser_html TO teaser_html_uncompressed;
+ALTER TABLE articles RENAME COLUMN content_html TO content_html_uncompressed;
+ALTER TABLE articles RENAME COLUMN content_text TO content_text_uncompressed;
+ALTER TABLE articles RENAME COLUMN search_cjk TO search_cjk_uncompressed;
+ALTER TABLE articles ADD COLUMN body BLOB;
+ALTER TABLE articles ADD COLUMN content_text TEXT GENERATED ALWAYS AS
+    (CASE WHEN body IS NULL THEN content_text_uncompressed ELSE story_part(body, 0) END) VIRTUAL;
+ALTER TABLE articles ADD COLUMN content_html TEXT GENERATED ALWAYS AS
+    (CASE WHEN body IS NULL THEN content_html_uncompressed ELSE story_part(body, 1) END) VIRTUAL;
+ALTER TABLE articles ADD COLUMN teaser_html TEXT GENERATED ALWAYS AS
+    (CASE WHEN body IS NULL THEN teaser_html_uncompressed ELSE story_part(body, 2) END) VIRTUAL;
+-- Derived, no longer stored: the CJK character pairs of the title and the text.
+ALTER TABLE articles ADD COLUMN search_cjk TEXT GENERATED ALWAYS AS
+    (CASE WHEN body IS NULL THEN search_cjk_uncompressed
+          ELSE search_pairs(title, story_part(body, 0)) END) VIRTUAL;
+
+ALTER TABLE article_revisions RENAME COLUMN content_html TO content_html_uncompressed;
+ALTER TABLE article_revisions RENAME COLUMN content_text TO content_text_uncompressed;
+ALTER TABLE article_revisions ADD COLUMN body BLOB;
+ALTER TABLE article_revisions ADD COLUMN content_text TEXT GENERATED ALWAYS AS
+    (CASE WHEN body IS NULL THEN content_text_uncompressed ELSE story_part(body, 0) END) VIRTUAL;
+ALTER TABLE article_revisions ADD COLUMN content_html TEXT GENERATED ALWAYS AS
+    (CASE WHEN body IS NULL THEN content_html_uncompressed ELSE story_part(body, 1) END) VIRTUAL;
+
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, author, content_text, search_cjk)
+        VALUES (new.id, new.title, new.author, new.content_text, new.search_cjk);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, author, content_text, search_cjk)
+        VALUES ('delete', old.id, old.title, old.author, old.content_text, old.search_cjk);
+END;
+-- Fires when what the index holds changed, not when `body` was written: the backfill rewrites
+-- a row into `body` with the same text (a stored CJK column that differs from the derived one,
+-- even in spacing, is reindexed from the value the index was given).
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, body ON articles
+WHEN old.title IS NOT new.title OR old.author IS NOT new.author
+    OR old.content_text IS NOT new.content_text OR old.search_cjk IS NOT new.search_cjk
+BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, author, content_text, search_cjk)
+        VALUES ('delete', old.id, old.title, old.author, old.content_text, old.search_cjk);
+    INSERT INTO articles_fts(rowid, title, author, content_text, search_cjk)
+        VALUES (new.id, new.title, new.author, new.content_text, new.search_cjk);
+END;
+
+CREATE TABLE upgrade_backfills (
+    name   TEXT PRIMARY KEY,
+    -- rows up to this id are done
+    after  INTEGER NOT NULL DEFAULT 0,
+    -- the last row to do (the largest id when the step ran): rows added since are new
+    until  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO upgrade_backfills(name, until)
+    SELECT 'articles', max(id) FROM articles HAVING count(*) > 0;
+INSERT INTO upgrade_backfills(name, until)
+    SELECT 'article_revisions', max(id) FROM article_revisions HAVING count(*) > 0;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -768,38 +768,55 @@ struct RawIds {
     chinese: i64,
 }
 
-/// Writes stories straight into the library file, past the sanitizer, as a hostile feed or a
-/// buggy build could have left them.
+/// Writes stories straight into the library, past the sanitizer (the store keeps what it is
+/// given), as a hostile feed or a buggy build could have left them.
 fn insert_raw_stories(lib_path: &Path) -> RawIds {
-    let conn = rusqlite::Connection::open(lib_path).unwrap();
-    let feed: i64 = conn
-        .query_row(
-            "SELECT id FROM feeds WHERE title = 'Tidings Test Wire'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    use tidings::store::{ArticleFilter, Extraction, FeedUpdate, IncomingArticle, PageResult};
+    let mut lib = tidings::store::Library::open(lib_path).unwrap();
+    let feed = lib
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.title == "Tidings Test Wire")
+        .unwrap()
+        .id;
     let at = now() - 3 * 3600;
-    let insert = |key: &str, title: &str, html: &str, lang: &str, dir: Option<&str>| {
-        conn.execute(
-            "INSERT INTO articles(feed_id, item_key, url, title, fetched_at, sort_at, published_at,
-                                  content_html, content_text, lang, dir, extraction)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?6,
-                     trim(replace(replace(replace(?6, '<p>', ' '), '</p>', ' '), '<script>', ' ')),
-                     ?7, ?8, 'full')",
-            rusqlite::params![
-                feed,
-                key,
-                format!("https://example.org/{key}"),
-                title,
-                at,
-                html,
-                lang,
-                dir
-            ],
-        )
-        .unwrap();
-        conn.last_insert_rowid()
+    let mut insert = |key: &str, title: &str, html: &str, lang: &str, dir: Option<&str>| {
+        let url = format!("https://example.org/{key}");
+        let story = IncomingArticle {
+            item_key: key.into(),
+            url: Some(url.clone()),
+            title: title.into(),
+            published_at: Some(at),
+            ..IncomingArticle::default()
+        };
+        lib.store_feed_result(feed, &FeedUpdate::default(), &[story])
+            .unwrap();
+        let filter = ArticleFilter {
+            feed_id: Some(feed),
+            ..ArticleFilter::default()
+        };
+        let id = lib
+            .articles(&filter, i64::MAX, 0)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.url.as_deref() == Some(url.as_str()))
+            .unwrap()
+            .id;
+        let text = html
+            .replace("<p>", " ")
+            .replace("</p>", " ")
+            .replace("<script>", " ");
+        let page = PageResult {
+            extraction: Extraction::Full,
+            content_html: Some(html.into()),
+            content_text: Some(text.trim().into()),
+            lang: Some(lang.into()),
+            dir: dir.map(Into::into),
+            ..PageResult::default()
+        };
+        lib.store_page_result(id, &page).unwrap();
+        id
     };
     let hostile = insert(
         "hostile",

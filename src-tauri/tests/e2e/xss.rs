@@ -121,44 +121,45 @@ fn build_library(lib_path: &Path, all: &[(usize, String)]) -> HashMap<i64, (&'st
     };
     lib.store_feed_result(clean_feed, &update, &incoming)
         .unwrap();
+    // Past the sanitizer: the raw vector as title and body (the store keeps what it is given).
+    let raw: Vec<IncomingArticle> = all
+        .iter()
+        .map(|(n, v)| IncomingArticle {
+            item_key: format!("raw-{n}"),
+            url: Some(format!("https://hostile.example/raw/{n}")),
+            title: v.clone(),
+            published_at: Some(at - 1000 - *n as i64),
+            content_html: Some(v.clone()),
+            content_text: Some(format!("Raw vector {n}")),
+            lang: Some("en".into()),
+            extraction: tidings::store::Extraction::Full,
+            ..IncomingArticle::default()
+        })
+        .collect();
+    lib.store_feed_result(raw_feed, &FeedUpdate::default(), &raw)
+        .unwrap();
     drop(lib);
 
     let conn = rusqlite::Connection::open(lib_path).unwrap();
     let mut ids = HashMap::new();
-    {
-        let mut find = conn
-            .prepare("SELECT id, item_key FROM articles WHERE feed_id = ?1")
-            .unwrap();
+    let mut find = conn
+        .prepare("SELECT id, item_key FROM articles WHERE feed_id = ?1")
+        .unwrap();
+    for (feed, kind) in [(clean_feed, "clean"), (raw_feed, "raw")] {
         let rows = find
-            .query_map([clean_feed], |r| {
+            .query_map([feed], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
             })
             .unwrap();
         for row in rows {
             let (id, key) = row.unwrap();
-            let n: usize = key.trim_start_matches("clean-").parse().unwrap();
-            ids.insert(id, ("clean", n));
+            let n: usize = key
+                .trim_start_matches(kind)
+                .trim_start_matches('-')
+                .parse()
+                .unwrap();
+            ids.insert(id, (kind, n));
         }
-    }
-    // Past the sanitizer: the raw vector as title and body.
-    for (n, v) in all {
-        let t = at - 1000 - *n as i64;
-        conn.execute(
-            "INSERT INTO articles(feed_id, item_key, url, title, fetched_at, sort_at, published_at,
-                                  content_html, content_text, lang, extraction)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?6, ?7, 'en', 'full')",
-            rusqlite::params![
-                raw_feed,
-                format!("raw-{n}"),
-                format!("https://hostile.example/raw/{n}"),
-                v,
-                t,
-                v,
-                format!("Raw vector {n}")
-            ],
-        )
-        .unwrap();
-        ids.insert(conn.last_insert_rowid(), ("raw", *n));
     }
     ids
 }
