@@ -688,3 +688,75 @@ fn one_dead_server_is_failing_feeds_not_offline() {
         failure_state(&lib)
     );
 }
+
+/// A story whose feed gives no date takes the date its page states; a feed's own date stays.
+#[test]
+fn a_story_without_a_date_takes_its_pages_date() {
+    let page = |stated: Option<&str>| {
+        let meta = stated
+            .map(|d| format!("<meta property=\"article:published_time\" content=\"{d}\">"))
+            .unwrap_or_default();
+        let paragraph = "<p>The lock keepers opened the new gates on the river at dawn, two \
+            years after the old ones failed in a spring flood, and the first barges passed \
+            through before the town's market opened.</p>";
+        format!(
+            "<!doctype html><html lang=\"en\"><head><title>Gates open</title>{meta}</head>\
+             <body><article><h1>Gates open</h1>{}</article></body></html>",
+            paragraph.repeat(6)
+        )
+    };
+    let server = TestServer::start(move |req: &Request| {
+        let base = format!("http://{}", req.header("host").unwrap_or("127.0.0.1"));
+        match req.path.as_str() {
+            "/feed.xml" => Response::ok(format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Locks</title>\
+                 <item><guid>undated</guid><title>Gates open</title>\
+                 <link>{base}/undated.html</link></item>\
+                 <item><guid>dated</guid><title>Gates open again</title>\
+                 <link>{base}/dated.html</link>\
+                 <pubDate>Tue, 02 Jan 2024 08:00:00 GMT</pubDate></item>\
+                 <item><guid>silent</guid><title>Gates said nothing</title>\
+                 <link>{base}/silent.html</link></item>\
+                 </channel></rss>"
+            ))
+            .header("Content-Type", "application/rss+xml"),
+            "/undated.html" | "/dated.html" => {
+                Response::ok(page(Some("2023-05-17T06:30:00Z"))).header("Content-Type", "text/html")
+            }
+            "/silent.html" => Response::ok(page(None)).header("Content-Type", "text/html"),
+            _ => Response::status(404),
+        }
+    });
+    let path = temp_library("page-date");
+    subscribe(&path, &[server.url("/feed.xml").to_string()]);
+    run_sync(&path, false);
+    let lib = Library::open(&path).unwrap();
+    let date_of = |title: &str| {
+        let id = lib
+            .story_page(&tidings::store::StoryList::All, None, 50)
+            .unwrap()
+            .stories
+            .into_iter()
+            .find(|s| s.title == title)
+            .unwrap_or_else(|| panic!("{title} not found"))
+            .id;
+        let article = lib.article(id).unwrap();
+        assert_eq!(
+            article.extraction,
+            tidings::store::Extraction::Full,
+            "{title}"
+        );
+        article.published_at
+    };
+    assert_eq!(
+        date_of("Gates open"),
+        Some(1_684_305_000),
+        "the page's date"
+    );
+    assert_eq!(
+        date_of("Gates open again"),
+        Some(1_704_182_400),
+        "the feed's date stays"
+    );
+    assert_eq!(date_of("Gates said nothing"), None, "no date anywhere");
+}

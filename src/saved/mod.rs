@@ -419,6 +419,7 @@ fn page_key(final_url: &Url, article: &crate::extract::Article) -> String {
 /// A page whose article was found, as the Saved source keeps it (its link without tracking
 /// parameters).
 fn article_page(final_url: &Url, article: &crate::extract::Article, key: String) -> SavedPage {
+    let page = crate::sync::pages::page_result(article, final_url);
     SavedPage {
         url: crate::sanitize::strip_tracking_params(final_url.as_str()),
         key,
@@ -427,12 +428,8 @@ fn article_page(final_url: &Url, article: &crate::extract::Article, key: String)
             .clone()
             .filter(|t| !t.trim().is_empty())
             .unwrap_or_else(|| final_url.to_string()),
-        published_at: article
-            .published
-            .as_deref()
-            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-            .map(|d| d.timestamp()),
-        page: crate::sync::pages::page_result(article, final_url),
+        published_at: page.published_at,
+        page,
     }
 }
 

@@ -118,6 +118,9 @@ pub struct PageResult {
     /// The canonical address the page declares, as a key ([`crate::urls::declared_canonical_url`]):
     /// the story is folded with the other copies of that page.
     pub canonical_url: Option<String>,
+    /// When the page says it was published (Unix seconds): the story's date when its feed gave
+    /// none (a feed's own date is never replaced).
+    pub published_at: Option<i64>,
 }
 
 /// The identity of an item within its feed: its guid, else its link, else a hash of its title
@@ -370,7 +373,8 @@ impl Library {
             tx.execute(
                 "UPDATE articles SET extraction = 'full', extraction_note = NULL, body = ?2,
                     author = coalesce(author, ?3), lead_image = coalesce(lead_image, ?4),
-                    lang = coalesce(?5, lang), dir = coalesce(?6, dir), word_count = ?7
+                    lang = coalesce(?5, lang), dir = coalesce(?6, dir), word_count = ?7,
+                    published_at = coalesce(published_at, ?8)
                  WHERE id = ?1",
                 params![
                     article_id,
@@ -380,6 +384,7 @@ impl Library {
                     page.lang,
                     page.dir,
                     page.word_count,
+                    page.published_at,
                 ],
             )?;
             super::images::link_images_in(&tx, article_id, &page.image_urls)?;

@@ -118,5 +118,10 @@ pub(crate) fn page_result(article: &extract::Article, page_url: &Url) -> PageRes
             .canonical_url
             .as_deref()
             .and_then(|declared| crate::urls::declared_canonical_url(page_url.as_str(), declared)),
+        published_at: article
+            .published
+            .as_deref()
+            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+            .map(|d| d.timestamp()),
     }
 }
