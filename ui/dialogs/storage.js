@@ -68,7 +68,7 @@ function showReport(report) {
   total.dataset.file = String(report.file);
   total.dataset.used = String(used);
   total.textContent = `The library file: ${sizeText(report.file)}, ${sizeText(used)} of it in use (the free space is reused first).`;
-  const budget = report.budget == null ? "No budget." : `Budget ${sizeText(report.budget)}${used > report.budget ? ": over it, with only what is never dropped left." : "."}`;
+  const budget = report.budget == null ? "No budget." : `Budget ${sizeText(report.budget)}: ${used > report.budget ? "over it" : "within it"}.`;
   $("storage-status").textContent = budget;
   show("storage-figures", true);
 }

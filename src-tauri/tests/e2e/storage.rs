@@ -301,6 +301,24 @@ pub fn storage_journey() {
         ),
         serde_json::json!(["0.1", "1000000"])
     );
+    // A budget the library is within: nothing more is given up.
+    js(
+        &s,
+        "document.getElementById('storage-budget').value = '10'; \
+         document.getElementById('storage-save').click(); return true",
+    );
+    wait(
+        &s,
+        "a budget met",
+        "return document.getElementById('storage-result').textContent.startsWith('Nothing needed giving up')",
+    );
+    measured(&s);
+    assert_eq!(text_of(&s, "#storage-status"), "Budget 10.0 MB: within it.");
+    assert!(Library::open(&lib_path)
+        .unwrap()
+        .image(&keys[UNREAD])
+        .unwrap()
+        .is_some());
     js(
         &s,
         "document.getElementById('storage-budget').value = ''; \
