@@ -50,6 +50,8 @@ const COMMANDS: &[&str] = &[
     "bookmark_tags",
     "import_saved",
     "cancel_import",
+    "storage_report",
+    "set_storage_budget",
     "launch_mark",
 ];
 

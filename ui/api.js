@@ -1,11 +1,13 @@
 // Every backend command and event the UI uses, by name, in one place: the only door to the
-// backend. The commands of accounts, rules and feed settings, and saved pages are in their parts
-// (api-accounts.js, api-control.js, api-saved.js), exported from here; ipc.js is the bridge.
+// backend. The commands of accounts, rules and feed settings, saved pages and storage are in
+// their parts (api-accounts.js, api-control.js, api-saved.js, api-storage.js), exported from
+// here; ipc.js is the bridge.
 // Errors arrive as { kind, message } (see src-tauri/src/commands/mod.rs for the kinds).
 
 import { invoke, listen } from "./ipc.js";
 
 export * from "./api-accounts.js";
+export * from "./api-storage.js";
 export * from "./api-control.js";
 export * from "./api-saved.js";
 

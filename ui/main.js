@@ -16,6 +16,7 @@ import { wireRulesDialog } from "./dialogs/rules.js";
 import { openFileDialog, wireFileDialog } from "./dialogs/file.js";
 import { wireImportSavedDialog } from "./dialogs/import-saved.js";
 import { wireSaveDialog } from "./dialogs/save.js";
+import { wireStorageDialog } from "./dialogs/storage.js";
 import { wireHelp } from "./dialogs/help.js";
 import { wireNoteDialog } from "./dialogs/note.js";
 import { wireWordsDialog } from "./dialogs/words.js";
@@ -77,6 +78,7 @@ function wire() {
   wireAccounts();
   wireAccountDialogs();
   wireRulesDialog();
+  wireStorageDialog();
   wireFeedSettingsDialog();
   wireStoryMarks();
   setFailureFix(refusalFix);

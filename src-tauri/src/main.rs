@@ -111,6 +111,8 @@ fn main() {
             commands::saved::bookmark_tags,
             commands::saved::import_saved,
             commands::saved::cancel_import,
+            commands::storage::storage_report,
+            commands::storage::set_storage_budget,
             launch::launch_mark,
         ])
         .run(context);

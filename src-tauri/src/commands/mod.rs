@@ -9,6 +9,7 @@ pub mod rules;
 pub mod saved;
 pub mod search;
 pub mod settings;
+pub mod storage;
 pub mod stories;
 pub mod subscriptions;
 pub mod sync;

@@ -489,6 +489,15 @@ const VIEWS: &[View] = &[
             "document.getElementById('account-http').hidden = false;              const e = document.getElementById('account-error');              e.textContent = 'The server refused the sign-in (HTTP 401).'; e.hidden = false; return true",
         );
     }),
+    ("storage", |s| {
+        click(s, "#settings-button");
+        click(s, "#settings-storage");
+        wait(
+            s,
+            "the storage figures",
+            "return document.getElementById('storage-dialog').dataset.state === 'measured'",
+        );
+    }),
     ("remove account", |s| {
         click(s, "#settings-button");
         click(s, "#settings-accounts");

@@ -13,6 +13,7 @@ mod manage;
 mod reader;
 mod saved;
 mod server;
+mod storage;
 mod webdriver;
 mod xcapture;
 mod xss;
@@ -87,6 +88,13 @@ fn saved_pages_journey() {
     // Save a page from the + menu with tags, Saved and the Bookmarks tag filter, tags edited in
     // the reader, a Pocket CSV imported (progress, summary, resumed), read with the server gone.
     saved::saved_pages_journey();
+}
+
+#[test]
+fn storage_journey() {
+    // #24 in the app: Settings → Storage's chart is the file's figures; a budget below the
+    // library's size gives up the images of read, unbookmarked stories and old revisions.
+    storage::storage_journey();
 }
 
 #[test]
