@@ -482,6 +482,24 @@ fn images_are_stored_in_the_library_and_html_never_points_at_the_network() {
     assert_eq!(stored[1].as_ref().unwrap().1, png, "same bytes, second URL");
     assert!(stored[2].is_none(), "SVG is never stored");
     assert!(stored[3].is_none() && stored[4].is_none());
+
+    // A sync keeps the library under its budget: once the story is read, its pictures go.
+    drop(lib);
+    let mut lib = Library::open(&path).unwrap();
+    lib.set_storage_budget(Some(1)).unwrap();
+    let report = run_sync(&path, true);
+    assert_eq!(
+        report.budget.images, 0,
+        "an unread story keeps its pictures"
+    );
+    lib.set_read(id, true).unwrap();
+    let report = run_sync(&path, true);
+    assert!(report.budget.images >= 1, "{:?}", report.budget);
+    let key = tidings::images::key_from_src(&a_url[0]).unwrap();
+    assert!(
+        lib.image(key).unwrap().is_none(),
+        "a read story's picture given up"
+    );
 }
 
 #[test]

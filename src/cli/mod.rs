@@ -187,8 +187,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             storage::finish_upgrade(&mut lib)?;
             let path = lib.path().to_path_buf();
             drop(lib);
-            sync::run(&path, args, open_options())?;
-            storage::keep_budget(&mut open_library(&cli)?)
+            sync::run(&path, args, open_options())
         }
         Command::Articles(args) => articles::list(&open_library(&cli)?, args),
         Command::Read(args) => articles::read(&open_library(&cli)?, args),

@@ -17,19 +17,6 @@ pub fn finish_upgrade(lib: &mut Library) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// After a sync: brings the library back under its budget, if one is set, saying on stderr
-/// what it gave up (stdout may be the sync's JSON).
-pub fn keep_budget(lib: &mut Library) -> anyhow::Result<()> {
-    let e = lib.enforce_budget()?;
-    if e.images + e.revisions > 0 {
-        eprintln!(
-            "Over the storage budget: gave up {} images and {} revisions",
-            e.images, e.revisions
-        );
-    }
-    Ok(())
-}
-
 /// `tidings upgrade`: the library in its current form, stories compressed.
 pub fn upgrade(lib: &mut Library) -> anyhow::Result<()> {
     if finish_upgrade(lib)? {

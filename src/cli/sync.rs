@@ -59,6 +59,14 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
     let report = runtime.block_on(sync_library(library, &fetcher, &options, &progress));
     bar.finish();
     let report = report?;
+    let given_up = report.budget;
+    if given_up.images + given_up.revisions > 0 {
+        // On stderr: stdout may be the sync's JSON.
+        eprintln!(
+            "Over the storage budget: gave up {} images and {} revisions",
+            given_up.images, given_up.revisions
+        );
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());

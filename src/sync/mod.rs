@@ -187,6 +187,8 @@ pub struct SyncReport {
     pub offline: bool,
     /// Each reader-server account's sync.
     pub accounts: Vec<accounts::AccountReport>,
+    /// What keeping the library under its storage budget gave up (nothing without a budget).
+    pub budget: crate::store::Eviction,
     pub seconds: f64,
 }
 
@@ -250,7 +252,8 @@ struct SyncRun<'a> {
 
 /// Syncs every due feed of the library at `path`, then every reader-server account, then (unless
 /// `feeds_only`) the pages of the stories still waiting for extraction and the images stored
-/// stories name. `progress` is called from the sync's tasks.
+/// stories name; then applies retention and the storage budget. `progress` is called from the
+/// sync's tasks.
 pub async fn sync_library(
     path: &Path,
     fetcher: &Fetcher,
@@ -273,6 +276,7 @@ pub async fn sync_library(
         images::run(&run, &mut report).await?;
     }
     report.articles_expired = run.lib.run(|l| l.apply_retention()).await?;
+    report.budget = run.lib.run(|l| l.enforce_budget()).await?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -138,6 +138,7 @@ fn build_library(lib_path: &Path, feed_url: &str, corpus_url: &str) -> Vec<(i64,
             word_count: Some(article.word_count as i64),
             image_urls: Vec::new(),
             canonical_url: None,
+            published_at: None,
         };
         lib.store_page_result(id, &page).unwrap();
         ids.push((id, name));
