@@ -962,7 +962,7 @@ pub(crate) enum ReadScope<'a> {
     Everything,
 }
 
-/// Queues marking read the stories `marked` selects (a condition on `article_status`, with its
+/// Queues marking read the stories `marked` selects (a condition on `article_status s`, with its
 /// `params`), before the caller's transaction marks them. Whole feeds, folders or accounts go
 /// as one "mark all read" each, up to the server time of the newest story marked (the
 /// server's own call is far cheaper than naming every story); other stories one by one.
@@ -980,7 +980,7 @@ pub(crate) fn enqueue_marked_read_in(
     }
     let at = now();
     let stories = format!(
-        "FROM (SELECT article_id, feed_id FROM article_status WHERE {marked}) m
+        "FROM (SELECT s.article_id, s.feed_id FROM article_status s WHERE {marked}) m
          JOIN account_items ai ON ai.article_id = m.article_id"
     );
     let sql = match scope {
