@@ -18,6 +18,7 @@ mod highlights;
 mod images;
 mod ingest;
 mod maintenance;
+mod rank;
 mod reader;
 mod rules;
 mod saved;
@@ -213,6 +214,7 @@ impl Library {
             .busy_timeout(Duration::from_secs(10))
             .map_err(&not_a_library)?;
         body::register_functions(&self.conn).map_err(&not_a_library)?;
+        rank::register(&self.conn).map_err(&not_a_library)?;
         // Reading the header first tells "not a database" apart before anything is written.
         let app_id: i32 = self
             .conn

@@ -6,7 +6,8 @@
 use rusqlite::params;
 use serde::Serialize;
 
-use super::articles::{story_from_row, StoryRow, STATUS_JOIN, STORY_COLUMNS, STORY_COLUMN_COUNT};
+use super::articles::{story_from_row, StoryRow, STATUS_JOIN, STORY_COLUMNS};
+use super::rank::{idf, RANK_FUNCTION};
 use super::{Library, Result};
 use crate::text::is_cjk;
 
@@ -228,6 +229,44 @@ pub(super) fn fts_expression(terms: &[Term], word_columns: &str) -> String {
 }
 
 impl Library {
+    /// Each term's IDF for [`RANK_FUNCTION`], estimated from its newest matches: a term matched
+    /// by N of the newest stories spread over a span of ids is as dense over the whole library
+    /// (exact when it has fewer than [`RANKED_MATCHES`] matches). None for a one-term query:
+    /// one IDF scales every score alike and cannot change the order.
+    fn estimated_idfs(&self, terms: &[Term]) -> Result<Vec<f64>> {
+        if terms.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let (oldest_story, newest_story): (i64, i64) = self.conn.query_row(
+            // Two subqueries: SQLite finds a lone min() or max() at the end of the index, but
+            // both in one query walk the whole table.
+            "SELECT coalesce((SELECT min(id) FROM articles), 0),
+                    coalesce((SELECT max(id) FROM articles), 0)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let stories = (newest_story - oldest_story + 1).max(1) as f64;
+        let mut newest_matches = self.conn.prepare_cached(&format!(
+            "SELECT count(*), coalesce(min(id), 0) FROM (
+                SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?1
+                ORDER BY rowid DESC LIMIT {RANKED_MATCHES})"
+        ))?;
+        terms
+            .iter()
+            .map(|term| {
+                let expr = fts_expression(std::slice::from_ref(term), ARTICLE_WORDS);
+                let (found, oldest): (i64, i64) =
+                    newest_matches.query_row([expr], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                let holding = if found < RANKED_MATCHES as i64 {
+                    found as f64
+                } else {
+                    found as f64 * stories / (newest_story - oldest + 1).max(1) as f64
+                };
+                Ok(idf(stories, holding.min(stories)))
+            })
+            .collect()
+    }
+
     /// Searches titles, authors, article text, and highlights with their notes; best matches
     /// first (bm25, titles weigh most; a story matched in both ways ranks by its better match),
     /// after the stories tagged with the query.
@@ -238,12 +277,16 @@ impl Library {
         }
         let expr = fts_expression(&terms, ARTICLE_WORDS);
         let highlight_expr = fts_expression(&terms, HIGHLIGHT_WORDS);
-        // FTS5 walks matches newest first and stops after RANKED_MATCHES; bm25 ranks those, and
-        // only the best few are joined and given snippets. A word in every story costs the
-        // same as a rare one. Highlights (a person's own, few) are all ranked.
+        let idfs = self.estimated_idfs(&terms)?;
+        let idf_args: String = (0..idfs.len()).map(|i| format!(", ?{}", i + 4)).collect();
+        // FTS5 walks matches newest first and stops after RANKED_MATCHES; BM25 ranks those
+        // (with the IDFs estimated above: see `rank`), and only the best few are joined and
+        // given snippets. A word in every story costs the same as a rare one. Highlights (a
+        // person's own, few) are all ranked by FTS5's own bm25.
         let sql = format!(
             "WITH recent AS (
-                SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?1
+                SELECT rowid AS id, {RANK_FUNCTION}(articles_fts{idf_args}) AS rank
+                FROM articles_fts WHERE articles_fts MATCH ?1
                 ORDER BY rowid DESC LIMIT {RANKED_MATCHES}),
              marked AS (
                 SELECT h.article_id AS id, highlights_fts.rank AS rank
@@ -253,23 +296,18 @@ impl Library {
                 SELECT id, min(rank) AS rank
                 FROM (SELECT id, rank FROM recent UNION ALL SELECT id, rank FROM marked)
                 GROUP BY id ORDER BY rank LIMIT ?2)
-             SELECT {columns}, a.content_text
+             SELECT {columns}
              FROM top JOIN articles a ON a.id = top.id JOIN feeds f ON f.id = a.feed_id
              {STATUS_JOIN}
              ORDER BY top.rank, a.sort_at DESC",
             columns = *STORY_COLUMNS
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![expr, limit, highlight_expr], |r| {
-            Ok((
-                story_from_row(r)?,
-                r.get::<_, Option<String>>(STORY_COLUMN_COUNT)?,
-            ))
-        })?;
-        let (mut stories, texts): (Vec<StoryRow>, Vec<Option<String>>) = rows
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .unzip();
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![&expr, &limit, &highlight_expr];
+        args.extend(idfs.iter().map(|idf| idf as &dyn rusqlite::ToSql));
+        let mut stories = stmt
+            .query_map(args.as_slice(), story_from_row)?
+            .collect::<rusqlite::Result<Vec<StoryRow>>>()?;
         self.finish_rows(&mut stories)?;
         let cjk_needle = terms.iter().find_map(|t| match t {
             Term::Word { text, .. } | Term::Phrase(text) if text.chars().any(is_cjk) => {
@@ -286,11 +324,18 @@ impl Library {
              FROM highlights_fts JOIN highlights h ON h.id = highlights_fts.rowid
              WHERE highlights_fts MATCH ?1 AND h.article_id = ?2 LIMIT 1",
         )?;
+        // A story's text is read (decompressed) only where FTS5's snippet cannot serve.
+        let mut text_stmt = self
+            .conn
+            .prepare_cached("SELECT content_text FROM articles WHERE id = ?1")?;
+        let mut text_of = |id: i64| -> Result<String> {
+            let text: Option<String> = text_stmt.query_row([id], |r| r.get(0))?;
+            Ok(text.unwrap_or_default())
+        };
         let mut hits = Vec::with_capacity(stories.len());
-        for (article, text) in stories.into_iter().zip(texts) {
-            let text = text.unwrap_or_default();
+        for article in stories {
             let snippet = match &cjk_needle {
-                Some(needle) => manual_snippet(&text, needle),
+                Some(needle) => manual_snippet(&text_of(article.id)?, needle),
                 None => {
                     // The story's text, else (matched by a highlight or its note) the highlight.
                     let marked: Option<String> = snippet_stmt
@@ -304,7 +349,7 @@ impl Library {
                         });
                     match marked {
                         Some(m) if m.contains(HIT_START) => snippet_parts(&m),
-                        _ => manual_snippet(&text, ""),
+                        _ => manual_snippet(&text_of(article.id)?, ""),
                     }
                 }
             };
