@@ -50,14 +50,13 @@ const FEED_COLUMNS: &str =
     "f.id, coalesce(af.url, f.url), f.site_url, coalesce(f.custom_title, nullif(f.title, ''), af.url, f.url),
     d.name, f.status, f.trusted_host, f.format, f.parse_report, f.last_success_at, f.last_error,
     f.error_count, f.next_attempt_at,
-    (SELECT count(*) FROM article_status s WHERE s.feed_id = f.id AND s.read = 0),
-    (SELECT count(*) FROM article_status s WHERE s.feed_id = f.id),
+    coalesce(fc.unread, 0), coalesce(fc.stories, 0),
     (SELECT i.key FROM images i WHERE i.key = f.icon_key AND i.status = 'ok'),
     af.account_id, (SELECT name FROM accounts WHERE id = af.account_id)";
 
 /// The joins [`FEED_COLUMNS`] reads from, after `feeds f`.
 const FEED_JOINS: &str = "LEFT JOIN folders d ON d.id = f.folder_id
-    LEFT JOIN account_feeds af ON af.feed_id = f.id";
+    LEFT JOIN account_feeds af ON af.feed_id = f.id LEFT JOIN feed_counts fc ON fc.feed_id = f.id";
 
 fn feed_from_row(r: &Row<'_>) -> rusqlite::Result<Feed> {
     Ok(Feed {

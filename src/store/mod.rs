@@ -328,8 +328,8 @@ impl Library {
             "SELECT
                 (SELECT count(*) FROM folders),
                 (SELECT count(*) FROM feeds WHERE status != 'unsubscribed'),
-                (SELECT count(*) FROM articles),
-                (SELECT count(*) FROM article_status WHERE read = 0)
+                (SELECT coalesce(sum(stories), 0) FROM feed_counts),
+                (SELECT coalesce(sum(unread), 0) FROM feed_counts)
                   - (SELECT count(*) FROM article_status
                      WHERE duplicate_of IS NOT NULL AND +read = 0),
                 (SELECT count(*) FROM articles a JOIN article_status s ON s.article_id = a.id

@@ -517,6 +517,74 @@ mod tests {
         }
     }
 
+    /// The kept counts after every kind of change: stories stored, read one by one and by
+    /// lists, copies read with their story, a feed unsubscribed (its stories deleted but a
+    /// bookmark), old stories deleted by retention.
+    #[test]
+    fn feed_counts_agree_with_counting_every_story() {
+        let mut lib = library("feed-counts");
+        let (feed, _) = every_kind_of_story(&mut lib);
+        let kept = |lib: &Library| -> Vec<(i64, i64, i64)> {
+            let mut stmt = lib
+                .conn
+                .prepare(
+                    "SELECT feed_id, stories, unread FROM feed_counts
+                     WHERE stories != 0 OR unread != 0 ORDER BY feed_id",
+                )
+                .unwrap();
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        let counted = |lib: &Library| -> Vec<(i64, i64, i64)> {
+            let mut stmt = lib
+                .conn
+                .prepare(
+                    "SELECT feed_id, count(*), sum(read = 0) FROM article_status
+                     GROUP BY feed_id ORDER BY feed_id",
+                )
+                .unwrap();
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        assert_eq!(kept(&lib), counted(&lib), "after storing");
+        lib.mark_read_where(&StoryList::Feed { id: feed }, None, None)
+            .unwrap();
+        assert_eq!(kept(&lib), counted(&lib), "after marking a feed read");
+        let one = lib.story_page(&StoryList::Unread, None, 1).unwrap().stories[0].id;
+        lib.set_read(one, true).unwrap();
+        lib.set_read(feed, false).unwrap();
+        assert_eq!(kept(&lib), counted(&lib), "after reading one by one");
+        lib.conn
+            .execute(
+                "UPDATE articles SET fetched_at = fetched_at - 10 * 86400",
+                [],
+            )
+            .unwrap();
+        lib.set_retention(super::super::Retention {
+            read_days: Some(1),
+            unread_days: None,
+        })
+        .unwrap();
+        assert!(
+            lib.apply_retention().unwrap() > 0,
+            "retention deleted nothing"
+        );
+        assert_eq!(kept(&lib), counted(&lib), "after retention");
+        let c = lib.feeds().unwrap()[0].id;
+        lib.unsubscribe(c).unwrap();
+        assert_eq!(kept(&lib), counted(&lib), "after unsubscribing");
+        let summary = lib.summary().unwrap();
+        let articles: i64 = lib
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(summary.articles, articles);
+    }
+
     #[test]
     fn smart_counts_agree_with_counting_every_story() {
         let mut lib = library("smart-counts");

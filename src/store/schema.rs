@@ -554,6 +554,34 @@ INSERT INTO upgrade_backfills(name, until)
 INSERT INTO upgrade_backfills(name, until)
     SELECT 'article_revisions', max(id) FROM article_revisions HAVING count(*) > 0;
 "#,
+    // 10: each feed's story and unread counts, kept by triggers on the status rows. The
+    // sources pane and the summary read them instead of counting: on a million stories in
+    // 10,000 feeds, counting every feed's stories took 0.35-1 s at each launch.
+    r#"
+CREATE TABLE feed_counts (
+    feed_id  INTEGER PRIMARY KEY,
+    stories  INTEGER NOT NULL DEFAULT 0,
+    unread   INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO feed_counts(feed_id, stories, unread)
+    SELECT feed_id, count(*), sum(read = 0) FROM article_status GROUP BY feed_id;
+CREATE TRIGGER feed_counts_insert AFTER INSERT ON article_status BEGIN
+    INSERT INTO feed_counts(feed_id, stories, unread) VALUES (new.feed_id, 1, new.read = 0)
+    ON CONFLICT(feed_id) DO UPDATE SET stories = stories + 1, unread = unread + (new.read = 0);
+END;
+CREATE TRIGGER feed_counts_delete AFTER DELETE ON article_status BEGIN
+    UPDATE feed_counts SET stories = stories - 1, unread = unread - (old.read = 0)
+        WHERE feed_id = old.feed_id;
+END;
+CREATE TRIGGER feed_counts_update AFTER UPDATE OF read, feed_id ON article_status
+WHEN old.read IS NOT new.read OR old.feed_id IS NOT new.feed_id
+BEGIN
+    UPDATE feed_counts SET stories = stories - 1, unread = unread - (old.read = 0)
+        WHERE feed_id = old.feed_id;
+    INSERT INTO feed_counts(feed_id, stories, unread) VALUES (new.feed_id, 1, new.read = 0)
+    ON CONFLICT(feed_id) DO UPDATE SET stories = stories + 1, unread = unread + (new.read = 0);
+END;
+"#,
 ];
 
 /// The schema version this build writes.
