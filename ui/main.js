@@ -32,7 +32,7 @@ import { refreshLibrary } from "./refresh.js";
 import { wireSaved } from "./saved.js";
 import { wireSearch } from "./search.js";
 import { applyTheme, loadSettings, wireSettings } from "./settings.js";
-import { refreshSources, setFeedMenu, wireSources } from "./sources.js";
+import { refreshSources, setFeedMenu, whenAllRowsBuilt, wireSources } from "./sources.js";
 import { state } from "./state.js";
 import { wireStoryMarks } from "./story-marks.js";
 import { wireTags } from "./tags.js";
@@ -148,6 +148,8 @@ async function start() {
   $("story-list").focus({ preventScroll: true });
   document.body.dataset.loaded = "true";
   requestAnimationFrame(() => setTimeout(() => api.launchMark("library-shown"), 0));
+  // Every feed's row built (with many feeds, the rows off screen come in chunks after).
+  whenAllRowsBuilt().then(() => requestAnimationFrame(() => setTimeout(() => api.launchMark("all-rows"), 0)));
   queueOpenRequests(api.startupOpenRequests());
   // The cached library is on screen: now sync, if the user asked for automatic sync.
   if (state.autoSync && state.settings.sync_interval !== "off" && state.summary && state.summary.feeds > 0) {

@@ -72,11 +72,6 @@ function feedButton(feed) {
   }
   b.append(node("span", "count", countText(feed.unread)));
   b.setAttribute("aria-label", spoken(shown, feed.unread, failing ? `failing: ${why}` : ""));
-  b.addEventListener("click", () => actions.showList(`feed:${feed.id}`, { kind: "feed", id: feed.id }, feed.title));
-  b.addEventListener("contextmenu", (event) => {
-    event.preventDefault();
-    feedMenu(feed, event.clientX, event.clientY);
-  });
   return b;
 }
 
@@ -88,23 +83,78 @@ function feedMoreButton(feed) {
   more.setAttribute("aria-label", `Options for ${displayName(feed.title, feed.url)}`);
   more.setAttribute("aria-haspopup", "menu");
   more.dataset.feedId = String(feed.id);
-  more.addEventListener("click", (event) => {
-    event.stopPropagation();
-    const r = more.getBoundingClientRect();
-    feedMenu(feed, r.left, r.bottom);
-  });
   return more;
+}
+
+function feedItem(feed) {
+  const li = node("li", "feed-item");
+  li.append(feedButton(feed), feedMoreButton(feed));
+  return li;
+}
+
+// The first render at launch builds the rows a screen can show and leaves the other feeds'
+// rows to be built in chunks right after, in lists already as tall as they will be: with
+// 10,000 feeds, building every row first held the whole pane back by most of a second.
+const FIRST_ROWS = 200;
+const ROWS_PER_CHUNK = 400;
+/** `.feed-item`'s `contain-intrinsic-size` in style.css. */
+const ROW_PX = 30;
+
+/** Rows still to build: `{ ul, feeds, from }`, and how many may still be built at once. */
+let rowsToBuild = [];
+let rowBudget = Infinity;
+let buildGeneration = 0;
+let allRowsBuilt = null;
+let rowsBuilt = () => {};
+
+/** Resolves once every feed's row is in the page (at launch they are built in chunks). */
+export function whenAllRowsBuilt() {
+  return allRowsBuilt || Promise.resolve();
 }
 
 function feedList(feeds) {
   const ul = node("ul", "feeds");
-  for (const feed of feeds) {
-    const li = node("li", "feed-item");
-    li.append(feedButton(feed), feedMoreButton(feed));
-    ul.append(li);
+  const now = Math.min(feeds.length, rowBudget);
+  for (let i = 0; i < now; i++) ul.append(feedItem(feeds[i]));
+  rowBudget -= now;
+  if (now < feeds.length) {
+    ul.style.minHeight = `${feeds.length * ROW_PX}px`;
+    rowsToBuild.push({ ul, feeds, from: now });
   }
   return ul;
 }
+
+function buildMoreRows(generation) {
+  if (generation !== buildGeneration) return;
+  let rows = ROWS_PER_CHUNK;
+  while (rows > 0 && rowsToBuild.length) {
+    const next = rowsToBuild[0];
+    const end = Math.min(next.feeds.length, next.from + rows);
+    const part = document.createDocumentFragment();
+    for (let i = next.from; i < end; i++) part.append(feedItem(next.feeds[i]));
+    next.ul.append(part);
+    rows -= end - next.from;
+    next.from = end;
+    if (end === next.feeds.length) {
+      next.ul.style.minHeight = "";
+      rowsToBuild.shift();
+    }
+  }
+  if (rowsToBuild.length) {
+    setTimeout(() => buildMoreRows(generation), 0);
+  } else {
+    markSelectedSource();
+    rowsBuilt();
+  }
+}
+
+/** The feed a click or context menu in the tree is about, and its row's element. */
+function feedAt(target) {
+  const el = target.closest(".feed, .feed-more");
+  const feed = el && feedsById.get(Number(el.dataset.feedId));
+  return feed ? { el, feed } : null;
+}
+let feedsById = new Map();
 
 function renderSources() {
   const sources = state.sources;
@@ -124,12 +174,21 @@ function renderSources() {
   }
   document.title = c.unread > 0 ? `Tidings (${c.unread})` : "Tidings";
 
+  feedsById = new Map(sources.feeds.map((f) => [f.id, f]));
+  const generation = ++buildGeneration;
+  const first = allRowsBuilt === null;
+  if (first) allRowsBuilt = new Promise((resolve) => (rowsBuilt = resolve));
+  rowsToBuild = [];
+  rowBudget = first ? FIRST_ROWS : Infinity;
   const folderNames = new Set();
   const out = document.createDocumentFragment();
   out.append(feedTree(sources.feeds.filter((f) => f.account_id == null), folderNames));
   for (const section of accountSections(sources.feeds, folderNames)) out.append(section);
   replaceKeepingFocus($("feed-tree"), out);
   markSelectedSource();
+  rowBudget = Infinity;
+  if (rowsToBuild.length) setTimeout(() => buildMoreRows(generation), 0);
+  else rowsBuilt();
 
   $("folder-names").replaceChildren(
     ...Array.from(folderNames, (f) => {
@@ -213,11 +272,14 @@ function replaceKeepingFocus(tree, content) {
 }
 
 function markSelectedSource() {
-  for (const b of document.querySelectorAll("#sources .source")) {
-    const key = b.dataset.key || b.dataset.list;
-    b.classList.toggle("selected", key === state.listKey);
-    if (key === state.listKey) b.setAttribute("aria-current", "true");
-    else b.removeAttribute("aria-current");
+  for (const b of document.querySelectorAll("#sources .source.selected, #sources .source[aria-current]")) {
+    b.classList.remove("selected");
+    b.removeAttribute("aria-current");
+  }
+  const key = CSS.escape(state.listKey || "");
+  for (const b of document.querySelectorAll(`#sources .source[data-key="${key}"]`)) {
+    b.classList.add("selected");
+    b.setAttribute("aria-current", "true");
   }
 }
 
@@ -244,6 +306,25 @@ export async function refreshSources({ summary = true } = {}) {
 }
 
 export function wireSources() {
+  // One listener for every feed's row (thousands of feeds, thousands of listeners otherwise).
+  const tree = $("feed-tree");
+  tree.addEventListener("click", (event) => {
+    const hit = feedAt(event.target);
+    if (!hit) return;
+    if (hit.el.classList.contains("feed-more")) {
+      event.stopPropagation();
+      const r = hit.el.getBoundingClientRect();
+      feedMenu(hit.feed, r.left, r.bottom);
+    } else {
+      actions.showList(`feed:${hit.feed.id}`, { kind: "feed", id: hit.feed.id }, hit.feed.title);
+    }
+  });
+  tree.addEventListener("contextmenu", (event) => {
+    const hit = feedAt(event.target);
+    if (!hit || hit.el.classList.contains("feed-more")) return;
+    event.preventDefault();
+    feedMenu(hit.feed, event.clientX, event.clientY);
+  });
   on("sources", renderSources);
   on("accounts", renderSources);
   on("list", markSelectedSource);

@@ -23,8 +23,9 @@
 //!
 //! Measurement: with `TIDINGS_LAUNCH_TRACE=1` the app prints one line on stderr per stage,
 //! `tidings-app: launch: STAGE at N ms` (since `main`): `library-open`, `early-read`, `setup`,
-//! `webview-built` and `window-built` from the app ([`mark`]); `ready`, `first-stories` and
-//! `library-shown` from the UI once they are in the page or painted (`launch_mark`). With
+//! `webview-built` and `window-built` from the app ([`mark`]); `ready`, `first-stories`,
+//! `library-shown` and `all-rows` (every feed's row built, the last of them off screen) from
+//! the UI once they are in the page or painted (`launch_mark`). With
 //! "ready" the UI also sends its own clock ([`PageTiming`]): one more line says when the page
 //! started loading (since `main`) and how long after that its parts arrived.
 //! `scripts/bench-desktop` timestamps these lines to time exec to first stories.
@@ -53,7 +54,7 @@ const SOFTWARE_PATH: &[(&str, &str)] = &[
 /// Turns the launch trace on.
 const TRACE_VAR: &str = "TIDINGS_LAUNCH_TRACE";
 /// The stages the UI may report (anything else is ignored).
-const UI_STAGES: &[&str] = &["ready", "first-stories", "library-shown"];
+const UI_STAGES: &[&str] = &["ready", "first-stories", "library-shown", "all-rows"];
 /// The window is shown by then even if the page never reports "ready" (a script error).
 pub const SHOW_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_secs(2);
 
