@@ -416,13 +416,53 @@ pub(crate) fn judged(f: &[f32; FEATURES.len()]) -> bool {
         && f[LOG_CHARS] < ln1(PROSE_CHARS as f32)
 }
 
+/// After the story, once the model has dropped a block, the short blocks that follow it are
+/// kept only above this probability: the story has ended, and what comes next is the rest of
+/// the page's furniture (a list of links under a dropped "Find reviews by make", a comment
+/// count under a dropped share row) more often than story. Picked on the tuning parts.
+pub(crate) const TAIL_RUN_KEEP_ABOVE: f32 = 0.4;
+
 /// Drops the blocks at the story's edges that the model calls boilerplate.
 pub(crate) fn prune(dom: &mut Dom, root: usize) {
-    for b in blocks(dom, root, Which::Judged) {
-        if judged(&b.features) && keep_probability(&b.features) < KEEP_ABOVE {
-            dom.detach(b.node);
+    let judged: Vec<(usize, Edge, f32)> = blocks(dom, root, Which::Judged)
+        .into_iter()
+        .filter(|b| judged(&b.features))
+        .map(|b| {
+            let edge = if b.features[TAIL_ZONE] > 0.0 {
+                Edge::Tail
+            } else {
+                Edge::Head
+            };
+            (b.node, edge, keep_probability(&b.features))
+        })
+        .collect();
+    let drops = dropped(judged.iter().map(|&(_, edge, p)| (edge, p)));
+    for (&(node, _, _), drop) in judged.iter().zip(drops) {
+        if drop {
+            dom.detach(node);
         }
     }
+}
+
+/// Which edge of the story a judged block is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    Head,
+    Tail,
+}
+
+/// The model's decisions on the judged blocks, in order (their edge and probability of being
+/// story): true for those dropped.
+fn dropped(judged: impl Iterator<Item = (Edge, f32)>) -> Vec<bool> {
+    let mut tail_dropped = false;
+    judged
+        .map(|(edge, p)| {
+            let tail = edge == Edge::Tail;
+            let drop = p < KEEP_ABOVE || (tail && tail_dropped && p < TAIL_RUN_KEEP_ABOVE);
+            tail_dropped |= tail && drop;
+            drop
+        })
+        .collect()
 }
 
 // The generated weights are for these features, in this order.
@@ -463,6 +503,20 @@ mod tests {
             .iter()
             .filter(|(t, _)| t.starts_with("The council"))
             .all(|(_, j)| !j));
+    }
+
+    #[test]
+    fn after_a_dropped_block_the_tail_keeps_only_what_the_model_is_surer_of() {
+        use Edge::{Head, Tail};
+        let of = |blocks: &[(Edge, f32)]| dropped(blocks.iter().copied());
+        // Alone, a doubtful block at the tail stays; after a dropped one, it goes.
+        assert_eq!(of(&[(Tail, 0.3), (Tail, 0.9)]), [false, false]);
+        assert_eq!(
+            of(&[(Tail, 0.3), (Tail, 0.1), (Tail, 0.3), (Tail, 0.5)]),
+            [false, true, true, false]
+        );
+        // A block dropped before the story starts no run after it.
+        assert_eq!(of(&[(Head, 0.1), (Tail, 0.3)]), [true, false]);
     }
 
     #[test]

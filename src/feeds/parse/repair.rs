@@ -134,14 +134,24 @@ fn cp1252_byte(c: char) -> Option<u8> {
     (!unmappable && bytes.len() == 1).then(|| bytes[0])
 }
 
+/// Whether UTF-8 text holds a lead character of a double-encoded sequence (U+00C2..U+00F4,
+/// encoded `C3 82`..`C3 B4`) followed by a character whose windows-1252 byte is a continuation
+/// byte: U+0080..U+00BF (encoded `C2 xx`) or one of windows-1252's characters for `80`..`9F`
+/// (encoded from `C5`, `C6`, `CB` or `E2`). Text without such a pair, accented text ("café")
+/// included, has nothing to repair.
+fn may_be_double_encoded(b: &[u8]) -> bool {
+    memchr::memchr_iter(0xC3, b).any(|p| {
+        matches!(b.get(p + 1), Some(0x82..=0xB4))
+            && matches!(b.get(p + 2), Some(0xC2 | 0xC5 | 0xC6 | 0xCB | 0xE2))
+    })
+}
+
 /// Undoes double-encoded UTF-8: each run of characters whose windows-1252 bytes form one
 /// valid multi-byte UTF-8 sequence (a lead byte `C2`..`F4` then its continuation bytes,
 /// "Ã©" → "é", "â€™" → "’", "Â£" → "£") becomes that character. Text that has no such run,
 /// correct accents included ("café", "SÃO PAULO"), is returned as it is.
 pub(crate) fn fix_mojibake(text: &str) -> Cow<'_, str> {
-    // Every lead character (U+00C2..U+00F4) is encoded as 0xC3 and a second byte: text
-    // without that byte (most feeds' text) has nothing to repair.
-    if memchr::memchr(0xC3, text.as_bytes()).is_none() {
+    if !may_be_double_encoded(text.as_bytes()) {
         return Cow::Borrowed(text);
     }
     let mut out: Option<String> = None;
@@ -202,6 +212,10 @@ mod tests {
             ("Â£5 and cafÃ© with café", "£5 and café with café"),
             // Latin-1's reading of windows-1252's undefined bytes: "É" is C3 89.
             ("\u{c3}\u{89}té", "Été"),
+            // Continuations read as windows-1252's letters and signs (UTF-8 from C5, C6, CB).
+            ("ÃŠtre", "Être"),
+            ("Ãˆve", "Ève"),
+            ("Ãƒ", "Ã"),
         ] {
             assert_eq!(fix_mojibake(garbled), fixed, "{garbled}");
         }
