@@ -80,6 +80,9 @@ thread_local! {
     /// One compression context per thread, reused: making one costs more than compressing a
     /// short story.
     static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+    /// One decompression context per thread, reused for the same reason: SQLite reads a body
+    /// back (the generated columns the search index's trigger reads) on every insert.
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
 
 /// The stored form of a story's texts.
@@ -121,7 +124,15 @@ pub(crate) fn decode(stored: &[u8]) -> Result<Body, BodyError> {
             "format {format} is unknown to this build"
         )));
     }
-    let plain = zstd::bulk::decompress(frame, MAX_BODY_BYTES)
+    let plain = DECOMPRESSOR
+        .with(|cell| -> std::io::Result<Vec<u8>> {
+            let mut slot = cell.borrow_mut();
+            let decompressor = match slot.as_mut() {
+                Some(d) => d,
+                None => slot.insert(zstd::bulk::Decompressor::new()?),
+            };
+            decompressor.decompress(frame, MAX_BODY_BYTES)
+        })
         .map_err(|e| BodyError(format!("zstd: {e}")))?;
     let mut at = 0;
     let lens = [
