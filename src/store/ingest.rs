@@ -253,7 +253,9 @@ impl Library {
         items: &[IncomingArticle],
     ) -> Result<IngestCounts> {
         let tx = self.conn.transaction()?;
-        let counts = store_feed_in(&tx, feed_id, update, items, now())?;
+        let mut new_stories = NewStories::new(now());
+        let counts = store_feed_in(&tx, feed_id, update, items, &mut new_stories)?;
+        new_stories.write(&tx)?;
         tx.commit()?;
         Ok(counts)
     }
@@ -269,11 +271,12 @@ impl Library {
     ) -> Result<Vec<IngestCounts>> {
         let tx = self.conn.transaction()?;
         let at = now();
+        let mut new_stories = NewStories::new(at);
         let mut counts = Vec::with_capacity(fetches.len());
         for (feed_id, fetch) in fetches {
             counts.push(match fetch {
                 FeedFetch::Stored { update, items } => {
-                    store_feed_in(&tx, *feed_id, update, items, at)?
+                    store_feed_in(&tx, *feed_id, update, items, &mut new_stories)?
                 }
                 FeedFetch::NotModified {
                     etag,
@@ -292,6 +295,7 @@ impl Library {
                 }
             });
         }
+        new_stories.write(&tx)?;
         tx.commit()?;
         Ok(counts)
     }
@@ -401,14 +405,15 @@ impl Library {
 }
 
 /// Stores a fetched feed and its items inside the caller's transaction (see
-/// [`Library::store_feed_result`]).
-fn store_feed_in(
+/// [`Library::store_feed_result`]); its new stories wait in `new_stories`.
+fn store_feed_in<'a>(
     tx: &rusqlite::Transaction<'_>,
     feed_id: i64,
     update: &FeedUpdate,
-    items: &[IncomingArticle],
-    at: i64,
+    items: &'a [IncomingArticle],
+    new_stories: &mut NewStories<'a>,
 ) -> Result<IngestCounts> {
+    let at = new_stories.at;
     if let Some(new_url) = &update.moved_to {
         // Another subscription may already have the new URL: then keep ours as it was.
         let taken: Option<i64> = tx
@@ -447,7 +452,7 @@ fn store_feed_in(
     if let Some(icon) = update.icon_url.as_deref() {
         set_feed_icon_in(tx, feed_id, icon)?;
     }
-    let (counts, _) = store_items_in(tx, feed_id, items, at)?;
+    let (counts, _) = stage_items_in(tx, feed_id, items, new_stories)?;
     Ok(counts)
 }
 
@@ -524,6 +529,20 @@ pub(crate) fn store_items_in(
     items: &[IncomingArticle],
     at: i64,
 ) -> Result<(IngestCounts, Vec<Option<i64>>)> {
+    let mut new_stories = NewStories::new(at);
+    let stored = stage_items_in(tx, feed_id, items, &mut new_stories)?;
+    new_stories.write(tx)?;
+    Ok(stored)
+}
+
+/// [`store_items_in`], its new stories left waiting in `new_stories` (their ids are final).
+fn stage_items_in<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: i64,
+    items: &'a [IncomingArticle],
+    new_stories: &mut NewStories<'a>,
+) -> Result<(IngestCounts, Vec<Option<i64>>)> {
+    let at = new_stories.at;
     let mut counts = IngestCounts::default();
     let mut ids = Vec::with_capacity(items.len());
     let mut tombstoned =
@@ -544,7 +563,6 @@ pub(crate) fn store_items_in(
                 content_hash = ?11
              WHERE id = ?1",
     )?;
-    let mut new_stories = NewStories::new(feed_id, at);
     let mut seen_in_batch = std::collections::HashMap::<String, String>::new();
     let keys_in_document: std::collections::HashSet<&str> =
         items.iter().map(|i| i.item_key.as_str()).collect();
@@ -595,7 +613,13 @@ pub(crate) fn store_items_in(
             None => {
                 let muted = item.muted && copies.is_empty();
                 let folded = !copies.is_empty();
-                let id = new_stories.add(tx, &key, &hash, item, muted, folded)?;
+                let story = NewStory {
+                    feed_id,
+                    item,
+                    muted,
+                    folded,
+                };
+                let id = new_stories.add(tx, &key, &hash, story)?;
                 ids.push(Some(id));
                 counts.flagged += usize::from(item.flagged);
                 if folded {
@@ -621,33 +645,34 @@ pub(crate) fn store_items_in(
             }
         }
     }
-    new_stories.write(tx)?;
     Ok((counts, ids))
 }
 
 /// A new story decided on, waiting in `temp.staged_articles` to be written.
 struct NewStory<'a> {
-    id: i64,
+    feed_id: i64,
     item: &'a IncomingArticle,
     muted: bool,
     /// A copy of a stored story: folded with it.
     folded: bool,
 }
 
-/// The new stories of a batch, written into `articles` by one statement.
+/// The new stories of a transaction, written into `articles` by one statement.
 ///
 /// FTS5 writes what it holds in memory as a segment of its index whenever a statement opens a
 /// savepoint, which every statement writing through the search index's trigger does: one
 /// `INSERT` per story made one segment per story, and flushing and merging them took a fifth
 /// of a cold sync's CPU. So new stories wait in a temporary table, with the ids SQLite would
-/// have given them (the largest id plus one, in order), until the batch ends or a later item
-/// needs to see them (its canonical address is one of theirs); then one `INSERT … SELECT`
-/// writes them, and their images, states and canonical addresses follow in order.
+/// have given them (the largest id plus one, in order: nothing else adds articles meanwhile),
+/// until every feed of the transaction is staged or a later item needs to see them (its
+/// canonical address is one of theirs); then one `INSERT … SELECT` writes them, and their
+/// images, states and canonical addresses follow in order. Nothing else a later item reads
+/// (its own feed's stories by key, tombstones) can be among them.
 struct NewStories<'a> {
-    feed_id: i64,
     /// When the stories were fetched.
     at: i64,
-    waiting: Vec<NewStory<'a>>,
+    /// The waiting stories and their ids.
+    waiting: Vec<(i64, NewStory<'a>)>,
     /// The canonical addresses of the waiting stories.
     urls: std::collections::HashSet<&'a str>,
     /// The id the last staged story took.
@@ -655,9 +680,8 @@ struct NewStories<'a> {
 }
 
 impl<'a> NewStories<'a> {
-    fn new(feed_id: i64, at: i64) -> NewStories<'a> {
+    fn new(at: i64) -> NewStories<'a> {
         NewStories {
-            feed_id,
             at,
             waiting: Vec::new(),
             urls: Default::default(),
@@ -671,9 +695,7 @@ impl<'a> NewStories<'a> {
         tx: &rusqlite::Transaction<'_>,
         key: &str,
         hash: &str,
-        item: &'a IncomingArticle,
-        muted: bool,
-        folded: bool,
+        story: NewStory<'a>,
     ) -> Result<i64> {
         let id = match self.last_id {
             Some(last) => last.checked_add(1),
@@ -697,17 +719,19 @@ impl<'a> NewStories<'a> {
                 body, lead_image, lang, extraction, content_hash, feed_id, item_key, fetched_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?;
-        execute_with_item(&mut stage, id, item, hash, &[&self.feed_id, &key, &self.at])?;
+        let item = story.item;
+        execute_with_item(
+            &mut stage,
+            id,
+            item,
+            hash,
+            &[&story.feed_id, &key, &self.at],
+        )?;
         self.last_id = Some(id);
         if let Some(url) = item.canonical_url.as_deref() {
             self.urls.insert(url);
         }
-        self.waiting.push(NewStory {
-            id,
-            item,
-            muted,
-            folded,
-        });
+        self.waiting.push((id, story));
         Ok(id)
     }
 
@@ -734,15 +758,15 @@ impl<'a> NewStories<'a> {
         )?;
         let mut canonical =
             tx.prepare_cached("INSERT INTO canonical_urls(article_id, url) VALUES (?1, ?2)")?;
-        for story in self.waiting.drain(..) {
-            super::images::link_images_in(tx, story.id, &story.item.image_urls)?;
+        for (id, story) in self.waiting.drain(..) {
+            super::images::link_images_in(tx, id, &story.item.image_urls)?;
             if story.muted || story.item.flagged {
-                mark.execute(params![story.id, story.muted, story.item.flagged])?;
+                mark.execute(params![id, story.muted, story.item.flagged])?;
             }
             match story.item.canonical_url.as_deref() {
-                Some(url) if story.folded => set_canonical_in(tx, story.id, url)?,
+                Some(url) if story.folded => set_canonical_in(tx, id, url)?,
                 Some(url) => {
-                    canonical.execute(params![story.id, url])?;
+                    canonical.execute(params![id, url])?;
                 }
                 None => {}
             }

@@ -18,6 +18,9 @@ use futures_util::stream::{self, StreamExt};
 use url::Url;
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use super::{FailureKind, FeedFailure, FeedOutcome, SyncError, SyncEvent, SyncReport, SyncRun};
 use crate::feeds::fetch::{origin_of, FetchError, FetchRequest, FetchResponse};
@@ -28,11 +31,15 @@ use crate::store::{
     Library, UserAgent,
 };
 
-/// Most items written in one transaction. Feeds are written in batches, whatever has been
-/// fetched while the last batch was written: a commit per feed cost more than its stories (WAL
-/// frames, checkpoints, the search index's segments). A batch stays short, so another writer
-/// (the app marking stories read) never waits long.
+/// Most items written in one transaction. Feeds are written in batches: a commit per feed cost
+/// more than its stories (WAL frames, checkpoints, a segment of the search index and merging
+/// it). A batch stays short (a fifth of a second), so another writer (the app marking stories
+/// read) never waits long.
 const BATCH_ITEMS: usize = 2_000;
+
+/// How long a fetched feed waits for others to share its transaction, unless a batch is full or
+/// no more feeds are coming.
+const BATCH_WAIT: Duration = Duration::from_millis(200);
 
 /// Feeds fetched and waiting to be written, at most: fetching pauses beyond it.
 const MAX_WAITING: usize = 256;
@@ -78,6 +85,59 @@ impl Fetched {
     }
 }
 
+/// Fetched feeds waiting for the writer.
+#[derive(Default)]
+struct Waiting {
+    feeds: Vec<Fetched>,
+    items: usize,
+    /// When the first of them arrived.
+    since: Option<Instant>,
+}
+
+impl Waiting {
+    fn push(&mut self, fetched: Fetched) {
+        self.items += fetched.items();
+        self.since.get_or_insert_with(Instant::now);
+        self.feeds.push(fetched);
+    }
+
+    fn is_full(&self) -> bool {
+        self.feeds.len() >= MAX_WAITING
+    }
+
+    /// When the first waiting feed has waited long enough.
+    fn deadline(&self) -> Option<Instant> {
+        self.since.map(|since| since + BATCH_WAIT)
+    }
+
+    /// Whether to write a batch now: a full one, one whose first feed waited long enough, or
+    /// the last one.
+    fn ready(&self, fetching: bool) -> bool {
+        !self.feeds.is_empty()
+            && (!fetching
+                || self.items >= BATCH_ITEMS
+                || self.deadline().is_some_and(|d| d <= Instant::now()))
+    }
+
+    /// The first waiting feeds, up to [`BATCH_ITEMS`] items (at least one feed).
+    fn take_batch(&mut self) -> Vec<Fetched> {
+        let mut items = 0;
+        let end = self
+            .feeds
+            .iter()
+            .position(|f| {
+                items += f.items();
+                items > BATCH_ITEMS
+            })
+            .unwrap_or(self.feeds.len())
+            .max(1);
+        let batch: Vec<Fetched> = self.feeds.drain(..end).collect();
+        self.items -= batch.iter().map(Fetched::items).sum::<usize>();
+        self.since = (!self.feeds.is_empty()).then(Instant::now);
+        batch
+    }
+}
+
 /// Runs the stage: fills the report's feed counts and sends a `FeedDone` event per feed.
 ///
 /// Fetching and parsing run concurrently; the library is written by one batch at a time
@@ -109,18 +169,18 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
         done: 0,
         total,
     };
-    let mut waiting: Vec<Fetched> = Vec::new();
+    let mut waiting = Waiting::default();
     let mut writing = None;
     let mut fetching = true;
     let mut unreachable = Vec::new();
     loop {
-        if writing.is_none() && !waiting.is_empty() {
-            let batch = take_batch(&mut waiting);
+        if writing.is_none() && waiting.ready(fetching) {
+            let batch = waiting.take_batch();
             writing = Some(Box::pin(run.lib.run(move |l| write_batch(l, batch))));
         }
+        let deadline = waiting.deadline();
         tokio::select! {
-            next = fetches.next(), if fetching && waiting.len() < MAX_WAITING => match next {
-                // Held until every feed is done: this may be the whole network, not the feed.
+            next = fetches.next(), if fetching && !waiting.is_full() => match next {
                 Some((feed, Ok((fetch, outcome)))) => {
                     let fetched = Fetched { feed, fetch, outcome };
                     if fetched.is_unreachable() {
@@ -148,6 +208,8 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
                     tally.feed_done(&feed, outcome);
                 }
             }
+            () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)),
+                if writing.is_none() && deadline.is_some() => {}
             else => break,
         }
     }
@@ -159,20 +221,6 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
         run.lib.run(move |l| write_batch(l, unreachable)).await?;
     }
     Ok(())
-}
-
-/// The first waiting feeds, up to [`BATCH_ITEMS`] items (at least one feed).
-fn take_batch(waiting: &mut Vec<Fetched>) -> Vec<Fetched> {
-    let mut items = 0;
-    let end = waiting
-        .iter()
-        .position(|f| {
-            items += f.items();
-            items > BATCH_ITEMS
-        })
-        .unwrap_or(waiting.len())
-        .max(1);
-    waiting.drain(..end).collect()
 }
 
 /// Writes a batch of fetched feeds in one transaction; returns each feed with its outcome.
