@@ -138,10 +138,10 @@ impl Waiting {
     }
 }
 
-/// Runs the stage: fills the report's feed counts and sends a `FeedDone` event per feed.
-///
-/// Fetching and parsing run concurrently; the library is written by one batch at a time
-/// while the next feeds are fetched.
+/// Runs the stage: fills the report's feed counts and sends a `FeedDone` event per feed (once
+/// its feed is written). Fetching and parsing run concurrently; one batch at a time is written
+/// while the next feeds are fetched. A library error (disk full, I/O) stops the stage: the
+/// batch being written is rolled back whole, its feeds are fetched again next time.
 pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<(), SyncError> {
     let ignore_backoff = run.options.ignore_backoff;
     let feeds = run
@@ -191,8 +191,7 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
                         waiting.push(fetched);
                     }
                 }
-                // The library itself failed (disk full, I/O): stop, nothing half-written stays.
-                Some((_, Err(SyncError::Store(e)))) => return Err(SyncError::Store(e)),
+                // The parse could not run (its task panicked): the feed's failure, not recorded.
                 Some((feed, Err(e))) => {
                     let outcome = FeedOutcome::Failed {
                         error: e.to_string(),
