@@ -100,6 +100,7 @@ fn sigkill_during_sync_never_corrupts_or_loses_committed_data() {
         let now = article_ids(&lib);
         let lost: Vec<_> = committed.difference(&now).collect();
         assert!(lost.is_empty(), "{what}: lost articles {lost:?}");
+        assert_feeds_whole(&path, &what);
         if let Some(id) = bookmark {
             assert_bookmarks(&lib, &[id], &what);
         } else if let Some(&id) = now.iter().next() {
@@ -232,6 +233,35 @@ fn article_ids(lib: &Library) -> HashSet<i64> {
         .into_iter()
         .map(|a| a.id)
         .collect()
+}
+
+/// Every feed was written whole or not at all, whatever batch it was written in: its 20
+/// stories and its fetch state (`last_success_at`) together, or neither.
+fn assert_feeds_whole(path: &Path, what: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT f.id, f.last_success_at IS NOT NULL,
+                (SELECT count(*) FROM articles a WHERE a.feed_id = f.id)
+             FROM feeds f ORDER BY f.id",
+        )
+        .unwrap();
+    let feeds = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap);
+    for (feed, fetched, stories) in feeds {
+        assert!(
+            (fetched, stories) == (true, 20) || (fetched, stories) == (false, 0),
+            "{what}: feed {feed} is half written: {stories} stories, fetch state kept: {fetched}"
+        );
+    }
 }
 
 /// The note bookmark `id` carries in these tests.

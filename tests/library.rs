@@ -448,3 +448,194 @@ fn the_budget_gives_up_old_read_images_then_old_revisions_and_never_a_protected_
     lib.set_storage_budget(None).unwrap();
     assert_eq!(lib.storage_report().unwrap().budget, None);
 }
+
+/// A story of the batch test: its canonical address `canonical`, an image of its own.
+fn batch_story(key: &str, canonical: &str, title: &str) -> IncomingArticle {
+    let text = format!("{title}: the harbour ferry runs again");
+    IncomingArticle {
+        item_key: key.into(),
+        url: Some(format!("https://{canonical}")),
+        canonical_url: Some(canonical.into()),
+        title: title.into(),
+        published_at: Some(1_700_000_000),
+        content_html: Some(format!("<p>{text}</p>")),
+        content_text: Some(text),
+        image_urls: vec![format!("https://img.example/{key}.png")],
+        extraction: Extraction::Feed,
+        ..IncomingArticle::default()
+    }
+}
+
+/// Every story as stored: id, feed, key, title, text, read, flagged, the copy it folds
+/// into, its canonical address, its images.
+fn stored_stories(path: &std::path::Path) -> Vec<Vec<String>> {
+    let conn = crate::store::raw_connection(path);
+    let mut stmt = conn
+        .prepare(
+            "SELECT a.id, a.feed_id, a.item_key, a.title, a.content_text, s.read, s.flagged,
+                s.duplicate_of, c.url,
+                (SELECT group_concat(key) FROM article_images i WHERE i.article_id = a.id)
+             FROM articles a JOIN article_status s ON s.article_id = a.id
+             LEFT JOIN canonical_urls c ON c.article_id = a.id ORDER BY a.id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        (0..10)
+            .map(|i| Ok(format!("{:?}", r.get::<_, rusqlite::types::Value>(i)?)))
+            .collect()
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// A feed's fetch state: etag, error count, error, status, whether it was fetched.
+type FetchState = (Option<String>, i64, Option<String>, String, bool);
+
+/// Each feed's fetch state.
+fn fetch_states(path: &std::path::Path) -> Vec<FetchState> {
+    let conn = crate::store::raw_connection(path);
+    let mut stmt = conn
+        .prepare(
+            "SELECT etag, error_count, last_error, status, last_fetched_at IS NOT NULL
+             FROM feeds ORDER BY id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// Sync writes its feeds in batches, one transaction for many: a batch ends as the same feeds
+/// written one at a time do (ids, copies folded within a feed and across feeds, rules'
+/// verdicts, images, the search index, fetch states).
+#[test]
+fn feeds_written_in_one_batch_end_as_written_one_at_a_time() {
+    use tidings::store::FeedFetch;
+    let first = vec![
+        batch_story("a1", "c.example/one", "One"),
+        batch_story("a2", "c.example/two", "Two"),
+        // A copy of a1 in the same document, under another title.
+        batch_story("a3", "c.example/one", "One again"),
+        IncomingArticle {
+            muted: true,
+            ..batch_story("a4", "c.example/four", "Four")
+        },
+        IncomingArticle {
+            flagged: true,
+            ..batch_story("a5", "c.example/five", "Five")
+        },
+    ];
+    let second = vec![
+        batch_story("b1", "c.example/two", "Two elsewhere"),
+        IncomingArticle {
+            muted: true,
+            ..batch_story("b2", "c.example/four", "Four elsewhere")
+        },
+        batch_story("b3", "c.example/six", "Six"),
+    ];
+    let fetches = vec![
+        FeedFetch::Stored {
+            update: FeedUpdate::default(),
+            items: first.clone(),
+        },
+        FeedFetch::Stored {
+            update: FeedUpdate::default(),
+            items: second.clone(),
+        },
+        FeedFetch::Failed {
+            error: "HTTP 500".into(),
+            retry_after: None,
+            gone: false,
+        },
+        FeedFetch::NotModified {
+            etag: Some("\"v2\"".into()),
+            last_modified: None,
+        },
+    ];
+    let subscribe = |lib: &mut Library| -> Vec<i64> {
+        (0..fetches.len())
+            .map(|n| {
+                lib.add_feed(&NewFeed {
+                    url: format!("https://feed{n}.example/rss"),
+                    ..NewFeed::default()
+                })
+                .unwrap()
+                .0
+            })
+            .collect()
+    };
+
+    let (mut one, one_path) = library("batch-one-at-a-time");
+    let feeds = subscribe(&mut one);
+    let mut counts = Vec::new();
+    for (feed, fetch) in feeds.iter().zip(&fetches) {
+        counts.push(match fetch {
+            FeedFetch::Stored { update, items } => {
+                one.store_feed_result(*feed, update, items).unwrap()
+            }
+            FeedFetch::Failed {
+                error,
+                retry_after,
+                gone,
+            } => {
+                one.record_feed_failure(*feed, error, *retry_after, *gone)
+                    .unwrap();
+                Default::default()
+            }
+            FeedFetch::NotModified {
+                etag,
+                last_modified,
+            } => {
+                one.record_not_modified(*feed, etag.as_deref(), last_modified.as_deref())
+                    .unwrap();
+                Default::default()
+            }
+        });
+    }
+
+    let (mut batch, batch_path) = library("batch-all");
+    assert_eq!(subscribe(&mut batch), feeds);
+    let batched: Vec<(i64, FeedFetch)> = feeds.iter().copied().zip(fetches.clone()).collect();
+    assert_eq!(batch.record_feed_fetches(&batched).unwrap(), counts);
+
+    let (a, b) = (&counts[0], &counts[1]);
+    assert_eq!((a.new, a.folded, a.muted, a.flagged), (3, 1, 1, 1), "{a:?}");
+    assert_eq!((b.new, b.folded, b.muted), (1, 2, 0), "{b:?}");
+    let stories = stored_stories(&batch_path);
+    assert_eq!(stories, stored_stories(&one_path));
+    let id_of = |key: &str| {
+        let quoted = format!("Text({key:?})");
+        let row = stories.iter().find(|r| r[2] == quoted).unwrap();
+        row[0].clone()
+    };
+    let folds_into = |key: &str| {
+        let quoted = format!("Text({key:?})");
+        let row = stories.iter().find(|r| r[2] == quoted).unwrap();
+        row[7].clone()
+    };
+    assert_eq!(folds_into("a3"), id_of("a1"));
+    assert_eq!(folds_into("b1"), id_of("a2"));
+    assert_eq!(folds_into("b2"), id_of("a4"));
+    assert_eq!(folds_into("b3"), "Null");
+
+    let hits = |lib: &Library| {
+        let mut ids: Vec<i64> = lib
+            .search("harbour", 50)
+            .unwrap()
+            .iter()
+            .map(|h| h.article.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(hits(&batch).len(), first.len() + second.len());
+    assert_eq!(hits(&batch), hits(&one));
+    let states = fetch_states(&batch_path);
+    assert_eq!(states, fetch_states(&one_path));
+    assert_eq!(states[2].1, 1, "the failure is counted: {states:?}");
+    assert_eq!(states[3].0.as_deref(), Some("\"v2\""), "{states:?}");
+}

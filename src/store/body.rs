@@ -80,8 +80,8 @@ thread_local! {
     /// One compression context per thread, reused: making one costs more than compressing a
     /// short story.
     static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
-    /// Likewise for reading: a search result reads a hundred bodies, and making a context
-    /// cost more than decompressing one.
+    /// Likewise for reading: SQLite reads a body back on every insert (the generated columns
+    /// the search index's trigger reads) and a search result reads a hundred.
     static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
 

@@ -39,6 +39,29 @@ pub struct FeedUpdate {
     pub icon_url: Option<String>,
 }
 
+/// What fetching one feed came to, as [`Library::record_feed_fetches`] records it.
+#[derive(Debug, Clone)]
+pub enum FeedFetch {
+    /// Fetched and parsed: the feed's details and its items, to store.
+    Stored {
+        update: FeedUpdate,
+        items: Vec<IncomingArticle>,
+    },
+    /// The conditional GET was answered 304.
+    NotModified {
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+    /// The fetch or the parse failed: the error is kept and the next attempt waits.
+    Failed {
+        error: String,
+        /// The server's Retry-After, in seconds.
+        retry_after: Option<i64>,
+        /// HTTP 410: the feed is gone for good.
+        gone: bool,
+    },
+}
+
 /// An item as sync hands it to the library.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IncomingArticle {
@@ -230,46 +253,49 @@ impl Library {
         items: &[IncomingArticle],
     ) -> Result<IngestCounts> {
         let tx = self.conn.transaction()?;
+        let mut new_stories = NewStories::new(now());
+        let counts = store_feed_in(&tx, feed_id, update, items, &mut new_stories)?;
+        new_stories.write(&tx)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// Records what fetching each feed came to, all in one transaction: a feed fetched is
+    /// stored as [`Library::store_feed_result`] stores it, a 304 as
+    /// [`Library::record_not_modified`], a failure as [`Library::record_feed_failure`]. One
+    /// commit for many feeds: a sync writes its feeds in batches. Returns each fetch's counts
+    /// (zero for all but stored feeds), in order.
+    pub fn record_feed_fetches(
+        &mut self,
+        fetches: &[(i64, FeedFetch)],
+    ) -> Result<Vec<IngestCounts>> {
+        let tx = self.conn.transaction()?;
         let at = now();
-        if let Some(new_url) = &update.moved_to {
-            // Another subscription may already have the new URL: then keep ours as it was.
-            let taken: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM feeds WHERE url = ?1 AND id != ?2",
-                    params![new_url, feed_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if taken.is_none() {
-                tx.execute(
-                    "UPDATE feeds SET url = ?2 WHERE id = ?1",
-                    params![feed_id, new_url],
-                )?;
-            }
+        let mut new_stories = NewStories::new(at);
+        let mut counts = Vec::with_capacity(fetches.len());
+        for (feed_id, fetch) in fetches {
+            counts.push(match fetch {
+                FeedFetch::Stored { update, items } => {
+                    store_feed_in(&tx, *feed_id, update, items, &mut new_stories)?
+                }
+                FeedFetch::NotModified {
+                    etag,
+                    last_modified,
+                } => {
+                    not_modified_in(&tx, *feed_id, etag.as_deref(), last_modified.as_deref(), at)?;
+                    IngestCounts::default()
+                }
+                FeedFetch::Failed {
+                    error,
+                    retry_after,
+                    gone,
+                } => {
+                    failure_in(&tx, *feed_id, error, *retry_after, *gone, at)?;
+                    IngestCounts::default()
+                }
+            });
         }
-        tx.execute(
-            "UPDATE feeds SET
-                title = coalesce(nullif(?2, ''), title),
-                site_url = coalesce(?3, site_url),
-                format = ?4, parse_report = ?5, etag = ?6, last_modified = ?7,
-                last_fetched_at = ?8, last_success_at = ?8,
-                last_error = NULL, error_count = 0, next_attempt_at = NULL
-             WHERE id = ?1",
-            params![
-                feed_id,
-                update.title,
-                update.site_url,
-                update.format,
-                update.parse_report,
-                update.etag,
-                update.last_modified,
-                at
-            ],
-        )?;
-        if let Some(icon) = update.icon_url.as_deref() {
-            set_feed_icon_in(&tx, feed_id, icon)?;
-        }
-        let (counts, _) = store_items_in(&tx, feed_id, items, at)?;
+        new_stories.write(&tx)?;
         tx.commit()?;
         Ok(counts)
     }
@@ -281,14 +307,7 @@ impl Library {
         etag: Option<&str>,
         last_modified: Option<&str>,
     ) -> Result<()> {
-        self.conn.execute(
-            "UPDATE feeds SET etag = coalesce(?2, etag), last_modified = coalesce(?3, last_modified),
-                last_fetched_at = ?4, last_success_at = ?4, last_error = NULL, error_count = 0,
-                next_attempt_at = NULL
-             WHERE id = ?1",
-            params![feed_id, etag, last_modified, now()],
-        )?;
-        Ok(())
+        not_modified_in(&self.conn, feed_id, etag, last_modified, now())
     }
 
     /// A failed fetch or parse: the error is kept, and the next attempt waits (exponential
@@ -301,22 +320,7 @@ impl Library {
         gone: bool,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let failures: i64 = tx
-            .query_row(
-                "SELECT error_count + 1 FROM feeds WHERE id = ?1",
-                [feed_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(1);
-        let wait = backoff_seconds(failures).max(retry_after.unwrap_or(0));
-        let at = now();
-        tx.execute(
-            "UPDATE feeds SET last_error = ?2, error_count = ?3, last_fetched_at = ?4,
-                next_attempt_at = ?5, status = CASE WHEN ?6 THEN 'gone' ELSE status END
-             WHERE id = ?1",
-            params![feed_id, error, failures, at, at + wait, gone],
-        )?;
+        failure_in(&tx, feed_id, error, retry_after, gone, now())?;
         tx.commit()?;
         Ok(())
     }
@@ -400,6 +404,103 @@ impl Library {
     }
 }
 
+/// Stores a fetched feed and its items inside the caller's transaction (see
+/// [`Library::store_feed_result`]); its new stories wait in `new_stories`.
+fn store_feed_in<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: i64,
+    update: &FeedUpdate,
+    items: &'a [IncomingArticle],
+    new_stories: &mut NewStories<'a>,
+) -> Result<IngestCounts> {
+    let at = new_stories.at;
+    if let Some(new_url) = &update.moved_to {
+        // Another subscription may already have the new URL: then keep ours as it was.
+        let taken: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM feeds WHERE url = ?1 AND id != ?2",
+                params![new_url, feed_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if taken.is_none() {
+            tx.execute(
+                "UPDATE feeds SET url = ?2 WHERE id = ?1",
+                params![feed_id, new_url],
+            )?;
+        }
+    }
+    tx.prepare_cached(
+        "UPDATE feeds SET
+            title = coalesce(nullif(?2, ''), title),
+            site_url = coalesce(?3, site_url),
+            format = ?4, parse_report = ?5, etag = ?6, last_modified = ?7,
+            last_fetched_at = ?8, last_success_at = ?8,
+            last_error = NULL, error_count = 0, next_attempt_at = NULL
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        feed_id,
+        update.title,
+        update.site_url,
+        update.format,
+        update.parse_report,
+        update.etag,
+        update.last_modified,
+        at
+    ])?;
+    if let Some(icon) = update.icon_url.as_deref() {
+        set_feed_icon_in(tx, feed_id, icon)?;
+    }
+    let (counts, _) = stage_items_in(tx, feed_id, items, new_stories)?;
+    Ok(counts)
+}
+
+/// A 304, recorded inside the caller's transaction (see [`Library::record_not_modified`]).
+fn not_modified_in(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    etag: Option<&str>,
+    last_modified: Option<&str>,
+    at: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE feeds SET etag = coalesce(?2, etag), last_modified = coalesce(?3, last_modified),
+            last_fetched_at = ?4, last_success_at = ?4, last_error = NULL, error_count = 0,
+            next_attempt_at = NULL
+         WHERE id = ?1",
+    )?
+    .execute(params![feed_id, etag, last_modified, at])?;
+    Ok(())
+}
+
+/// A failure, recorded inside the caller's transaction (see [`Library::record_feed_failure`]).
+fn failure_in(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    error: &str,
+    retry_after: Option<i64>,
+    gone: bool,
+    at: i64,
+) -> Result<()> {
+    let failures: i64 = conn
+        .query_row(
+            "SELECT error_count + 1 FROM feeds WHERE id = ?1",
+            [feed_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(1);
+    let wait = backoff_seconds(failures).max(retry_after.unwrap_or(0));
+    conn.execute(
+        "UPDATE feeds SET last_error = ?2, error_count = ?3, last_fetched_at = ?4,
+            next_attempt_at = ?5, status = CASE WHEN ?6 THEN 'gone' ELSE status END
+         WHERE id = ?1",
+        params![feed_id, error, failures, at, at + wait, gone],
+    )?;
+    Ok(())
+}
+
 /// Sets a feed's icon and queues its download, inside the caller's transaction.
 pub(crate) fn set_feed_icon_in(
     tx: &rusqlite::Transaction<'_>,
@@ -428,6 +529,20 @@ pub(crate) fn store_items_in(
     items: &[IncomingArticle],
     at: i64,
 ) -> Result<(IngestCounts, Vec<Option<i64>>)> {
+    let mut new_stories = NewStories::new(at);
+    let stored = stage_items_in(tx, feed_id, items, &mut new_stories)?;
+    new_stories.write(tx)?;
+    Ok(stored)
+}
+
+/// [`store_items_in`], its new stories left waiting in `new_stories` (their ids are final).
+fn stage_items_in<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: i64,
+    items: &'a [IncomingArticle],
+    new_stories: &mut NewStories<'a>,
+) -> Result<(IngestCounts, Vec<Option<i64>>)> {
+    let at = new_stories.at;
     let mut counts = IngestCounts::default();
     let mut ids = Vec::with_capacity(items.len());
     let mut tombstoned =
@@ -436,23 +551,11 @@ pub(crate) fn store_items_in(
         "SELECT id, content_hash, title, content_html, content_text
              FROM articles WHERE feed_id = ?1 AND item_key = ?2",
     )?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO articles(feed_id, item_key, url, title, author, published_at,
-                updated_at, fetched_at, sort_at, body, lead_image, lang, extraction,
-                content_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?6, ?8), ?9, ?10, ?11, ?12,
-                ?13)",
-    )?;
     let mut revise = tx.prepare_cached(
         "INSERT INTO article_revisions(article_id, title, body, seen_at)
              VALUES (?1, ?2, ?3, ?4)",
     )?;
     let mut rekey = tx.prepare_cached("UPDATE articles SET item_key = ?2 WHERE id = ?1")?;
-    let mut canonical =
-        tx.prepare_cached("INSERT INTO canonical_urls(article_id, url) VALUES (?1, ?2)")?;
-    let mut mark = tx.prepare_cached(
-        "UPDATE article_status SET read = ?2, flagged = ?3 WHERE article_id = ?1",
-    )?;
     let mut update_article = tx.prepare_cached(
         "UPDATE articles SET url = ?2, title = ?3, author = ?4, published_at = ?5,
                 updated_at = ?6, body = ?7, lead_image = coalesce(?8, lead_image),
@@ -484,7 +587,13 @@ pub(crate) fn store_items_in(
             .query_row(params![feed_id, key], stored_version)
             .optional()?;
         let copies = match (&found, &item.canonical_url) {
-            (None, Some(url)) => copies_in(tx, url)?,
+            (None, Some(url)) => {
+                // A story of this batch may be a copy of it: stored first, so it is found.
+                if new_stories.urls.contains(url.as_str()) {
+                    new_stories.write(tx)?;
+                }
+                copies_in(tx, url)?
+            }
             _ => Vec::new(),
         };
         // A new guid for a story this feed already has (same canonical address and title,
@@ -502,44 +611,23 @@ pub(crate) fn store_items_in(
         }
         match found {
             None => {
-                insert.execute(params![
-                    feed_id,
-                    key,
-                    item.url,
-                    item.title,
-                    item.author,
-                    item.published_at,
-                    item.updated_at,
-                    at,
-                    body_of(item)?,
-                    item.lead_image,
-                    item.lang,
-                    item.extraction,
-                    hash,
-                ])?;
-                let id = tx.last_insert_rowid();
-                super::images::link_images_in(tx, id, &item.image_urls)?;
-                ids.push(Some(id));
                 let muted = item.muted && copies.is_empty();
-                if muted || item.flagged {
-                    mark.execute(params![id, muted, item.flagged])?;
-                }
+                let folded = !copies.is_empty();
+                let story = NewStory {
+                    feed_id,
+                    item,
+                    muted,
+                    folded,
+                };
+                let id = new_stories.add(tx, &key, &hash, story)?;
+                ids.push(Some(id));
                 counts.flagged += usize::from(item.flagged);
-                match &item.canonical_url {
-                    Some(url) if !copies.is_empty() => {
-                        set_canonical_in(tx, id, url)?;
-                        counts.folded += 1;
-                    }
-                    url => {
-                        if let Some(url) = url {
-                            canonical.execute(params![id, url])?;
-                        }
-                        if muted {
-                            counts.muted += 1;
-                        } else {
-                            counts.new += 1;
-                        }
-                    }
+                if folded {
+                    counts.folded += 1;
+                } else if muted {
+                    counts.muted += 1;
+                } else {
+                    counts.new += 1;
                 }
             }
             Some((id, old_hash, ..)) if old_hash == hash => {
@@ -549,19 +637,7 @@ pub(crate) fn store_items_in(
             Some((id, _, old_title, old_html, old_text)) => {
                 let old_body = super::body::encode(old_text.as_deref(), old_html.as_deref(), None)?;
                 revise.execute(params![id, old_title, old_body, at])?;
-                update_article.execute(params![
-                    id,
-                    item.url,
-                    item.title,
-                    item.author,
-                    item.published_at,
-                    item.updated_at,
-                    body_of(item)?,
-                    item.lead_image,
-                    item.lang,
-                    item.extraction,
-                    hash,
-                ])?;
+                execute_with_item(&mut update_article, id, item, &hash, &[])?;
                 super::images::link_images_in(tx, id, &item.image_urls)?;
                 super::highlights::reanchor_in(tx, id)?;
                 ids.push(Some(id));
@@ -570,6 +646,171 @@ pub(crate) fn store_items_in(
         }
     }
     Ok((counts, ids))
+}
+
+/// A new story decided on, waiting in `temp.staged_articles` to be written.
+struct NewStory<'a> {
+    feed_id: i64,
+    item: &'a IncomingArticle,
+    muted: bool,
+    /// A copy of a stored story: folded with it.
+    folded: bool,
+}
+
+/// The new stories of a transaction, written into `articles` by one statement.
+///
+/// FTS5 writes what it holds in memory as a segment of its index whenever a statement opens a
+/// savepoint, which every statement writing through the search index's trigger does: one
+/// `INSERT` per story made one segment per story, and flushing and merging them took a fifth
+/// of a cold sync's CPU. So new stories wait in a temporary table, with the ids SQLite would
+/// have given them (the largest id plus one, in order: nothing else adds articles meanwhile),
+/// until every feed of the transaction is staged or a later item needs to see them (its
+/// canonical address is one of theirs); then one `INSERT … SELECT` writes them, and their
+/// images, states and canonical addresses follow in order. Nothing else a later item reads
+/// (its own feed's stories by key, tombstones) can be among them.
+struct NewStories<'a> {
+    /// When the stories were fetched.
+    at: i64,
+    /// The waiting stories and their ids.
+    waiting: Vec<(i64, NewStory<'a>)>,
+    /// The canonical addresses of the waiting stories.
+    urls: std::collections::HashSet<&'a str>,
+    /// The id the last staged story took.
+    last_id: Option<i64>,
+}
+
+impl<'a> NewStories<'a> {
+    fn new(at: i64) -> NewStories<'a> {
+        NewStories {
+            at,
+            waiting: Vec::new(),
+            urls: Default::default(),
+            last_id: None,
+        }
+    }
+
+    /// Stages a new story under `key` (with its content `hash`); returns its id.
+    fn add(
+        &mut self,
+        tx: &rusqlite::Transaction<'_>,
+        key: &str,
+        hash: &str,
+        story: NewStory<'a>,
+    ) -> Result<i64> {
+        let id = match self.last_id {
+            Some(last) => last.checked_add(1),
+            None => {
+                tx.execute_batch(
+                    "CREATE TEMP TABLE IF NOT EXISTS staged_articles(
+                        id INTEGER PRIMARY KEY, feed_id, item_key, url, title, author,
+                        published_at, updated_at, fetched_at, body, lead_image, lang,
+                        extraction, content_hash)",
+                )?;
+                let max: i64 =
+                    tx.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| {
+                        r.get(0)
+                    })?;
+                max.checked_add(1)
+            }
+        }
+        .ok_or_else(no_id_left)?;
+        let mut stage = tx.prepare_cached(
+            "INSERT INTO temp.staged_articles(id, url, title, author, published_at, updated_at,
+                body, lead_image, lang, extraction, content_hash, feed_id, item_key, fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?;
+        let item = story.item;
+        execute_with_item(
+            &mut stage,
+            id,
+            item,
+            hash,
+            &[&story.feed_id, &key, &self.at],
+        )?;
+        self.last_id = Some(id);
+        if let Some(url) = item.canonical_url.as_deref() {
+            self.urls.insert(url);
+        }
+        self.waiting.push((id, story));
+        Ok(id)
+    }
+
+    /// Writes the waiting stories into `articles` (the triggers index them in one go), then
+    /// what follows each: its images, a rule's verdict, its canonical address.
+    fn write(&mut self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        if self.waiting.is_empty() {
+            return Ok(());
+        }
+        tx.prepare_cached(
+            "INSERT INTO articles(id, feed_id, item_key, url, title, author, published_at,
+                updated_at, fetched_at, sort_at, body, lead_image, lang, extraction,
+                content_hash)
+             SELECT id, feed_id, item_key, url, title, author, published_at, updated_at,
+                fetched_at, coalesce(published_at, fetched_at), body, lead_image, lang,
+                extraction, content_hash
+             FROM temp.staged_articles ORDER BY id",
+        )?
+        .execute([])?;
+        tx.prepare_cached("DELETE FROM temp.staged_articles")?
+            .execute([])?;
+        let mut mark = tx.prepare_cached(
+            "UPDATE article_status SET read = ?2, flagged = ?3 WHERE article_id = ?1",
+        )?;
+        let mut canonical =
+            tx.prepare_cached("INSERT INTO canonical_urls(article_id, url) VALUES (?1, ?2)")?;
+        for (id, story) in self.waiting.drain(..) {
+            super::images::link_images_in(tx, id, &story.item.image_urls)?;
+            if story.muted || story.item.flagged {
+                mark.execute(params![id, story.muted, story.item.flagged])?;
+            }
+            match story.item.canonical_url.as_deref() {
+                Some(url) if story.folded => set_canonical_in(tx, id, url)?,
+                Some(url) => {
+                    canonical.execute(params![id, url])?;
+                }
+                None => {}
+            }
+        }
+        self.urls.clear();
+        Ok(())
+    }
+}
+
+/// Runs an insert or update of an article: `id` and the item's columns as `?1` to `?11` (url,
+/// title, author, published_at, updated_at, body, lead_image, lang, extraction, content hash),
+/// then `more` from `?12` on.
+fn execute_with_item(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    id: i64,
+    item: &IncomingArticle,
+    hash: &str,
+    more: &[&dyn rusqlite::ToSql],
+) -> Result<()> {
+    let body = body_of(item)?;
+    let columns: [&dyn rusqlite::ToSql; 11] = [
+        &id,
+        &item.url,
+        &item.title,
+        &item.author,
+        &item.published_at,
+        &item.updated_at,
+        &body,
+        &item.lead_image,
+        &item.lang,
+        &item.extraction,
+        &hash,
+    ];
+    stmt.execute(rusqlite::params_from_iter(columns.iter().chain(more)))?;
+    Ok(())
+}
+
+/// Ids go from the largest plus one; past `i64::MAX` (only a file edited by hand gets there)
+/// the library says it is full rather than guess one.
+fn no_id_left() -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+        Some("no article id is left".into()),
+    )
 }
 
 #[cfg(test)]

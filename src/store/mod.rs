@@ -41,7 +41,8 @@ pub use feeds::{Feed, NewFeed};
 pub use highlights::{Highlight, HighlightColor, HighlightMark, Selection, SelectionError};
 pub use images::PendingImage;
 pub use ingest::{
-    item_key, FeedToSync, FeedUpdate, IncomingArticle, IngestCounts, PageResult, PendingPage,
+    item_key, FeedFetch, FeedToSync, FeedUpdate, IncomingArticle, IngestCounts, PageResult,
+    PendingPage,
 };
 pub use maintenance::Retention;
 pub use reader::{SmartCounts, Sources, StoryCursor, StoryList, StoryPage};

@@ -13,53 +13,135 @@
 //! feeds broken: nothing is recorded on them (no error, no backoff) and the report says
 //! `offline` once.
 
+use futures_util::future::OptionFuture;
 use futures_util::stream::{self, StreamExt};
 use url::Url;
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use super::{FailureKind, FeedFailure, FeedOutcome, SyncError, SyncEvent, SyncReport, SyncRun};
 use crate::feeds::fetch::{origin_of, FetchError, FetchRequest, FetchResponse};
 use crate::feeds::{self, ParseError, ParsedEntry, ParsedFeed};
 use crate::rules::RuleSet;
-use crate::store::{item_key, Extraction, FeedToSync, FeedUpdate, IncomingArticle, UserAgent};
+use crate::store::{
+    self, item_key, Extraction, FeedFetch, FeedToSync, FeedUpdate, IncomingArticle, IngestCounts,
+    Library, UserAgent,
+};
 
-/// Why one feed failed, before it is recorded on the feed.
-struct Failure {
+/// Most items written in one transaction. Feeds are written in batches: a commit per feed cost
+/// more than its stories (WAL frames, checkpoints, a segment of the search index and merging
+/// it). A batch stays short (a fifth of a second), so another writer (the app marking stories
+/// read) never waits long.
+const BATCH_ITEMS: usize = 2_000;
+
+/// How long a fetched feed waits for others to share its transaction, unless a batch is full or
+/// no more feeds are coming.
+const BATCH_WAIT: Duration = Duration::from_millis(200);
+
+/// Feeds fetched and waiting to be written, at most: fetching pauses beyond it.
+const MAX_WAITING: usize = 256;
+
+/// One feed fetched: what the library records for it, and its outcome for the report (an
+/// `Updated` outcome gets its counts once the feed is written).
+struct Fetched {
+    feed: FeedToSync,
+    fetch: FeedFetch,
+    outcome: FeedOutcome,
+}
+
+/// A failure: what the library records, and the outcome.
+fn failed(
     kind: FailureKind,
     error: String,
-    /// The server's Retry-After, in seconds.
     retry_after: Option<i64>,
-    /// HTTP 410: the feed is gone for good.
     gone: bool,
+) -> (FeedFetch, FeedOutcome) {
+    let outcome = FeedOutcome::Failed {
+        error: error.clone(),
+        kind,
+    };
+    let fetch = FeedFetch::Failed {
+        error,
+        retry_after,
+        gone,
+    };
+    (fetch, outcome)
 }
 
-impl Failure {
-    fn new(kind: FailureKind, error: String) -> Failure {
-        Failure {
-            kind,
-            error,
-            retry_after: None,
-            gone: false,
-        }
+impl Fetched {
+    /// A failure that may be the whole network's, not the feed's.
+    fn is_unreachable(&self) -> bool {
+        matches!(&self.outcome, FeedOutcome::Failed { kind, .. } if kind.is_unreachable())
     }
 
-    /// The feed's outcome for the report and its event.
-    fn outcome(&self) -> FeedOutcome {
-        FeedOutcome::Failed {
-            error: self.error.clone(),
-            kind: self.kind,
+    fn items(&self) -> usize {
+        match &self.fetch {
+            FeedFetch::Stored { items, .. } => items.len().max(1),
+            _ => 1,
         }
     }
 }
 
-/// What fetching one feed came to: stored (updated or not modified), or a failure.
-enum Fetched {
-    Stored(FeedOutcome),
-    Failed(Failure),
+/// Fetched feeds waiting for the writer.
+#[derive(Default)]
+struct Waiting {
+    feeds: Vec<Fetched>,
+    items: usize,
+    /// When the first of them arrived.
+    since: Option<Instant>,
 }
 
-/// Runs the stage: fills the report's feed counts and sends a `FeedDone` event per feed.
+impl Waiting {
+    fn push(&mut self, fetched: Fetched) {
+        self.items += fetched.items();
+        self.since.get_or_insert_with(Instant::now);
+        self.feeds.push(fetched);
+    }
+
+    fn is_full(&self) -> bool {
+        self.feeds.len() >= MAX_WAITING
+    }
+
+    /// When the first waiting feed has waited long enough.
+    fn deadline(&self) -> Option<Instant> {
+        self.since.map(|since| since + BATCH_WAIT)
+    }
+
+    /// Whether to write a batch now: a full one, one whose first feed waited long enough, or
+    /// the last one.
+    fn ready(&self, fetching: bool) -> bool {
+        !self.feeds.is_empty()
+            && (!fetching
+                || self.items >= BATCH_ITEMS
+                || self.deadline().is_some_and(|d| d <= Instant::now()))
+    }
+
+    /// The first waiting feeds, up to [`BATCH_ITEMS`] items (at least one feed).
+    fn take_batch(&mut self) -> Vec<Fetched> {
+        let mut items = 0;
+        let end = self
+            .feeds
+            .iter()
+            .position(|f| {
+                items += f.items();
+                items > BATCH_ITEMS
+            })
+            .unwrap_or(self.feeds.len())
+            .max(1);
+        let batch: Vec<Fetched> = self.feeds.drain(..end).collect();
+        self.items -= batch.iter().map(Fetched::items).sum::<usize>();
+        self.since = (!self.feeds.is_empty()).then(Instant::now);
+        batch
+    }
+}
+
+/// Runs the stage: fills the report's feed counts and sends a `FeedDone` event per feed (once
+/// its feed is written). Fetching and parsing run concurrently; one batch at a time is written
+/// while the next feeds are fetched. A library error (disk full, I/O) stops the stage: the
+/// batch being written is rolled back whole, its feeds are fetched again next time.
 pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<(), SyncError> {
     let ignore_backoff = run.options.ignore_backoff;
     let feeds = run
@@ -72,41 +154,118 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
     let rules = run.lib.run(|l| l.rules()).await?;
     let rules = Arc::new(RuleSet::new(rules.iter().map(|r| &r.spec)));
 
-    let mut outcomes = stream::iter(feeds)
+    let mut fetches = stream::iter(feeds)
         .map(|feed| {
             let rules = Arc::clone(&rules);
             async move {
-                let outcome = match sync_feed(run, &feed, rules).await {
-                    Ok(Fetched::Stored(outcome)) => Ok((outcome, None)),
-                    // Held until every feed is done: this may be the whole network, not the feed.
-                    Ok(Fetched::Failed(failure)) if failure.kind.is_unreachable() => {
-                        Ok((failure.outcome(), Some(failure)))
-                    }
-                    Ok(Fetched::Failed(failure)) => record_failure(run, feed.id, &failure)
-                        .await
-                        .map(|()| (failure.outcome(), None)),
-                    Err(err) => Err(err),
-                };
-                (feed, outcome)
+                let fetched = fetch_feed(run, &feed, rules).await;
+                (feed, fetched)
             }
         })
         .buffer_unordered(run.options.concurrency.max(1));
-    let mut done = 0;
+    let mut tally = Tally {
+        report,
+        progress: run.progress,
+        done: 0,
+        total,
+    };
+    let mut waiting = Waiting::default();
+    let mut writing = None;
+    let mut fetching = true;
     let mut unreachable = Vec::new();
-    while let Some((feed, outcome)) = outcomes.next().await {
-        done += 1;
-        let outcome = match outcome {
-            Ok((o, held)) => {
-                unreachable.extend(held.map(|failure| (feed.id, feed.url.clone(), failure)));
-                o
-            }
-            // The library itself failed (disk full, I/O): stop, nothing half-written stays.
-            Err(SyncError::Store(e)) => return Err(SyncError::Store(e)),
-            Err(e) => FeedOutcome::Failed {
-                error: e.to_string(),
-                kind: FailureKind::Internal,
+    loop {
+        if writing.is_none() && waiting.ready(fetching) {
+            let batch = waiting.take_batch();
+            writing = Some(Box::pin(run.lib.run(move |l| write_batch(l, batch))));
+        }
+        let deadline = waiting.deadline();
+        tokio::select! {
+            next = fetches.next(), if fetching && !waiting.is_full() => match next {
+                Some((feed, Ok((fetch, outcome)))) => {
+                    let fetched = Fetched { feed, fetch, outcome };
+                    if fetched.is_unreachable() {
+                        // Held until every feed is done: this may be the whole network.
+                        tally.feed_done(&fetched.feed, fetched.outcome.clone());
+                        unreachable.push(fetched);
+                    } else {
+                        waiting.push(fetched);
+                    }
+                }
+                // The parse could not run (its task panicked): the feed's failure, not recorded.
+                Some((feed, Err(e))) => {
+                    let outcome = FeedOutcome::Failed {
+                        error: e.to_string(),
+                        kind: FailureKind::Internal,
+                    };
+                    tally.feed_done(&feed, outcome);
+                }
+                None => fetching = false,
             },
-        };
+            Some(written) = OptionFuture::from(writing.as_mut()) => {
+                writing = None;
+                for (feed, outcome) in written? {
+                    tally.feed_done(&feed, outcome);
+                }
+            }
+            () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)),
+                if writing.is_none() && deadline.is_some() => {}
+            else => break,
+        }
+    }
+    drop(fetches);
+    tally.report.offline = total > 0
+        && unreachable.len() == total
+        && spans_two_origins(unreachable.iter().map(|f| f.feed.url.as_str()));
+    if !tally.report.offline && !unreachable.is_empty() {
+        run.lib.run(move |l| write_batch(l, unreachable)).await?;
+    }
+    Ok(())
+}
+
+/// Writes a batch of fetched feeds in one transaction; returns each feed with its outcome.
+fn write_batch(
+    lib: &mut Library,
+    batch: Vec<Fetched>,
+) -> store::Result<Vec<(FeedToSync, FeedOutcome)>> {
+    let (fetches, feeds): (Vec<_>, Vec<_>) = batch
+        .into_iter()
+        .map(|f| ((f.feed.id, f.fetch), (f.feed, f.outcome)))
+        .unzip();
+    let counts = lib.record_feed_fetches(&fetches)?;
+    Ok(feeds
+        .into_iter()
+        .zip(counts)
+        .map(|((feed, outcome), counts)| (feed, with_counts(outcome, counts)))
+        .collect())
+}
+
+/// An `Updated` outcome with the counts of its feed's write.
+fn with_counts(outcome: FeedOutcome, counts: IngestCounts) -> FeedOutcome {
+    match outcome {
+        FeedOutcome::Updated { problems, .. } => FeedOutcome::Updated {
+            new: counts.new,
+            updated: counts.updated,
+            muted: counts.muted,
+            folded: counts.folded,
+            flagged: counts.flagged,
+            problems,
+        },
+        other => other,
+    }
+}
+
+/// The report's feed counts and the `FeedDone` events, as feeds finish.
+struct Tally<'r, 'p> {
+    report: &'r mut SyncReport,
+    progress: super::Progress<'p>,
+    done: usize,
+    total: usize,
+}
+
+impl Tally<'_, '_> {
+    fn feed_done(&mut self, feed: &FeedToSync, outcome: FeedOutcome) {
+        self.done += 1;
+        let report = &mut *self.report;
         match &outcome {
             FeedOutcome::Updated {
                 new,
@@ -132,60 +291,42 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
                 kind: *kind,
             }),
         }
-        (run.progress)(SyncEvent::FeedDone {
-            done,
-            total,
+        (self.progress)(SyncEvent::FeedDone {
+            done: self.done,
+            total: self.total,
             feed_id: feed.id,
-            title: feed.title,
+            title: feed.title.clone(),
             outcome,
         });
     }
-    drop(outcomes);
-    report.offline = total > 0 && unreachable.len() == total && spans_two_origins(&unreachable);
-    if !report.offline {
-        for (id, _, failure) in &unreachable {
-            record_failure(run, *id, failure).await?;
-        }
-    }
-    Ok(())
 }
 
 /// Whether the unreachable feeds live on at least two origins. One server that is down looks
 /// the same as a machine that is offline; only several servers all unreachable at once tell the
 /// network is gone, so a library whose feeds share one dead server still sees them failing.
-fn spans_two_origins(unreachable: &[(i64, String, Failure)]) -> bool {
+fn spans_two_origins<'u>(urls: impl Iterator<Item = &'u str>) -> bool {
     let origin = |url: &str| Url::parse(url).map(|u| u.origin()).ok();
-    let mut origins = unreachable.iter().map(|(_, url, _)| origin(url));
+    let mut origins = urls.map(origin);
     let Some(first) = origins.next() else {
         return false;
     };
     origins.any(|other| other != first)
 }
 
-/// Records a failure on its feed (error, a longer wait before the next attempt, `gone`).
-async fn record_failure(run: &SyncRun<'_>, id: i64, failure: &Failure) -> Result<(), SyncError> {
-    let (error, retry_after, gone) = (failure.error.clone(), failure.retry_after, failure.gone);
-    run.lib
-        .run(move |l| l.record_feed_failure(id, &error, retry_after, gone))
-        .await
-}
-
-/// Fetches, parses and stores one feed. Network and parse failures come back as
-/// [`Fetched::Failed`] (not yet recorded); only library errors are `Err`.
-async fn sync_feed(
+/// Fetches and parses one feed: what the library is to record for it, and its outcome.
+/// Network and parse failures are [`FeedFetch::Failed`]; `Err` only when the work itself
+/// could not run.
+async fn fetch_feed(
     run: &SyncRun<'_>,
     feed: &FeedToSync,
     rules: Arc<RuleSet>,
-) -> Result<Fetched, SyncError> {
+) -> Result<(FeedFetch, FeedOutcome), SyncError> {
     let id = feed.id;
     let url = match Url::parse(&feed.url) {
         Ok(u) => u,
         Err(e) => {
             let error = format!("invalid feed URL {}: {e}", feed.url);
-            return Ok(Fetched::Failed(Failure::new(
-                FailureKind::InvalidUrl,
-                error,
-            )));
+            return Ok(failed(FailureKind::InvalidUrl, error, None, false));
         }
     };
     let mut request =
@@ -201,22 +342,27 @@ async fn sync_feed(
             etag,
             last_modified,
         }) => {
-            run.lib
-                .run(move |l| l.record_not_modified(id, etag.as_deref(), last_modified.as_deref()))
-                .await?;
-            return Ok(Fetched::Stored(FeedOutcome::NotModified));
+            let fetch = FeedFetch::NotModified {
+                etag,
+                last_modified,
+            };
+            return Ok((fetch, FeedOutcome::NotModified));
         }
         Ok(FetchResponse::Ok(fetched)) => fetched,
         Err(err) => {
-            let mut failure = Failure::new(FailureKind::from(&err), err.to_string());
-            match &err {
+            let (retry_after, gone) = match &err {
                 FetchError::RateLimited { retry_after, .. } => {
-                    failure.retry_after = retry_after.map(|d| d.as_secs() as i64);
+                    (retry_after.map(|d| d.as_secs() as i64), false)
                 }
-                FetchError::Gone { .. } => failure.gone = true,
-                _ => {}
-            }
-            return Ok(Fetched::Failed(failure));
+                FetchError::Gone { .. } => (None, true),
+                _ => (None, false),
+            };
+            return Ok(failed(
+                FailureKind::from(&err),
+                err.to_string(),
+                retry_after,
+                gone,
+            ));
         }
     };
 
@@ -250,13 +396,9 @@ async fn sync_feed(
                 ),
                 other => format!("{}: {other}", fetched.final_url),
             };
-            return Ok(Fetched::Failed(Failure::new(
-                FailureKind::from(&err),
-                error,
-            )));
+            return Ok(failed(FailureKind::from(&err), error, None, false));
         }
     };
-    let problems = parsed.problems.len();
     let update = FeedUpdate {
         title: parsed.title.clone(),
         site_url: parsed.site_url.clone(),
@@ -271,18 +413,15 @@ async fn sync_feed(
             fetched.final_url.as_str(),
         ),
     };
-    let counts = run
-        .lib
-        .run(move |l| l.store_feed_result(id, &update, &items))
-        .await?;
-    Ok(Fetched::Stored(FeedOutcome::Updated {
-        new: counts.new,
-        updated: counts.updated,
-        muted: counts.muted,
-        folded: counts.folded,
-        flagged: counts.flagged,
-        problems,
-    }))
+    let outcome = FeedOutcome::Updated {
+        new: 0,
+        updated: 0,
+        muted: 0,
+        folded: 0,
+        flagged: 0,
+        problems: parsed.problems.len(),
+    };
+    Ok((FeedFetch::Stored { update, items }, outcome))
 }
 
 /// Parsed entries as the library stores them.
@@ -328,11 +467,11 @@ pub(super) fn incoming_article(
         .as_deref()
         .or(entry.summary_html.as_deref())
         .map(html_to_text);
-    let words = entry
-        .content_html
-        .as_deref()
-        .map(|h| html_to_text(h).split_whitespace().count())
-        .unwrap_or(0);
+    // The content's words (its text is `content_text` when it has content).
+    let words = match (&entry.content_html, &content_text) {
+        (Some(_), Some(text)) => text.split_whitespace().count(),
+        _ => 0,
+    };
     // The feed's text is the story when it is long, or when there is no page to fetch.
     let extraction = if words >= full_text_words || entry.link.is_none() {
         Extraction::Feed

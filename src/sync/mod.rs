@@ -1,7 +1,8 @@
 //! Sync: the one orchestrator, in stages the way Miniflux splits its processor. Each stage is a
 //! module of its own, with the per-item work beside the loop that runs it:
 //! - `sync/feeds.rs`: every due feed fetched concurrently, parsed, its items made ready
-//!   for storing and stored (one transaction per feed, so a crash loses nothing committed).
+//!   for storing and stored in batches of feeds (one transaction each, every feed in it whole,
+//!   so a crash loses nothing committed and leaves no feed half written).
 //! - `sync/pages.rs`: new stories' pages fetched and extracted.
 //! - `sync/images.rs`: the images stored HTML names, downloaded into the library (and
 //!   [`offline_html`], how stored HTML names them).
