@@ -116,6 +116,7 @@ fn skeleton_journeys() {
     empty_library_shows_the_empty_state();
     a_feed_link_on_the_command_line_opens_the_add_dialog_filled_in();
     counts_come_from_the_library_file();
+    many_feeds_are_all_listed_and_each_opens();
     an_unreadable_library_is_reported_in_the_window();
 }
 
@@ -139,6 +140,99 @@ fn empty_library_shows_the_empty_state() {
     // The app created a real library file where it was told to.
     let opened = Library::open(&lib).unwrap();
     assert_eq!(opened.integrity_check().unwrap(), "ok");
+}
+
+/// More feeds than the sources pane builds at once (it builds the rest in chunks after the
+/// first paint): every feed is listed, in the library's order, with its count, and a feed
+/// built late opens with a click and its menu with a right-click.
+fn many_feeds_are_all_listed_and_each_opens() {
+    use tidings::store::{Extraction, IncomingArticle};
+    let dir = temp_dir("many-feeds");
+    let lib_path = dir.join("library.sqlite");
+    let (order, last) = {
+        let mut lib = Library::open(&lib_path).unwrap();
+        for i in 0..450 {
+            let folder = (i >= 50).then(|| format!("Shelf {}", (i - 50) / 100));
+            let (id, _) = lib
+                .add_feed(&NewFeed {
+                    url: format!("https://example.org/many/{i:03}.xml"),
+                    title: Some(format!("Feed {i:03}")),
+                    folder,
+                    ..NewFeed::default()
+                })
+                .unwrap();
+            let stories = if i == 449 { 3 } else { 1 };
+            let items: Vec<IncomingArticle> = (0..stories)
+                .map(|n| IncomingArticle {
+                    item_key: format!("{i}-{n}"),
+                    title: format!("Story {n} of feed {i:03}"),
+                    published_at: Some(1_700_000_000 + i * 10 + n),
+                    content_text: Some("A line of text.".into()),
+                    extraction: Extraction::Feed,
+                    ..IncomingArticle::default()
+                })
+                .collect();
+            lib.store_feed_result(id, &Default::default(), &items)
+                .unwrap();
+        }
+        let order: Vec<i64> = lib.feeds().unwrap().iter().map(|f| f.id).collect();
+        let last = *order.last().unwrap();
+        (order, last)
+    };
+    let h = Harness::start(&[("TIDINGS_LIBRARY", &lib_path)]);
+    let s = h.launch(APP);
+    assert_eq!(loaded_state(&s), "ready");
+    let listed = reader::wait(
+        &s,
+        "every feed's row",
+        "const rows = document.querySelectorAll('#feed-tree .feed'); \
+         const waiting = [...document.querySelectorAll('#feed-tree ul.feeds')] \
+           .some(ul => ul.style.minHeight); \
+         return rows.length === 450 && !waiting ? [...rows].map(r => Number(r.dataset.feedId)) : null;",
+    );
+    let listed: Vec<i64> = serde_json::from_value(listed).unwrap();
+    assert_eq!(
+        listed, order,
+        "the rows are not the library's feeds in its order"
+    );
+    let count = reader::text_of(&s, &format!(".feed[data-feed-id=\"{last}\"] .count"));
+    assert_eq!(count, "3", "the last feed's unread count");
+    reader::js(
+        &s,
+        &format!(
+            "const b = document.querySelector('.feed[data-feed-id=\"{last}\"]'); \
+             b.scrollIntoView(); b.click(); return true"
+        ),
+    );
+    reader::wait(
+        &s,
+        "the last feed's stories",
+        "return document.querySelectorAll('#story-list .story-row').length === 3",
+    );
+    let current = reader::js(
+        &s,
+        "const c = document.querySelectorAll('#feed-tree [aria-current]'); \
+         return c.length === 1 ? c[0].dataset.feedId : null",
+    );
+    assert_eq!(
+        current,
+        last.to_string(),
+        "the clicked feed is the current source"
+    );
+    reader::js(
+        &s,
+        &format!(
+            "const b = document.querySelector('.feed[data-feed-id=\"{last}\"]'); \
+             const r = b.getBoundingClientRect(); \
+             b.dispatchEvent(new MouseEvent('contextmenu', {{bubbles: true, cancelable: true, \
+               clientX: r.left + 10, clientY: r.top + 5}})); return true"
+        ),
+    );
+    reader::wait(
+        &s,
+        "the feed's menu",
+        "const m = document.getElementById('menu'); return !m.hidden && m.textContent.length > 0",
+    );
 }
 
 fn counts_come_from_the_library_file() {
