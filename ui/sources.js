@@ -105,6 +105,8 @@ let rowsToBuild = [];
 let rowBudget = Infinity;
 let buildGeneration = 0;
 let allRowsBuilt = null;
+/** The shown feeds by id, for the tree's one click and context-menu listener. */
+let feedsById = new Map();
 let rowsBuilt = () => {};
 
 /** Resolves once every feed's row is in the page (at launch they are built in chunks). */
@@ -154,7 +156,6 @@ function feedAt(target) {
   const feed = el && feedsById.get(Number(el.dataset.feedId));
   return feed ? { el, feed } : null;
 }
-let feedsById = new Map();
 
 function renderSources() {
   const sources = state.sources;

@@ -250,11 +250,11 @@ mod tests {
                 .collect();
             let idfs: Vec<f64> = holding.iter().map(|h| idf(stories, *h)).collect();
             let args: String = (0..idfs.len()).map(|i| format!(", ?{}", i + 2)).collect();
+            let weights: String = COLUMN_WEIGHTS.iter().map(|w| format!(", {w:.1}")).collect();
             let mut stmt = lib
                 .conn
                 .prepare(&format!(
-                    "SELECT bm25(articles_fts, 8.0, 2.0, 1.0, 1.0),
-                            {RANK_FUNCTION}(articles_fts{args})
+                    "SELECT bm25(articles_fts{weights}), {RANK_FUNCTION}(articles_fts{args})
                      FROM articles_fts WHERE articles_fts MATCH ?1"
                 ))
                 .unwrap();
