@@ -110,12 +110,13 @@ impl Waiting {
         self.since.map(|since| since + BATCH_WAIT)
     }
 
-    /// Whether to write a batch now: a full one, one whose first feed waited long enough, or
-    /// the last one.
+    /// Whether to write a batch now: a full one (by items, or by feeds: fetching waits for
+    /// room), one whose first feed waited long enough, or the last one.
     fn ready(&self, fetching: bool) -> bool {
         !self.feeds.is_empty()
             && (!fetching
                 || self.items >= BATCH_ITEMS
+                || self.is_full()
                 || self.deadline().is_some_and(|d| d <= Instant::now()))
     }
 
