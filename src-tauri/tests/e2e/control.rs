@@ -171,7 +171,7 @@ fn feed_count(s: &Session, feed: i64) -> String {
 }
 
 /// `name`-light.png and `name`-dark.png of what is on screen now.
-fn shots(s: &Session, name: &str) {
+pub fn shots(s: &Session, name: &str) {
     for theme in ["light", "dark"] {
         set_theme(s, theme);
         shot(s, &format!("{name}-{theme}.png"));

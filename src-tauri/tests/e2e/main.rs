@@ -233,6 +233,7 @@ fn many_feeds_are_all_listed_and_each_opens() {
         "the feed's menu",
         "const m = document.getElementById('menu'); return !m.hidden && m.textContent.length > 0",
     );
+    control::shots(&s, "many-feeds");
 }
 
 fn counts_come_from_the_library_file() {
