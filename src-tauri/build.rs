@@ -52,6 +52,7 @@ const COMMANDS: &[&str] = &[
     "cancel_import",
     "storage_report",
     "set_storage_budget",
+    "set_images_at_reading_size",
     "launch_mark",
 ];
 

@@ -502,6 +502,159 @@ fn images_are_stored_in_the_library_and_html_never_points_at_the_network() {
     );
 }
 
+/// A camera-sized JPEG with grain (so it does not compress to nothing), `width` × `height`.
+fn photo(width: u32, height: u32, seed: u32) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        let g =
+            (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503) ^ seed).rotate_left(7) as u8;
+        image::Rgb([
+            (x * 200 / width) as u8 + (g & 31),
+            g & 63,
+            (y * 200 / height) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode_image(&pixels)
+        .unwrap();
+    out
+}
+
+fn photo_feed(title: &str, images: &[&str]) -> Response {
+    let imgs: String = images
+        .iter()
+        .map(|src| format!(r#"<img src="{src}"> "#))
+        .collect();
+    Response::ok(format!(
+        r#"<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+        <channel><title>{title}</title><link>https://pics.example/</link>
+        <item><guid>{title}</guid><title>{title}</title>
+        <content:encoded><![CDATA[<p>{}</p><p>{imgs}</p>]]></content:encoded>
+        </item></channel></rss>"#,
+        "word ".repeat(400)
+    ))
+    .header("Content-Type", "application/rss+xml")
+}
+
+/// The stored image a story's `n`th `<img>` names.
+fn stored_image(lib: &Library, title: &str, n: usize) -> (String, Vec<u8>) {
+    let id = lib
+        .articles(&ArticleFilter::default(), 10, 0)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.title == title)
+        .unwrap()
+        .id;
+    let html = lib.article(id).unwrap().content_html.unwrap();
+    let src = html
+        .split("src=\"")
+        .nth(n + 1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    lib.image(tidings::images::key_from_src(src).unwrap())
+        .unwrap()
+        .unwrap_or_else(|| panic!("{title}: image {n} not stored"))
+}
+
+#[test]
+fn large_images_are_kept_at_reading_size_only_once_asked() {
+    let big = photo(3200, 1600, 1);
+    let later = photo(1200, 2400, 2);
+    let third = photo(2000, 2000, 3);
+    let icon =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("icons/32x32.png")).unwrap();
+    let jpeg = |bytes: &Vec<u8>| Response::ok(bytes.clone()).header("Content-Type", "image/jpeg");
+    let server = TestServer::routes(vec![
+        (
+            "/first.xml",
+            photo_feed("First", &["/big.jpg", "/icon.png"]),
+        ),
+        ("/second.xml", photo_feed("Second", &["/later.jpg"])),
+        ("/big.jpg", jpeg(&big)),
+        ("/later.jpg", jpeg(&later)),
+        ("/third.xml", photo_feed("Third", &["/third.jpg"])),
+        ("/third.jpg", jpeg(&third)),
+        (
+            "/icon.png",
+            Response::ok(icon.clone()).header("Content-Type", "image/png"),
+        ),
+    ]);
+    let path = temp_library("reading-size");
+    subscribe(&path, &[server.url("/first.xml").to_string()]);
+    run_sync(&path, false);
+    let lib = Library::open(&path).unwrap();
+    assert!(
+        !lib.storage_report().unwrap().images_at_reading_size,
+        "off by default"
+    );
+    assert_eq!(
+        stored_image(&lib, "First", 0),
+        ("image/jpeg".into(), big.clone()),
+        "the original is the default"
+    );
+
+    // Turned on (`tidings storage --reading-size on`): the stored photo is shrunk in place, the
+    // small icon is left alone.
+    let out = crate::support::cli::tidings(&path, &["storage", "--reading-size", "on"]);
+    let printed = crate::support::cli::stdout(&out);
+    assert!(
+        printed.contains("Kept 1 of 1 large images at reading size"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("Large images are kept at reading size"),
+        "{printed}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("shrink: 1 of 1 images"),
+        "{out:?}"
+    );
+    let (mime, shrunk) = stored_image(&lib, "First", 0);
+    assert_eq!(mime, "image/jpeg");
+    assert_eq!(tidings::images::dimensions(&shrunk), Some((1600, 800)));
+    assert!(
+        shrunk.len() < big.len() / 2,
+        "{} vs {}",
+        shrunk.len(),
+        big.len()
+    );
+    assert_eq!(
+        stored_image(&lib, "First", 1).1,
+        icon,
+        "a small image stays as it was"
+    );
+    assert!(lib.storage_report().unwrap().images_at_reading_size);
+    // Nothing is left to shrink.
+    let mut seen = Vec::new();
+    let again =
+        tidings::sync::fit_stored_images(&path, |done, total| seen.push((done, total))).unwrap();
+    assert_eq!((again.checked, again.shrunk, again.bytes_before), (1, 0, 0));
+    assert_eq!(seen, [(0, 1), (1, 1)]);
+
+    // New downloads come in at reading size, upright as stored (portrait stays portrait).
+    subscribe(&path, &[server.url("/second.xml").to_string()]);
+    run_sync(&path, false);
+    assert_eq!(
+        server.hits("/big.jpg"),
+        1,
+        "a shrunk image is not fetched again"
+    );
+    let (mime, fitted) = stored_image(&lib, "Second", 0);
+    assert_eq!(mime, "image/jpeg");
+    assert_eq!(tidings::images::dimensions(&fitted), Some((800, 1600)));
+
+    // Turned off: new images are kept as they come.
+    crate::support::cli::stdout(&crate::support::cli::tidings(
+        &path,
+        &["storage", "--reading-size", "off"],
+    ));
+    subscribe(&path, &[server.url("/third.xml").to_string()]);
+    run_sync(&path, false);
+    assert_eq!(stored_image(&lib, "Third", 0).1, third);
+}
+
 #[test]
 fn feed_icons_are_stored_offline_and_kept_while_their_feed_is() {
     let png = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("icons/32x32.png")).unwrap();

@@ -113,6 +113,7 @@ fn main() {
             commands::saved::cancel_import,
             commands::storage::storage_report,
             commands::storage::set_storage_budget,
+            commands::storage::set_images_at_reading_size,
             launch::launch_mark,
         ])
         .run(context);

@@ -36,6 +36,10 @@ pub struct StorageArgs {
     /// the images of old read stories go first, then old revisions; never texts or bookmarks.
     #[arg(long, value_name = "SIZE")]
     pub budget: Option<String>,
+    /// Keep large images at reading size (longest edge 1,600 px): "on" shrinks the stored ones
+    /// now and every new one; "off" keeps new images as they are (the default).
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+    pub reading_size: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -81,8 +85,21 @@ fn size(bytes: u64) -> String {
     }
 }
 
-/// `tidings storage [--budget SIZE]`: what takes the space, and the budget.
+/// `tidings storage [--budget SIZE] [--reading-size on|off]`: what takes the space, and the
+/// budget.
 pub fn storage(lib: &mut Library, args: &StorageArgs) -> anyhow::Result<()> {
+    let mut shrunk = None;
+    if let Some(setting) = &args.reading_size {
+        lib.set_images_at_reading_size(setting == "on")?;
+        if setting == "on" {
+            let progress = Progress::new("shrink", args.json);
+            shrunk = Some(crate::sync::fit_stored_images(
+                lib.path(),
+                |done, total| progress.count("images", done, total),
+            )?);
+            progress.finish();
+        }
+    }
     let mut eviction = None;
     if let Some(budget) = &args.budget {
         lib.set_storage_budget(parse_size(budget)?)?;
@@ -90,7 +107,7 @@ pub fn storage(lib: &mut Library, args: &StorageArgs) -> anyhow::Result<()> {
     }
     let report = lib.storage_report()?;
     if args.json {
-        let json = serde_json::json!({ "storage": report, "gave_up": eviction });
+        let json = serde_json::json!({ "storage": report, "gave_up": eviction, "shrunk": shrunk });
         println!("{json}");
         return Ok(());
     }
@@ -124,6 +141,18 @@ pub fn storage(lib: &mut Library, args: &StorageArgs) -> anyhow::Result<()> {
             }
         ),
         None => println!("No budget (set one with `tidings storage --budget 5GB`)"),
+    }
+    if let Some(s) = shrunk {
+        println!(
+            "Kept {} of {} large images at reading size: {} became {}",
+            s.shrunk,
+            s.checked,
+            size(s.bytes_before),
+            size(s.bytes_after)
+        );
+    }
+    if report.images_at_reading_size {
+        println!("Large images are kept at reading size (longest edge 1,600 px)");
     }
     if let Some(e) = eviction.filter(|e| e.images + e.revisions > 0) {
         println!(

@@ -12,6 +12,9 @@
 
 use sha2::{Digest, Sha256};
 
+mod fit;
+pub use fit::{dimensions, fit_reading_size, Fitted, FIT_FROM_BYTES, READING_EDGE};
+
 /// The scheme, spelled once for both constants below.
 macro_rules! image_scheme {
     () => {

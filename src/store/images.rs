@@ -36,6 +36,22 @@ pub(crate) fn link_images_in(
     Ok(())
 }
 
+/// Stores an image's bytes once (de-duplicated by content) and returns the hash images name
+/// them by. Runs inside the caller's transaction.
+pub(crate) fn insert_blob(
+    tx: &rusqlite::Transaction<'_>,
+    mime: &str,
+    bytes: &[u8],
+) -> Result<String> {
+    let hash = content_hash(bytes);
+    tx.execute(
+        "INSERT INTO image_blobs(hash, mime, size, data) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(hash) DO NOTHING",
+        params![hash, mime, bytes.len() as i64, bytes],
+    )?;
+    Ok(hash)
+}
+
 impl Library {
     /// Images waiting for a download, oldest first.
     pub fn pending_images(&self, limit: i64) -> Result<Vec<PendingImage>> {
@@ -72,12 +88,7 @@ impl Library {
         let tx = self.conn.transaction()?;
         match result {
             Ok((mime, bytes)) => {
-                let hash = content_hash(bytes);
-                tx.execute(
-                    "INSERT INTO image_blobs(hash, mime, size, data) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT(hash) DO NOTHING",
-                    params![hash, mime, bytes.len() as i64, bytes],
-                )?;
+                let hash = insert_blob(&tx, mime, bytes)?;
                 tx.execute(
                     "UPDATE images SET status = 'ok', hash = ?2, error = NULL, fetched_at = ?3 WHERE key = ?1",
                     params![key, hash, now()],

@@ -51,7 +51,7 @@ pub use saved::{
     SAVED_SOURCE_URL,
 };
 pub use search::{SearchHit, SnippetPart};
-pub use storage::{Eviction, StorageReport};
+pub use storage::{Eviction, StorageReport, StoredImage};
 pub use tags::{clean_tag, Bookmark, TagCount, MAX_TAG_CHARS};
 pub use ui_settings::{UiSetting, UiSettingError, UI_SETTINGS};
 pub use upgrade::{UpgradeProgress, UPGRADE_BATCH};

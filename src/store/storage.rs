@@ -7,7 +7,18 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use super::images::insert_blob;
 use super::{Library, Result};
+
+/// A stored image's bytes, as a pass over them reads them.
+#[derive(Debug, Clone)]
+pub struct StoredImage {
+    /// Its row: where the pass goes on from.
+    pub row: i64,
+    /// The content hash its images name it by.
+    pub hash: String,
+    pub bytes: Vec<u8>,
+}
 
 /// The stories the budget never takes anything from: bookmarked, highlighted, and the pages of
 /// the Saved source. One place: a new kind of protection is one more `UNION` of story ids here.
@@ -17,6 +28,9 @@ pub(crate) const PROTECTED_STORIES: &str = "SELECT id FROM articles WHERE bookma
 
 /// The setting that holds the budget in bytes.
 const BUDGET: &str = "storage.budget_bytes";
+
+/// The setting that keeps large images at reading size ("1"; absent: originals).
+const READING_SIZE: &str = "storage.images_at_reading_size";
 
 /// Rows given up per transaction while bringing the library under its budget.
 const EVICT_BATCH: i64 = 200;
@@ -40,6 +54,8 @@ pub struct StorageReport {
     pub file: u64,
     /// The budget, if the person set one: the size the library keeps its contents under.
     pub budget: Option<u64>,
+    /// Whether large images are kept at reading size (see [`Library::images_at_reading_size`]).
+    pub images_at_reading_size: bool,
 }
 
 impl StorageReport {
@@ -69,6 +85,7 @@ impl Library {
     pub fn storage_report(&self) -> Result<StorageReport> {
         let mut report = StorageReport {
             budget: self.storage_budget()?,
+            images_at_reading_size: self.images_at_reading_size()?,
             ..StorageReport::default()
         };
         let mut stmt = self.conn.prepare(
@@ -150,6 +167,74 @@ impl Library {
                 Ok(())
             }
         }
+    }
+
+    /// Whether large images are kept at reading size: shrunk as they are downloaded (and, when
+    /// the person turns it on, the stored ones; `sync::fit_stored_images`). Off by default: the
+    /// originals are kept.
+    pub fn images_at_reading_size(&self) -> Result<bool> {
+        Ok(self.setting(READING_SIZE)?.as_deref() == Some("1"))
+    }
+
+    /// Turns keeping large images at reading size on or off. Off keeps the images downloaded
+    /// from then on as they are; those already shrunk stay so.
+    pub fn set_images_at_reading_size(&mut self, on: bool) -> Result<()> {
+        if on {
+            self.set_setting(READING_SIZE, "1")
+        } else {
+            self.conn
+                .execute("DELETE FROM settings WHERE key = ?1", [READING_SIZE])?;
+            Ok(())
+        }
+    }
+
+    /// The last stored image's row and how many images of at least `min_bytes` are stored up to
+    /// it: where a pass over them stops, and its total.
+    pub fn stored_images_extent(&self, min_bytes: u64) -> Result<(i64, u64)> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(max(rowid), 0), count(*) FILTER (WHERE size >= ?1) FROM image_blobs",
+            [min_bytes as i64],
+            |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)),
+        )?)
+    }
+
+    /// Up to `limit` stored images of at least `min_bytes`, after row `after` and up to row
+    /// `last`, in row order: a page of a pass over them.
+    pub fn stored_images_page(
+        &self,
+        after: i64,
+        last: i64,
+        min_bytes: u64,
+        limit: i64,
+    ) -> Result<Vec<StoredImage>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid, hash, data FROM image_blobs
+             WHERE rowid > ?1 AND rowid <= ?2 AND size >= ?3 ORDER BY rowid LIMIT ?4",
+        )?;
+        let rows = stmt.query_map(params![after, last, min_bytes as i64, limit], |r| {
+            Ok(StoredImage {
+                row: r.get(0)?,
+                hash: r.get(1)?,
+                bytes: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Stores `bytes` (of type `mime`) in place of the stored image `old_hash`: every image
+    /// that named the old bytes names the new ones, and the old bytes go. One transaction.
+    pub fn replace_stored_image(&mut self, old_hash: &str, mime: &str, bytes: &[u8]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let hash = insert_blob(&tx, mime, bytes)?;
+        tx.execute(
+            "UPDATE images SET hash = ?2 WHERE hash = ?1",
+            params![old_hash, hash],
+        )?;
+        if hash != old_hash {
+            tx.execute("DELETE FROM image_blobs WHERE hash = ?1", [old_hash])?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Brings the library's contents under its budget, if one is set and exceeded: the images

@@ -50,7 +50,8 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
     .await
 }
 
-/// Downloads `images` into the library, `concurrency` at once, each trusted as its
+/// Downloads `images` into the library, `concurrency` at once (at reading size when the library
+/// keeps large images so), each trusted as its
 /// `PendingImage` says; a failed one is recorded as failed. `on_done(ok)` follows each image.
 /// Only a library error stops it.
 pub(crate) async fn download(
@@ -60,10 +61,21 @@ pub(crate) async fn download(
     concurrency: usize,
     mut on_done: impl FnMut(bool),
 ) -> Result<(), SyncError> {
+    let reading_size = lib.run(|l| l.images_at_reading_size()).await?;
     let mut results = stream::iter(images)
         .map(|image| async move {
             let key = image.key.clone();
-            let result = fetch_image(fetcher, &image).await;
+            let result = match (reading_size, fetch_image(fetcher, &image).await) {
+                (true, Ok((mime, bytes))) => tokio::task::spawn_blocking(move || {
+                    match crate::images::fit_reading_size(&bytes) {
+                        Some(fitted) => (fitted.mime, fitted.bytes),
+                        None => (mime, bytes),
+                    }
+                })
+                .await
+                .map_err(|e| format!("shrinking the image failed: {e}")),
+                (_, fetched) => fetched,
+            };
             let ok = result.is_ok();
             lib.run(move |l| match &result {
                 Ok((mime, bytes)) => l.store_image(&key, Ok((mime, bytes))),

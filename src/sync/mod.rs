@@ -23,6 +23,7 @@ mod failure;
 mod feeds;
 pub(crate) mod images;
 pub(crate) mod pages;
+mod reading_size;
 mod rules;
 pub mod subscribe;
 
@@ -37,6 +38,7 @@ use crate::store::{self, Library, OpenOptions, StoreError};
 
 pub use failure::FailureKind;
 pub use images::offline_html;
+pub use reading_size::{fit_stored_images, FitReport};
 pub use rules::{preview_rule, RulePreview, PREVIEW_CHECKS, PREVIEW_DAYS, PREVIEW_LISTED};
 
 /// How a sync runs.

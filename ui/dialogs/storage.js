@@ -2,7 +2,8 @@
 // also as a list, so a screen reader reads the same), and the budget: "keep the library under
 // N GB". Save stores it and brings the library under it at once, then says what was given up.
 // Measuring reads every page of the file (about a second per GB on a cold disk), so it runs
-// when the view opens, in the backend's own thread, never on a timer.
+// when the view opens, in the backend's own thread, never on a timer. Keeping large images at
+// reading size is a switch here: turned on, the stored ones are shrunk at once, with progress.
 
 import * as api from "../api.js";
 import { $, node, show } from "../dom.js";
@@ -38,6 +39,9 @@ function sizeText(bytes) {
 // after the dialog closed) is dropped.
 let measuring = 0;
 
+// Set while stored images are being shrunk: the switch stays as the person left it.
+let shrinking = false;
+
 function partItem(key, name, bytes, file) {
   const li = node("li");
   li.dataset.part = key;
@@ -71,6 +75,7 @@ function showReport(report) {
   const budget = report.budget == null ? "No budget." : `Budget ${sizeText(report.budget)}: ${used > report.budget ? "over it" : "within it"}.`;
   $("storage-status").textContent = budget;
   show("storage-figures", true);
+  if (!shrinking) $("storage-reading-size").checked = report.images_at_reading_size;
 }
 
 async function measure() {
@@ -157,11 +162,42 @@ async function onSave(event) {
   await measure();
 }
 
+/** What shrinking did, in words. */
+function shrinkText(report) {
+  if (report.shrunk === 0) return "No stored image was larger than reading size.";
+  return `Shrank ${plural(report.shrunk, "large image", "large images")}: ${sizeText(report.bytes_before)} became ${sizeText(report.bytes_after)}. New images are kept at reading size.`;
+}
+
+async function onReadingSize() {
+  const box = $("storage-reading-size");
+  const on = box.checked;
+  const line = $("storage-shrink");
+  showError("");
+  box.disabled = true;
+  shrinking = true;
+  line.textContent = on ? "Shrinking large images…" : "";
+  delete line.dataset.shrunk;
+  try {
+    const report = await api.setImagesAtReadingSize(on);
+    line.textContent = on ? shrinkText(report) : "New images are kept as they come.";
+    line.dataset.shrunk = String(report.shrunk);
+  } catch (error) {
+    line.textContent = "";
+    box.checked = !on;
+    showError(explain(error, "Could not change how images are kept"));
+  } finally {
+    box.disabled = false;
+    shrinking = false;
+  }
+  await measure();
+}
+
 export async function openStorage() {
   show("storage-figures", false);
   showError("");
   $("storage-result").textContent = "";
   delete $("storage-result").dataset.images;
+  if (!shrinking) $("storage-shrink").textContent = "";
   $("storage-budget").value = "";
   openDialog("storage-dialog", "storage-budget");
   const report = await measure();
@@ -172,6 +208,10 @@ export async function openStorage() {
 export function wireStorageDialog() {
   $("settings-storage").addEventListener("click", openStorage);
   $("storage-form").addEventListener("submit", onSave);
+  $("storage-reading-size").addEventListener("change", onReadingSize);
+  api.onShrinkProgress(({ done, total }) => {
+    if (shrinking && total > 0) $("storage-shrink").textContent = `Shrinking large images: ${done} of ${total}…`;
+  });
   $("storage-close").addEventListener("click", () => closeDialog("storage-dialog"));
   // Closed, a measurement still running is dropped (the close event comes a task later: the
   // dialog may be open again by then, measuring anew).

@@ -1,8 +1,11 @@
-//! Settings → Storage: what takes the space in the library file, and the budget that keeps it
-//! under a size the person chose (`tidings::store::storage`).
+//! Settings → Storage: what takes the space in the library file, the budget that keeps it
+//! under a size the person chose (`tidings::store::storage`), and keeping large images at
+//! reading size. Event: `shrink-progress` { done, total } while stored images are shrunk.
 
-use tauri::State;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
 use tidings::store::{Eviction, StorageReport};
+use tidings::sync::FitReport;
 
 use super::CommandError;
 use crate::state::AppState;
@@ -26,4 +29,37 @@ pub async fn set_storage_budget(
                 .and_then(|()| lib.enforce_budget())
         })
         .await
+}
+
+/// The payload of `shrink-progress`: `done` of `total` large stored images looked at.
+#[derive(Clone, Serialize)]
+struct ShrinkProgress {
+    done: u64,
+    total: u64,
+}
+
+/// Turns keeping large images at reading size on or off. On, the stored ones are shrunk at
+/// once, on a handle of their own (the window keeps reading), reporting through
+/// `shrink-progress`; returns what was shrunk (nothing when turned off).
+#[tauri::command]
+pub async fn set_images_at_reading_size(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on: bool,
+) -> Result<FitReport, CommandError> {
+    state
+        .with_library(move |lib| lib.set_images_at_reading_size(on))
+        .await?;
+    if !on {
+        return Ok(FitReport::default());
+    }
+    let path = state.library_path.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        tidings::sync::fit_stored_images(&path, |done, total| {
+            let _ = app.emit_to("main", "shrink-progress", ShrinkProgress { done, total });
+        })
+    })
+    .await
+    .map_err(|e| CommandError::internal(format!("shrinking images failed: {e}")))?
+    .map_err(CommandError::from)
 }

@@ -3,7 +3,8 @@
 //! port, so nothing is ever fetched): the chart's parts are the figures `Library::storage_report`
 //! reads from the file; a budget below the library's size gives up the images of read,
 //! unbookmarked stories and the revision (the file says so) and keeps the bookmarked and the
-//! unread story's images; the chart is measured again; an empty budget removes it.
+//! unread story's images; the chart is measured again; an empty budget removes it. Keeping
+//! large images at reading size shrinks the unread story's large photo at once.
 
 use std::path::Path;
 
@@ -73,9 +74,14 @@ fn build_library(lib_path: &Path, closed: u16) -> (Vec<String>, i64) {
         .map(|n| tidings::images::image_key(&format!("{base}/img/photo-{n}.png")))
         .collect();
     for (n, key) in keys.iter().enumerate() {
-        // Sizes differ, so no two images share their stored bytes (~160 KB each).
-        lib.store_image(key, Ok(("image/png", &png(400 + n as u32, 400))))
-            .unwrap();
+        // Sizes differ, so no two images share their stored bytes (~160 KB each); the unread
+        // story's is a large photo (2,400 × 1,200, ~2.9 MB).
+        let bytes = if n == UNREAD {
+            png(2400, 1200)
+        } else {
+            png(400 + n as u32, 400)
+        };
+        lib.store_image(key, Ok(("image/png", &bytes))).unwrap();
     }
     let mut revised = None;
     let stories = lib.search("harbour", 50).unwrap();
@@ -335,6 +341,37 @@ pub fn storage_journey() {
         Library::open(&lib_path).unwrap().storage_budget().unwrap(),
         None
     );
+    // Keeping large images at reading size: the unread story's photo is shrunk at once.
+    let switch = "return document.getElementById('storage-reading-size').checked";
+    assert_eq!(js(&s, switch), Value::Bool(false), "originals by default");
+    js(
+        &s,
+        "document.getElementById('storage-reading-size').click(); return true",
+    );
+    wait(
+        &s,
+        "the large images shrunk",
+        "return document.getElementById('storage-shrink').dataset.shrunk !== undefined",
+    );
+    measured(&s);
+    let shrunk = text_of(&s, "#storage-shrink");
+    assert!(
+        shrunk.starts_with("Shrank 1 large image: 2.9 MB became ")
+            && shrunk.ends_with("New images are kept at reading size."),
+        "{shrunk:?}"
+    );
+    assert_eq!(
+        js(&s, switch),
+        Value::Bool(true),
+        "measured again, still on"
+    );
+    let lib = Library::open(&lib_path).unwrap();
+    assert!(lib.images_at_reading_size().unwrap());
+    let (mime, photo) = lib.image(&keys[UNREAD]).unwrap().unwrap();
+    assert_eq!(mime, "image/jpeg");
+    assert_eq!(tidings::images::dimensions(&photo), Some((1600, 800)));
+    shot(&s, "storage-reading-size.png");
+
     // A size below nothing is refused and changes nothing.
     s.send_keys("#storage-budget", "-3").unwrap();
     js(
