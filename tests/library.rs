@@ -639,3 +639,64 @@ fn feeds_written_in_one_batch_end_as_written_one_at_a_time() {
     assert_eq!(states[2].1, 1, "the failure is counted: {states:?}");
     assert_eq!(states[3].0.as_deref(), Some("\"v2\""), "{states:?}");
 }
+
+#[test]
+fn a_vacuum_never_undoes_what_another_handle_wrote_meanwhile() {
+    let path = crate::support::library::temp_library("lib", "vacuum-race");
+    let ids = crate::support::library::fill_library(&path, 20, 150, 2_000);
+    // Free pages to give back, so the compaction has work to do.
+    Library::open(&path)
+        .unwrap()
+        .unsubscribe(Library::open(&path).unwrap().feeds().unwrap()[0].id)
+        .unwrap();
+    let kept: Vec<i64> = ids[150..].to_vec();
+
+    // Another handle (the app, a sync) marks stories read one by one while the library is
+    // compacted; every mark that committed must be there afterwards.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (path, stop, kept) = (path.clone(), stop.clone(), kept.clone());
+        std::thread::spawn(move || {
+            let mut lib = Library::open(&path).unwrap();
+            let mut committed = Vec::new();
+            for id in kept {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                if lib.set_read(id, true).is_ok() {
+                    committed.push(id);
+                }
+            }
+            committed
+        })
+    };
+    let mut lib = Library::open(&path).unwrap();
+    let during = lib.vacuum(&mut |_, _| {});
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let committed = writer.join().unwrap();
+    assert!(!committed.is_empty(), "the writer never wrote");
+    // Undisturbed, it compacts.
+    lib.vacuum(&mut |_, _| {}).unwrap();
+    let unread: std::collections::HashSet<i64> = lib
+        .articles(
+            &ArticleFilter {
+                unread_only: true,
+                ..ArticleFilter::default()
+            },
+            10_000,
+            0,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let lost: Vec<&i64> = committed.iter().filter(|id| unread.contains(id)).collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} marks undone by the vacuum ({during:?})",
+        lost.len(),
+        committed.len()
+    );
+    assert_eq!(lib.integrity_check().unwrap(), "ok");
+    assert_eq!(lib.storage_report().unwrap().free, 0, "compacted");
+}

@@ -13,6 +13,35 @@ use super::{now, Library, Result, StoreError};
 /// milliseconds.
 const COPY_PAGES_PER_STEP: std::os::raw::c_int = 1024;
 
+/// How many times a vacuum starts again when other handles keep writing while it copies.
+pub const VACUUM_ATTEMPTS: u32 = 3;
+
+/// Tells whether another connection committed to the library since it started (SQLite's
+/// `data_version`, on a connection of its own that never writes).
+struct ChangeWatch {
+    conn: rusqlite::Connection,
+    version: i64,
+}
+
+impl ChangeWatch {
+    fn start(path: &Path) -> Result<ChangeWatch> {
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let version = Self::version(&conn)?;
+        Ok(ChangeWatch { conn, version })
+    }
+
+    fn changed(&self) -> Result<bool> {
+        Ok(Self::version(&self.conn)? != self.version)
+    }
+
+    fn version(conn: &rusqlite::Connection) -> Result<i64> {
+        Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
 /// How long articles are kept; `None` keeps them forever. Bookmarks are always kept.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Retention {
@@ -157,28 +186,47 @@ impl Library {
 
     /// Compacts the file and the search index: a compacted copy is written beside the library
     /// (`VACUUM INTO`), then copied over the library's pages in one write transaction
-    /// (SQLite's backup API), so a kill leaves the library as it was or compacted. `progress`
+    /// (SQLite's backup API), so a kill leaves the library as it was or compacted. Another
+    /// handle (the app, a sync) may write while the copy is made: the copy is then stale, is
+    /// not copied back (it would undo those writes), and the compaction starts again, up to
+    /// [`VACUUM_ATTEMPTS`] times ([`StoreError::ChangedDuringVacuum`] after that). `progress`
     /// hears (done, total) in bytes: the copy as it grows, then the pages copied back.
     pub fn vacuum(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         self.conn
             .execute_batch("INSERT INTO articles_fts(articles_fts) VALUES ('optimize');")?;
         let copy = self.path.with_extension("sqlite-vacuum");
-        // A copy a killed vacuum left behind: ours, by its name, and never the library.
-        let _ = std::fs::remove_file(&copy);
         let used = self.used_bytes()?;
         let total = used * 2;
-        self.compacted_copy(&copy, &mut |written| progress(written.min(used), total))?;
-        let result = self.copy_back(&copy, &mut |done| progress(used + done.min(used), total));
-        let _ = std::fs::remove_file(&copy);
-        result?;
+        let mut attempt = 1;
+        loop {
+            // A copy a killed vacuum left behind: ours, by its name, and never the library.
+            let _ = std::fs::remove_file(&copy);
+            // Commits by other handles from here on make the copy stale.
+            let watch = ChangeWatch::start(&self.path)?;
+            self.compacted_copy(&copy, &mut |written| progress(written.min(used), total))?;
+            let result = self.copy_back(&copy, &watch, &mut |done| {
+                progress(used + done.min(used), total)
+            });
+            let _ = std::fs::remove_file(&copy);
+            match result {
+                Err(StoreError::ChangedDuringVacuum) if attempt < VACUUM_ATTEMPTS => attempt += 1,
+                result => break result?,
+            }
+        }
         self.conn
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         progress(total, total);
         Ok(())
     }
 
-    /// Copies the compacted file at `copy` over the library's pages, in one transaction.
-    fn copy_back(&mut self, copy: &Path, progress: &mut dyn FnMut(u64)) -> Result<()> {
+    /// Copies the compacted file at `copy` over the library's pages, in one transaction, unless
+    /// another handle committed since `watch` started (the copy would undo that).
+    fn copy_back(
+        &mut self,
+        copy: &Path,
+        watch: &ChangeWatch,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<()> {
         use rusqlite::backup::{Backup, StepResult};
         let source = rusqlite::Connection::open_with_flags(
             copy,
@@ -186,8 +234,19 @@ impl Library {
         )?;
         let page_size = self.page_size()?;
         let backup = Backup::new(&source, &mut self.conn)?;
+        // A step of no pages takes the library's write lock: from here on nobody else commits,
+        // so this is the last moment a write could have slipped in.
+        let mut pages = 0;
         loop {
-            let step = backup.step(COPY_PAGES_PER_STEP)?;
+            let step = backup.step(pages)?;
+            if pages == 0 && matches!(step, StepResult::More | StepResult::Done) {
+                if watch.changed()? {
+                    // Dropping the backup rolls its transaction back: nothing was copied.
+                    return Err(StoreError::ChangedDuringVacuum);
+                }
+                pages = COPY_PAGES_PER_STEP;
+                continue;
+            }
             let at = backup.progress();
             progress((at.pagecount - at.remaining).max(0) as u64 * page_size);
             match step {

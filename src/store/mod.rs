@@ -97,6 +97,8 @@ pub enum StoreError {
     BackupExists { path: PathBuf },
     #[error("the copy of the library stopped before it was complete")]
     CopyStopped,
+    #[error("the library kept changing while it was being compacted (a sync or the app writing); nothing was lost: compact it again when they are done")]
+    ChangedDuringVacuum,
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
     #[error(transparent)]
