@@ -53,6 +53,7 @@ const COMMANDS: &[&str] = &[
     "storage_report",
     "set_storage_budget",
     "set_images_at_reading_size",
+    "compact_library",
     "launch_mark",
 ];
 

@@ -36,3 +36,17 @@ export function setImagesAtReadingSize(on) {
 export function onShrinkProgress(handler) {
   return listen("shrink-progress", (e) => handler(e.payload));
 }
+
+/**
+ * Gives the library file's free pages back to the disk (a vacuum; `compact-progress` in bytes
+ * meanwhile). Refused while a sync runs ("sync-running"); "library-busy" when the library kept
+ * changing (nothing lost).
+ */
+export function compactLibrary() {
+  return invoke("compact_library");
+}
+
+/** `compact-progress`: { done, total } bytes. */
+export function onCompactProgress(handler) {
+  return listen("compact-progress", (e) => handler(e.payload));
+}

@@ -28,6 +28,8 @@ const WORDS = {
   credentials: "Could not keep or read the password",
   "not-an-archive": "Tidings cannot read that file as a read-later archive",
   "import-running": "An import is already running: wait for it, or cancel it, first.",
+  "sync-running": "A sync is running: compact the library when it is done.",
+  "library-busy": "The library kept changing while it was compacted (a sync was writing). Nothing was lost: compact it again later.",
 };
 
 // Kinds whose message says which part was wrong: it follows the words in brackets.

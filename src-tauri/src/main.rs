@@ -114,6 +114,7 @@ fn main() {
             commands::storage::storage_report,
             commands::storage::set_storage_budget,
             commands::storage::set_images_at_reading_size,
+            commands::storage::compact_library,
             launch::launch_mark,
         ])
         .run(context);

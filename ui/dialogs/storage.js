@@ -4,6 +4,8 @@
 // Measuring reads every page of the file (about a second per GB on a cold disk), so it runs
 // when the view opens, in the backend's own thread, never on a timer. Keeping large images at
 // reading size is a switch here: turned on, the stored ones are shrunk at once, with progress.
+// The free pages (what the budget gave up) go back to the disk with "Give back", a compaction
+// with progress.
 
 import * as api from "../api.js";
 import { $, node, show } from "../dom.js";
@@ -42,6 +44,9 @@ let measuring = 0;
 // Set while stored images are being shrunk: the switch stays as the person left it.
 let shrinking = false;
 
+// Set while the file is being compacted: its button stays disabled.
+let compacting = false;
+
 function partItem(key, name, bytes, file) {
   const li = node("li");
   li.dataset.part = key;
@@ -74,6 +79,9 @@ function showReport(report) {
   total.textContent = `The library file: ${sizeText(report.file)}, ${sizeText(used)} of it in use (the free space is reused first).`;
   const budget = report.budget == null ? "No budget." : `Budget ${sizeText(report.budget)}: ${used > report.budget ? "over it" : "within it"}.`;
   $("storage-status").textContent = budget;
+  const compact = $("storage-compact");
+  compact.disabled = compacting || report.free === 0;
+  compact.textContent = report.free === 0 ? "No free space to give back" : `Give back ${sizeText(report.free)} of free space`;
   show("storage-figures", true);
   if (!shrinking) $("storage-reading-size").checked = report.images_at_reading_size;
 }
@@ -192,12 +200,38 @@ async function onReadingSize() {
   await measure();
 }
 
+async function onCompact() {
+  const status = $("storage-compact-status");
+  const before = Number($("storage-total").dataset.file);
+  showError("");
+  compacting = true;
+  $("storage-compact").disabled = true;
+  status.textContent = "Compacting…";
+  delete status.dataset.done;
+  try {
+    await api.compactLibrary();
+    compacting = false;
+    const report = await measure();
+    status.textContent = report ? `Done: the file is ${sizeText(report.file)} (was ${sizeText(before)}).` : "Done.";
+    status.dataset.done = "true";
+  } catch (error) {
+    status.textContent = "";
+    showError(explain(error, "Could not compact the library"));
+  } finally {
+    if (compacting) {
+      compacting = false;
+      $("storage-compact").disabled = false;
+    }
+  }
+}
+
 export async function openStorage() {
   show("storage-figures", false);
   showError("");
   $("storage-result").textContent = "";
   delete $("storage-result").dataset.images;
   if (!shrinking) $("storage-shrink").textContent = "";
+  if (!compacting) $("storage-compact-status").textContent = "";
   $("storage-budget").value = "";
   openDialog("storage-dialog", "storage-budget");
   const report = await measure();
@@ -209,6 +243,10 @@ export function wireStorageDialog() {
   $("settings-storage").addEventListener("click", openStorage);
   $("storage-form").addEventListener("submit", onSave);
   $("storage-reading-size").addEventListener("change", onReadingSize);
+  $("storage-compact").addEventListener("click", onCompact);
+  api.onCompactProgress(({ done, total }) => {
+    if (compacting && total > 0) $("storage-compact-status").textContent = `Compacting… ${Math.floor((done / total) * 100)}%`;
+  });
   api.onShrinkProgress(({ done, total }) => {
     if (shrinking && total > 0) $("storage-shrink").textContent = `Shrinking large images: ${done} of ${total}…`;
   });

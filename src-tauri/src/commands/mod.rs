@@ -30,7 +30,8 @@ use serde::Serialize;
 /// `account-exists`, `credentials` (the password store failed), `invalid-rule` (a rule's
 /// pattern that cannot be one: the message says why), `is-a-feed` (a page to save is a feed: subscribe instead), `site-has-feed` (a site's front
 /// page whose site has a feed), `not-an-archive` (a read-later archive that cannot be read),
-/// `import-running`, `internal`.
+/// `import-running`, `sync-running` (compacting while a sync runs), `library-busy` (the library
+/// kept changing while it was compacted), `internal`.
 #[derive(Debug, Clone, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct CommandError {
@@ -68,6 +69,7 @@ fn store_kind(err: &tidings::store::StoreError) -> &'static str {
         },
         E::KeptByHighlights { .. } => "kept-by-highlights",
         E::InvalidRule(..) => "invalid-rule",
+        E::ChangedDuringVacuum => "library-busy",
         _ => "library",
     }
 }

@@ -4,7 +4,8 @@
 //! reads from the file; a budget below the library's size gives up the images of read,
 //! unbookmarked stories and the revision (the file says so) and keeps the bookmarked and the
 //! unread story's images; the chart is measured again; an empty budget removes it. Keeping
-//! large images at reading size shrinks the unread story's large photo at once.
+//! large images at reading size shrinks the unread story's large photo at once; the freed pages
+//! go back to the disk.
 
 use std::path::Path;
 
@@ -107,6 +108,16 @@ fn build_library(lib_path: &Path, closed: u16) -> (Vec<String>, i64) {
         }
     }
     (keys, revised.expect("the revised story"))
+}
+
+/// A size as the dialog writes it (decimal units, one decimal).
+fn size_text(bytes: u64) -> String {
+    [("GB", 1e9), ("MB", 1e6), ("KB", 1e3)]
+        .iter()
+        .find(|(_, scale)| bytes as f64 >= *scale)
+        .map_or(format!("{bytes} B"), |(unit, scale)| {
+            format!("{:.1} {unit}", bytes as f64 / scale)
+        })
 }
 
 /// The report the library reads from the file now (a handle of the test's own).
@@ -291,6 +302,43 @@ pub fn storage_journey() {
     set_theme(&s, "dark");
     shot(&s, "storage-dark.png");
     set_theme(&s, "light");
+
+    // The freed pages go back to the disk: the file shrinks to what is in use.
+    let freed = file_report(&lib_path);
+    assert_eq!(
+        text_of(&s, "#storage-compact"),
+        format!("Give back {} of free space", size_text(freed.free))
+    );
+    js(
+        &s,
+        "document.getElementById('storage-compact').click(); return true",
+    );
+    wait(
+        &s,
+        "the compaction",
+        "return document.getElementById('storage-compact-status').dataset.done === 'true'",
+    );
+    let compacted = file_report(&lib_path);
+    assert_eq!(compacted.free, 0, "{compacted:?}");
+    assert!(compacted.file < freed.file, "{freed:?} {compacted:?}");
+    assert_eq!(
+        text_of(&s, "#storage-compact-status"),
+        format!(
+            "Done: the file is {} (was {}).",
+            size_text(compacted.file),
+            size_text(freed.file)
+        )
+    );
+    assert_chart_matches_file(&s, &compacted);
+    assert_eq!(
+        js(
+            &s,
+            "return document.getElementById('storage-compact').disabled"
+        ),
+        Value::Bool(true),
+        "nothing left to give back"
+    );
+    shot(&s, "storage-compacted.png");
 
     // Opened again, the budget is in the field as set; emptied and saved, there is none.
     js(
