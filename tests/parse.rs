@@ -267,6 +267,8 @@ fn dates_in_every_form_and_unknown_ones_are_none() {
         ("d13", None),
         ("d14", None),
         ("d15", None),
+        ("d16", Some("2003-12-01T12:00:00+00:00")),
+        ("d17", None),
     ];
     let want: Vec<(String, Option<String>)> = want
         .iter()

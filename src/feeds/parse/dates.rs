@@ -42,7 +42,8 @@ fn digits(s: &str, n: usize) -> Option<(u32, &str)> {
     Some((s[..n].parse().ok()?, &s[n..]))
 }
 
-/// ISO 8601 / RFC 3339 / W3C-DTF: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYYMMDD`, then optional
+/// ISO 8601 / RFC 3339 / W3C-DTF: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYYMMDD`, `YYYY-DDD` (day of
+/// the year), then optional
 /// `T` or space, `hh:mm[:ss[.frac]]` (or `hhmmss`), then optional zone.
 fn parse_iso(s: &str) -> Option<DateTime<FixedOffset>> {
     let (year, mut rest) = digits(s, 4)?;
@@ -58,6 +59,16 @@ fn parse_iso(s: &str) -> Option<DateTime<FixedOffset>> {
         let (d, r) = digits(r, 2).or_else(|| digits(r, 1))?;
         month = m;
         day = d;
+        rest = r;
+    } else if let Some((ordinal, r)) = rest
+        .strip_prefix('-')
+        .and_then(|r| digits(r, 3))
+        .filter(|(_, r)| !r.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
+    {
+        // An ordinal date, day of the year: "2003-335T12:00Z" (ISO 8601).
+        let date = NaiveDate::from_yo_opt(year as i32, ordinal)?;
+        month = date.month();
+        day = date.day();
         rest = r;
     } else if sep {
         let (m, r) = digits(&rest[1..], 2).or_else(|| digits(&rest[1..], 1))?;

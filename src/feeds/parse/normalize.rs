@@ -112,16 +112,26 @@ pub(crate) fn html_to_text(html: &str) -> String {
     collapse_whitespace(&entities::decode(&text))
 }
 
+/// Control characters (a stray `&#x1;`, a C1 byte) mean nothing in a title or a name, and XML
+/// 1.0 does not allow most of them: they go. (Whitespace ones are already collapsed.)
+fn drop_control_characters(s: &mut String) {
+    if s.chars().any(char::is_control) {
+        s.retain(|c| !c.is_control());
+    }
+}
+
 /// Longest plain-text value kept (titles, names, feed descriptions); longer ones are cut with
 /// an ellipsis, so a broken document can never turn into a page-long title.
 const MAX_PLAIN_CHARS: usize = 2000;
 
-/// A value as plain text (double-encoded UTF-8 repaired, formulas as text).
+/// A value as plain text (double-encoded UTF-8 repaired, formulas as text, no control
+/// characters).
 pub(crate) fn to_plain(v: &Value) -> Option<String> {
     let mut s = match v {
         Value::Text(s) => collapse_whitespace(&fix_mojibake(s)),
         Value::Html(h) => html_to_text(&math_to_html(&fix_mojibake(h))),
     };
+    drop_control_characters(&mut s);
     if let Some((cut, _)) = s.char_indices().nth(MAX_PLAIN_CHARS) {
         s.truncate(cut);
         s.push('…');
@@ -197,7 +207,8 @@ pub(crate) fn rebase(base: &Url, xml_base: Option<&str>) -> Option<Url> {
 /// The name in an author string: `jo@x.org (Jo Smith)`, `Jo Smith <jo@x.org>`,
 /// `Jo Smith (jo@x.org)`, or a bare name or e-mail.
 pub(crate) fn author_name(raw: &str) -> Option<String> {
-    let s = collapse_whitespace(&fix_mojibake(raw));
+    let mut s = collapse_whitespace(&fix_mojibake(raw));
+    drop_control_characters(&mut s);
     if s.is_empty() {
         return None;
     }
