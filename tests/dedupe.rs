@@ -142,6 +142,21 @@ fn one_story_in_three_feeds_is_shown_once_and_read_as_one() {
     assert!(row(&all, "Only in A").also_in.is_empty());
     let page = lib.story_page(&StoryList::Unread, None, 50).unwrap();
     assert_eq!(titles(&page.stories), titles(&all));
+    // Search finds a story once, as its shown copy, whichever copies' words matched (the
+    // AMP copy is the only one whose title says "AMP").
+    for (query, title) in [
+        ("harbour bridge", "Harbour bridge opens"),
+        ("ferry timetable", "Ferry timetable changes"),
+        ("amp", "Harbour bridge opens"),
+    ] {
+        let hits: Vec<(String, Option<i64>)> = lib
+            .search(query, 20)
+            .unwrap()
+            .into_iter()
+            .map(|h| (h.article.title, h.article.duplicate_of))
+            .collect();
+        assert_eq!(hits, [(title.to_string(), None)], "{query}");
+    }
 
     // A feed's own list and count keep its copies, which point at the shown one.
     let own_b = lib

@@ -282,7 +282,8 @@ impl Library {
         // FTS5 walks matches newest first and stops after RANKED_MATCHES; BM25 ranks those
         // (with the IDFs estimated above: see `rank`), and only the best few are joined and
         // given snippets. A word in every story costs the same as a rare one. Highlights (a
-        // person's own, few) are all ranked by FTS5's own bm25.
+        // person's own, few) are all ranked by FTS5's own bm25. A story in several feeds is
+        // one result, its shown copy (as the lists fold it), whichever copy matched.
         let sql = format!(
             "WITH recent AS (
                 SELECT rowid AS id, {RANK_FUNCTION}(articles_fts{idf_args}) AS rank
@@ -293,9 +294,10 @@ impl Library {
                 FROM highlights_fts JOIN highlights h ON h.id = highlights_fts.rowid
                 WHERE highlights_fts MATCH ?3),
              top AS (
-                SELECT id, min(rank) AS rank
-                FROM (SELECT id, rank FROM recent UNION ALL SELECT id, rank FROM marked)
-                GROUP BY id ORDER BY rank LIMIT ?2)
+                SELECT coalesce(st.duplicate_of, m.id) AS id, min(m.rank) AS rank
+                FROM (SELECT id, rank FROM recent UNION ALL SELECT id, rank FROM marked) m
+                LEFT JOIN article_status st ON st.article_id = m.id
+                GROUP BY 1 ORDER BY rank LIMIT ?2)
              SELECT {columns}
              FROM top JOIN articles a ON a.id = top.id JOIN feeds f ON f.id = a.feed_id
              {STATUS_JOIN}
