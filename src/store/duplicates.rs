@@ -1,7 +1,7 @@
 //! Duplicate stories: copies of one story (one canonical address, see [`crate::urls`]) in
-//! several feeds, or twice in one. Lists across feeds show one copy, the first stored in a
-//! subscribed feed (its `article_status.duplicate_of` is NULL; every other copy carries its id);
-//! a feed's own list and counts keep its own copy. Reading, bookmarking and a keep rule's flag
+//! several feeds, or twice in one. Lists and search across feeds show one copy, the first stored
+//! in a subscribed feed (its `article_status.duplicate_of` is NULL; every other copy carries its
+//! id); a feed's own list and counts keep its own copy. Reading, bookmarking and a keep rule's flag
 //! act on every copy, so a story read in one feed never waits unread in another.
 //!
 //! The helpers here run inside the caller's transaction; schema step 8 has the trigger that
