@@ -712,7 +712,16 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
         let has_text = dom.any_descendant(n, |d| {
             dom.nodes[d].is_text() && !dom.nodes[d].text.trim().is_empty()
         });
-        if !has_text && !dom.any_descendant(n, |d| dom.is_tag(d, &["img", "picture", "video"])) {
+        // An inline element holding only a space or a tab is what parts the words around
+        // it ("1.<span>\t</span>Wash"): it stays.
+        let parts_words = dom.is_tag(n, &["span", "a"])
+            && dom.any_descendant(n, |d| {
+                dom.nodes[d].is_text() && !dom.nodes[d].text.is_empty()
+            });
+        if !has_text
+            && !parts_words
+            && !dom.any_descendant(n, |d| dom.is_tag(d, &["img", "picture", "video"]))
+        {
             dom.detach(n);
         }
     }
@@ -867,6 +876,15 @@ mod tests {
     const STORY: &str = "<p>The council met on Monday evening to approve the harbour plan, \
         which had been delayed twice by objections from residents of the two islands.</p>\
         <p>Work on the new pier is due to begin in the spring, the council said.</p>";
+
+    #[test]
+    fn a_span_holding_only_a_tab_still_parts_the_words() {
+        let text = cleaned(&format!(
+            "<div>{STORY}<div><span>1.<span class=\"Apple-tab-span\">\t</span>Wash your face \
+             with a mild soap.</span></div><div><span><br></span></div></div>"
+        ));
+        assert!(text.contains("1. Wash your face"), "{text}");
+    }
 
     #[test]
     fn caption_in_a_wrapper_is_not_a_repeat() {
