@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::dates::is_dateline;
+use super::dates::{is_dateline, Stated};
 use super::dom::{collapse_ws, Dom};
 use super::text::is_block;
 
@@ -712,7 +712,16 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
         let has_text = dom.any_descendant(n, |d| {
             dom.nodes[d].is_text() && !dom.nodes[d].text.trim().is_empty()
         });
-        if !has_text && !dom.any_descendant(n, |d| dom.is_tag(d, &["img", "picture", "video"])) {
+        // An inline element holding only a space or a tab is what parts the words around
+        // it ("1.<span>\t</span>Wash"): it stays.
+        let parts_words = dom.is_tag(n, &["span", "a"])
+            && dom.any_descendant(n, |d| {
+                dom.nodes[d].is_text() && !dom.nodes[d].text.is_empty()
+            });
+        if !has_text
+            && !parts_words
+            && !dom.any_descendant(n, |d| dom.is_tag(d, &["img", "picture", "video"]))
+        {
             dom.detach(n);
         }
     }
@@ -738,19 +747,22 @@ pub(crate) fn text_leaves(dom: &Dom, root: usize) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// Removes the lines before the story's first paragraph of prose and after its last that only
-/// restate its date and author ([`is_dateline`]: "By Jane Doe", "March 3, 2025 | 09:12",
-/// "Last updated: …"); `names` are the byline's names. Returns the lines removed, in order.
+/// Finds the lines before the story's first paragraph of prose and after its last that only
+/// state its date and author ([`is_dateline`]: "By Jane Doe", "March 3, 2025 | 09:12",
+/// "Last updated: …"; `names` are the byline's names) and removes those that repeat the
+/// metadata ([`Stated::repeated_by`]). Returns every such line, removed or not, in order.
 pub(crate) fn drop_datelines(
     dom: &mut Dom,
     root: usize,
     names: &[String],
+    stated: &Stated,
     lang: Option<&str>,
 ) -> Vec<String> {
-    let mut dropped = Vec::new();
+    let mut found = Vec::new();
+    let mut kept = Vec::new();
     // A block holding only datelines is one once they are gone: look again.
     for _ in 0..3 {
-        let before = dropped.len();
+        let mut dropped = false;
         let leaves = text_leaves(dom, root);
         let prose: Vec<usize> = leaves
             .iter()
@@ -763,16 +775,22 @@ pub(crate) fn drop_datelines(
             _ => (leaves.len(), 0),
         };
         for (i, (n, text)) in leaves.into_iter().enumerate() {
-            if (i < first || i > last) && is_dateline(&text, names, lang) {
-                dom.detach(n);
-                dropped.push(text);
+            if (i >= first && i <= last) || kept.contains(&n) || !is_dateline(&text, names, lang) {
+                continue;
             }
+            if stated.repeated_by(&text) {
+                dom.detach(n);
+                dropped = true;
+            } else {
+                kept.push(n);
+            }
+            found.push(text);
         }
-        if dropped.len() == before {
+        if !dropped {
             break;
         }
     }
-    dropped
+    found
 }
 
 /// Whether an inline element is all the text of its parent block.
@@ -858,6 +876,15 @@ mod tests {
     const STORY: &str = "<p>The council met on Monday evening to approve the harbour plan, \
         which had been delayed twice by objections from residents of the two islands.</p>\
         <p>Work on the new pier is due to begin in the spring, the council said.</p>";
+
+    #[test]
+    fn a_span_holding_only_a_tab_still_parts_the_words() {
+        let text = cleaned(&format!(
+            "<div>{STORY}<div><span>1.<span class=\"Apple-tab-span\">\t</span>Wash your face \
+             with a mild soap.</span></div><div><span><br></span></div></div>"
+        ));
+        assert!(text.contains("1. Wash your face"), "{text}");
+    }
 
     #[test]
     fn caption_in_a_wrapper_is_not_a_repeat() {

@@ -455,6 +455,47 @@ pub(crate) fn is_dateline(line: &str, names: &[String], lang: Option<&str>) -> b
     left <= 3
 }
 
+/// What the page's metadata states about the story: its byline's names and the days of its
+/// published and modified dates. A dateline that repeats it adds nothing to the story; one
+/// that states something else (another day, a name only the page prints) is left to the
+/// story, whose truth often keeps it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Stated {
+    names: Vec<String>,
+    days: Vec<NaiveDate>,
+}
+
+impl Stated {
+    /// From the metadata's byline names and its dates as the page gives them (RFC 3339 or any
+    /// form [`find_stamps`] reads); dates it cannot read are left out.
+    pub(crate) fn new(names: Vec<String>, dates: &[&str]) -> Self {
+        let days = dates
+            .iter()
+            .filter_map(|d| find_stamps(d, None).first().map(|s| s.date))
+            .collect();
+        Stated { names, days }
+    }
+
+    /// Whether a dateline ([`is_dateline`]) repeats the metadata: it prints a day within one
+    /// of a stated day (the page prints local time, the metadata may be in UTC; a numeric
+    /// date is read day first and month first, whatever the page's language), or it prints
+    /// no date and names the byline.
+    pub(crate) fn repeated_by(&self, line: &str) -> bool {
+        let day_first = find_stamps(line, None);
+        if day_first.is_empty() {
+            return self.names.iter().any(|n| without(line, n.trim()).is_some());
+        }
+        day_first
+            .into_iter()
+            .chain(find_stamps(line, Some("en")))
+            .any(|s| {
+                self.days
+                    .iter()
+                    .any(|d| (s.date - *d).num_days().abs() <= 1)
+            })
+    }
+}
+
 /// `text` with every occurrence of `name` (any case, three characters or more) taken out;
 /// `None` when it has none.
 fn without(text: &str, name: &str) -> Option<String> {
@@ -548,5 +589,27 @@ mod tests {
         ] {
             assert!(!is_dateline(line, &names, Some("en")), "{line}");
         }
+    }
+
+    #[test]
+    fn stated_metadata_is_repeated_by_the_same_day_or_the_byline() {
+        let stated = Stated::new(
+            vec!["Zoë Singh".to_string()],
+            &["2025-03-03T22:31:00-05:00", "not a date"],
+        );
+        for line in [
+            "04/03/2025 04:46 | By Zoë Singh",
+            "03/03/2025",
+            "3/4/2025",
+            "March 3, 2025",
+            "Last updated: 2025-03-04 HKT 11:40",
+            "By Zoë Singh",
+        ] {
+            assert!(stated.repeated_by(line), "{line}");
+        }
+        for line in ["March 9, 2025", "By Ann Lee", "2024-03-03"] {
+            assert!(!stated.repeated_by(line), "{line}");
+        }
+        assert!(!Stated::new(Vec::new(), &[]).repeated_by("March 3, 2025"));
     }
 }

@@ -226,7 +226,20 @@ fn extract_collecting(
         .map(|b| clean_byline(&b))
         .filter(|b| !b.is_empty());
     let lang = meta.lang.as_deref();
-    let datelines = clean::drop_datelines(&mut dom, root, &byline_names(byline.as_deref()), lang);
+    let stated = dates::Stated::new(
+        byline_names(meta.byline.as_deref().map(clean_byline).as_deref()),
+        &[meta.published.as_deref(), meta.modified.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>(),
+    );
+    let datelines = clean::drop_datelines(
+        &mut dom,
+        root,
+        &byline_names(byline.as_deref()),
+        &stated,
+        lang,
+    );
     // The page's metadata, else the date in its URL, else the date it prints.
     let published = meta.published.clone().or_else(|| {
         dates::find_stamps(url.path(), None)
