@@ -66,8 +66,9 @@ pub fn fit_reading_size(bytes: &[u8]) -> Option<Fitted> {
     let icc = decoder.icc_profile().ok().flatten();
     let mut image = DynamicImage::from_decoder(decoder).ok()?;
     image.apply_orientation(orientation);
-    // Triangle (bilinear over the whole footprint) is sharp enough for a shrink and several
-    // times faster than Lanczos on a camera-sized photo.
+    // Triangle (bilinear over the whole footprint) is sharp enough for a shrink and the
+    // cheapest smooth filter: a 12-megapixel photo takes 0.30 s decoded, shrunk and encoded,
+    // against 0.41 s with Lanczos3 (measured on the 2-core development VM).
     let image = image.resize(
         READING_EDGE,
         READING_EDGE,
