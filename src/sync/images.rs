@@ -62,18 +62,23 @@ pub(crate) async fn download(
     mut on_done: impl FnMut(bool),
 ) -> Result<(), SyncError> {
     let reading_size = lib.run(|l| l.images_at_reading_size()).await?;
+    let fitting = &tokio::sync::Semaphore::new(super::reading_size::fitting_at_once());
     let mut results = stream::iter(images)
         .map(|image| async move {
             let key = image.key.clone();
             let result = match (reading_size, fetch_image(fetcher, &image).await) {
-                (true, Ok((mime, bytes))) => tokio::task::spawn_blocking(move || {
-                    match crate::images::fit_reading_size(&bytes) {
-                        Some(fitted) => (fitted.mime, fitted.bytes),
-                        None => (mime, bytes),
-                    }
-                })
-                .await
-                .map_err(|e| format!("shrinking the image failed: {e}")),
+                (true, Ok((mime, bytes))) => {
+                    // Downloads go on meanwhile; shrinking waits its turn (memory).
+                    let _turn = fitting.acquire().await;
+                    tokio::task::spawn_blocking(move || {
+                        match crate::images::fit_reading_size(&bytes) {
+                            Some(fitted) => (fitted.mime, fitted.bytes),
+                            None => (mime, bytes),
+                        }
+                    })
+                    .await
+                    .map_err(|e| format!("shrinking the image failed: {e}"))
+                }
                 (_, fetched) => fetched,
             };
             let ok = result.is_ok();

@@ -9,8 +9,14 @@ use serde::Serialize;
 use crate::images::{fit_reading_size, FIT_FROM_BYTES};
 use crate::store::{Library, Result, StoredImage};
 
-/// Stored images read (and shrunk, on as many threads as there are cores) at a time.
+/// Stored images read (and shrunk, [`fitting_at_once`] at a time) per page.
 const PAGE: i64 = 8;
+
+/// How many images are shrunk at once: one per core, at most four, since a 12-megapixel photo
+/// peaks at about 120 MB while it is decoded, resized and encoded (measured).
+pub(super) fn fitting_at_once() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
 
 /// What a pass over the stored images did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -32,7 +38,7 @@ pub struct FitReport {
 pub fn fit_stored_images(path: &Path, mut progress: impl FnMut(u64, u64)) -> Result<FitReport> {
     let mut lib = Library::open(path)?;
     let (last, total) = lib.stored_images_extent(FIT_FROM_BYTES)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = fitting_at_once();
     let mut report = FitReport::default();
     let mut after = 0;
     progress(0, total);
