@@ -16,6 +16,7 @@ import { openRules } from "./dialogs/rules.js";
 import { openImportSavedDialog } from "./dialogs/import-saved.js";
 import { openSaveDialog } from "./dialogs/save.js";
 import { openSettings } from "./dialogs/settings.js";
+import { openStorage } from "./dialogs/storage.js";
 import { openUnsubscribe } from "./dialogs/unsubscribe.js";
 import { editHighlight, highlightAtCaret, highlightSelection, removeHighlight } from "./highlights.js";
 import { markAllRead } from "./list.js";
@@ -159,6 +160,7 @@ export function openAppMenu() {
       "-",
       { id: "accounts", label: "Accounts…", action: openAccounts },
       { id: "rules", label: "Mute and keep rules…", action: openRules },
+      { id: "storage", label: "Storage…", action: openStorage },
       { id: "settings", label: "Settings…", action: openSettings },
     ],
     r.left,

@@ -227,6 +227,15 @@ pub fn keyboard_only_journey() {
         "return document.body.dataset.list === 'unread'",
     );
 
+    // Storage is the item before it (End, Up); Esc closes it.
+    app_menu_item(&s, "\u{E010}\u{E013}", "storage", "storage-dialog"); // End, Up
+    press(&s, ESCAPE);
+    wait(
+        &s,
+        "the storage dialog closed",
+        "return !document.getElementById('storage-dialog').open",
+    );
+
     // A setting: F10 opens the app menu; the last item is Settings; "d" picks the dark theme.
     app_menu_item(&s, "\u{E010}", "settings", "settings-dialog"); // End
     assert_eq!(focused(&s), "set-theme");

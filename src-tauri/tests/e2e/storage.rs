@@ -340,11 +340,22 @@ pub fn storage_journey() {
     );
     shot(&s, "storage-compacted.png");
 
-    // Opened again, the budget is in the field as set; emptied and saved, there is none.
+    // Opened again, from the app menu (⋯ → Storage…), the budget is in the field as set;
+    // emptied and saved, there is none.
     js(
         &s,
         "document.getElementById('storage-dialog').close(); \
-         document.getElementById('settings-storage').click(); return true",
+         document.getElementById('settings-dialog').close(); \
+         document.getElementById('menu-button').click(); return true",
+    );
+    wait(
+        &s,
+        "the app menu",
+        "return !!document.querySelector('#menu:not([hidden]) [data-action=storage]')",
+    );
+    js(
+        &s,
+        "document.querySelector('#menu [data-action=storage]').click(); return true",
     );
     measured(&s);
     assert_eq!(
