@@ -106,6 +106,9 @@ const IN_FIGURE: usize = feature("in_figure");
 const TAG_CAPTION: usize = feature("tag_caption");
 const HEAD_ZONE: usize = feature("head_zone");
 const TAIL_ZONE: usize = feature("tail_zone");
+const TAG_HEADING: usize = feature("tag_heading");
+const LINK_DENSITY: usize = feature("link_density");
+const ENDS_COLON: usize = feature("ends_colon");
 
 /// A text block of the article and its features.
 #[derive(Debug, Clone)]
@@ -422,9 +425,40 @@ pub(crate) fn judged(f: &[f32; FEATURES.len()]) -> bool {
 /// count under a dropped share row) more often than story. Picked on the tuning parts.
 pub(crate) const TAIL_RUN_KEEP_ABOVE: f32 = 0.4;
 
-/// Drops the blocks at the story's edges that the model calls boilerplate.
+/// A label the story ends on may stay only above this probability: a heading or a short line
+/// ending in a colon that is the last text of the story introduces something the story does
+/// not hold ("Related posts", "Authors:", "Read next:"), the box it headed having been cleaned
+/// away. Picked on the tuning parts (the highest that drops no story text there: a page made
+/// of headings keeps them at 0.92).
+pub(crate) const LAST_LABEL_KEEP_ABOVE: f32 = 0.9;
+
+/// The most words of a line ending in a colon taken as a label ("Lue seuraavaksi:"); a longer
+/// one is a sentence leading into a picture or a video ("Watch the footage below:").
+const LABEL_WORDS: usize = 5;
+
+/// Whether a block is a label: a heading, or a short line ending in a colon.
+fn is_label(block: &Block) -> bool {
+    block.features[TAG_HEADING] > 0.0
+        || (block.features[ENDS_COLON] > 0.0
+            && block.text.split_whitespace().count() <= LABEL_WORDS)
+}
+
+/// The most of a block's text in links for it to be a link line ("Bilder des Treffens",
+/// "Comment on Facebook").
+const LINK_LINE_DENSITY: f32 = 0.9;
+
+/// Whether the story may not end on a block (with `p`, the model's probability that it is
+/// story): a label below [`LAST_LABEL_KEEP_ABOVE`], or a link line the model doubts (below
+/// even odds): the story's last text points elsewhere rather than telling it.
+fn cannot_end_story(block: &Block, p: f32) -> bool {
+    (is_label(block) && p < LAST_LABEL_KEEP_ABOVE)
+        || (block.features[LINK_DENSITY] >= LINK_LINE_DENSITY && p < 0.5)
+}
+
+/// Drops the blocks at the story's edges that the model calls boilerplate, then the labels and
+/// link lines left dangling at its end.
 pub(crate) fn prune(dom: &mut Dom, root: usize) {
-    let judged: Vec<(usize, Edge, f32)> = blocks(dom, root, Which::Judged)
+    let judged: Vec<(usize, Edge, f32, bool)> = blocks(dom, root, Which::Judged)
         .into_iter()
         .filter(|b| judged(&b.features))
         .map(|b| {
@@ -433,14 +467,27 @@ pub(crate) fn prune(dom: &mut Dom, root: usize) {
             } else {
                 Edge::Head
             };
-            (b.node, edge, keep_probability(&b.features))
+            let p = keep_probability(&b.features);
+            (b.node, edge, p, cannot_end_story(&b, p))
         })
         .collect();
-    let drops = dropped(judged.iter().map(|&(_, edge, p)| (edge, p)));
-    for (&(node, _, _), drop) in judged.iter().zip(drops) {
+    let drops = dropped(judged.iter().map(|&(_, edge, p, _)| (edge, p)));
+    let mut dangling = Vec::new();
+    for (&(node, edge, _, last_not), drop) in judged.iter().zip(drops) {
         if drop {
             dom.detach(node);
+        } else if edge == Edge::Tail && last_not {
+            dangling.push(node);
         }
+    }
+    if dangling.is_empty() {
+        return;
+    }
+    for (node, _) in text_leaves(dom, root).into_iter().rev() {
+        if !dangling.contains(&node) {
+            break;
+        }
+        dom.detach(node);
     }
 }
 
@@ -517,6 +564,36 @@ mod tests {
         );
         // A block dropped before the story starts no run after it.
         assert_eq!(of(&[(Head, 0.1), (Tail, 0.3)]), [true, false]);
+    }
+
+    /// The text of a story of two paragraphs of prose and `tail`, pruned.
+    fn pruned(tail: &str) -> String {
+        let (mut dom, root) = story(&format!("<article>{PROSE}{PROSE}{tail}</article>"));
+        prune(&mut dom, root);
+        to_text(&dom, root)
+    }
+
+    #[test]
+    fn a_label_the_story_ends_on_goes_and_one_with_text_after_it_stays() {
+        let text = pruned("<p>The ferry will run as usual.</p><h3>Related stories</h3>");
+        assert!(text.ends_with("The ferry will run as usual."), "{text}");
+        let text = pruned("<p>The ferry will run as usual.</p><p>Authors:</p>");
+        assert!(text.ends_with("The ferry will run as usual."), "{text}");
+        let text = pruned("<h3>Timetable</h3><p>The ferry will run as usual.</p>");
+        assert!(text.contains("Timetable"), "{text}");
+        // A sentence leading into a video is no label.
+        let lead_in = "Watch the first ferry leave the new pier in the video below:";
+        let text = pruned(&format!("<p>{lead_in}</p>"));
+        assert!(text.ends_with(lead_in), "{text}");
+    }
+
+    #[test]
+    fn a_link_line_the_story_ends_on_goes_and_one_with_text_after_it_stays() {
+        let link = "<p><a href=\"/gallery/meeting\">Pictures of the meeting</a></p>";
+        let text = pruned(&format!("<p>The ferry will run as usual.</p>{link}"));
+        assert!(text.ends_with("The ferry will run as usual."), "{text}");
+        let text = pruned(&format!("{link}<p>The ferry will run as usual.</p>"));
+        assert!(text.contains("Pictures of the meeting"), "{text}");
     }
 
     #[test]
