@@ -107,7 +107,6 @@ const TAG_CAPTION: usize = feature("tag_caption");
 const HEAD_ZONE: usize = feature("head_zone");
 const TAIL_ZONE: usize = feature("tail_zone");
 const TAG_HEADING: usize = feature("tag_heading");
-const LINK_DENSITY: usize = feature("link_density");
 const ENDS_COLON: usize = feature("ends_colon");
 
 /// A text block of the article and its features.
@@ -443,20 +442,8 @@ fn is_label(block: &Block) -> bool {
             && block.text.split_whitespace().count() <= LABEL_WORDS)
 }
 
-/// The most of a block's text in links for it to be a link line ("Bilder des Treffens",
-/// "Comment on Facebook").
-const LINK_LINE_DENSITY: f32 = 0.9;
-
-/// Whether the story may not end on a block (with `p`, the model's probability that it is
-/// story): a label below [`LAST_LABEL_KEEP_ABOVE`], or a link line the model doubts (below
-/// even odds): the story's last text points elsewhere rather than telling it.
-fn cannot_end_story(block: &Block, p: f32) -> bool {
-    (is_label(block) && p < LAST_LABEL_KEEP_ABOVE)
-        || (block.features[LINK_DENSITY] >= LINK_LINE_DENSITY && p < 0.5)
-}
-
-/// Drops the blocks at the story's edges that the model calls boilerplate, then the labels and
-/// link lines left dangling at its end.
+/// Drops the blocks at the story's edges that the model calls boilerplate, then the labels
+/// left dangling at its end.
 pub(crate) fn prune(dom: &mut Dom, root: usize) {
     let judged: Vec<(usize, Edge, f32, bool)> = blocks(dom, root, Which::Judged)
         .into_iter()
@@ -467,16 +454,15 @@ pub(crate) fn prune(dom: &mut Dom, root: usize) {
             } else {
                 Edge::Head
             };
-            let p = keep_probability(&b.features);
-            (b.node, edge, p, cannot_end_story(&b, p))
+            (b.node, edge, keep_probability(&b.features), is_label(&b))
         })
         .collect();
     let drops = dropped(judged.iter().map(|&(_, edge, p, _)| (edge, p)));
     let mut dangling = Vec::new();
-    for (&(node, edge, _, last_not), drop) in judged.iter().zip(drops) {
+    for (&(node, edge, p, label), drop) in judged.iter().zip(drops) {
         if drop {
             dom.detach(node);
-        } else if edge == Edge::Tail && last_not {
+        } else if edge == Edge::Tail && label && p < LAST_LABEL_KEEP_ABOVE {
             dangling.push(node);
         }
     }
@@ -566,15 +552,13 @@ mod tests {
         assert_eq!(of(&[(Head, 0.1), (Tail, 0.3)]), [true, false]);
     }
 
-    /// The text of a story of two paragraphs of prose and `tail`, pruned.
-    fn pruned(tail: &str) -> String {
-        let (mut dom, root) = story(&format!("<article>{PROSE}{PROSE}{tail}</article>"));
-        prune(&mut dom, root);
-        to_text(&dom, root)
-    }
-
     #[test]
     fn a_label_the_story_ends_on_goes_and_one_with_text_after_it_stays() {
+        let pruned = |tail: &str| {
+            let (mut dom, root) = story(&format!("<article>{PROSE}{PROSE}{tail}</article>"));
+            prune(&mut dom, root);
+            to_text(&dom, root)
+        };
         let text = pruned("<p>The ferry will run as usual.</p><h3>Related stories</h3>");
         assert!(text.ends_with("The ferry will run as usual."), "{text}");
         let text = pruned("<p>The ferry will run as usual.</p><p>Authors:</p>");
@@ -585,15 +569,6 @@ mod tests {
         let lead_in = "Watch the first ferry leave the new pier in the video below:";
         let text = pruned(&format!("<p>{lead_in}</p>"));
         assert!(text.ends_with(lead_in), "{text}");
-    }
-
-    #[test]
-    fn a_link_line_the_story_ends_on_goes_and_one_with_text_after_it_stays() {
-        let link = "<p><a href=\"/gallery/meeting\">Pictures of the meeting</a></p>";
-        let text = pruned(&format!("<p>The ferry will run as usual.</p>{link}"));
-        assert!(text.ends_with("The ferry will run as usual."), "{text}");
-        let text = pruned(&format!("{link}<p>The ferry will run as usual.</p>"));
-        assert!(text.contains("Pictures of the meeting"), "{text}");
     }
 
     #[test]
