@@ -128,10 +128,7 @@ impl Library {
         ] {
             match value {
                 Some(days) if days > 0 => self.set_setting(key, &days.to_string())?,
-                _ => {
-                    self.conn
-                        .execute("DELETE FROM settings WHERE key = ?1", [key])?;
-                }
+                _ => self.clear_setting(key)?,
             }
         }
         Ok(())

@@ -373,6 +373,13 @@ impl Library {
         )?;
         Ok(())
     }
+
+    /// Removes a setting (its default applies again).
+    pub(crate) fn clear_setting(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -161,11 +161,7 @@ impl Library {
     pub fn set_storage_budget(&mut self, bytes: Option<u64>) -> Result<()> {
         match bytes.filter(|b| *b > 0) {
             Some(b) => self.set_setting(BUDGET, &b.to_string()),
-            None => {
-                self.conn
-                    .execute("DELETE FROM settings WHERE key = ?1", [BUDGET])?;
-                Ok(())
-            }
+            None => self.clear_setting(BUDGET),
         }
     }
 
@@ -182,9 +178,7 @@ impl Library {
         if on {
             self.set_setting(READING_SIZE, "1")
         } else {
-            self.conn
-                .execute("DELETE FROM settings WHERE key = ?1", [READING_SIZE])?;
-            Ok(())
+            self.clear_setting(READING_SIZE)
         }
     }
 

@@ -51,9 +51,8 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
 }
 
 /// Downloads `images` into the library, `concurrency` at once (at reading size when the library
-/// keeps large images so), each trusted as its
-/// `PendingImage` says; a failed one is recorded as failed. `on_done(ok)` follows each image.
-/// Only a library error stops it.
+/// keeps large images so), each trusted as its `PendingImage` says; a failed one is recorded as
+/// failed. `on_done(ok)` follows each image. Only a library error stops it.
 pub(crate) async fn download(
     lib: &SharedLibrary,
     fetcher: &Fetcher,

@@ -43,8 +43,7 @@ fn digits(s: &str, n: usize) -> Option<(u32, &str)> {
 }
 
 /// ISO 8601 / RFC 3339 / W3C-DTF: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYYMMDD`, `YYYY-DDD` (day of
-/// the year), then optional
-/// `T` or space, `hh:mm[:ss[.frac]]` (or `hhmmss`), then optional zone.
+/// the year), then optional `T` or space, `hh:mm[:ss[.frac]]` (or `hhmmss`), then optional zone.
 fn parse_iso(s: &str) -> Option<DateTime<FixedOffset>> {
     let (year, mut rest) = digits(s, 4)?;
     let (mut month, mut day) = (1, 1);
