@@ -1,7 +1,7 @@
 //! Liberal date parsing for feeds: RFC 822/1123 with the variants found in the wild (no
 //! weekday, two-digit years, named, numeric and military zones, `UT`, `Z`, a missing zone,
 //! non-English month names), RFC 3339 / ISO 8601 / W3C-DTF (reduced precision, no colon,
-//! space for `T`), and asctime. What cannot be read, or falls outside 1970..=2100, is `None`:
+//! space for `T`, a weekday before it), asctime, Korean dates and day-first dotted dates. What cannot be read, or falls outside 1970..=2100, is `None`:
 //! never the fetch time, never a wrapped year.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
@@ -17,8 +17,15 @@ pub(crate) fn parse_date(input: &str) -> Option<DateTime<FixedOffset>> {
     if s.is_empty() || s.len() > 128 {
         return None;
     }
-    let dt = if s.as_bytes()[0].is_ascii_digit() && looks_iso(s) {
+    let dt = if let Some(korean) = korean_to_latin(s) {
+        parse_numeric_date_and_clock(&korean, KOREA)
+    } else if let Some(iso) = day_first_dotted_to_iso(s) {
+        parse_iso(&iso)
+    } else if s.as_bytes()[0].is_ascii_digit() && looks_iso(s) {
         parse_iso(s).or_else(|| parse_rfc822(s))
+    } else if let Some(rest) = after_weekday(s).filter(|r| looks_iso(r)) {
+        // A weekday before a numeric date: "Fri, 2006/09/15 08:19:53 EDT".
+        parse_iso(rest)
     } else {
         parse_rfc822(s)
     }?;
@@ -27,6 +34,90 @@ pub(crate) fn parse_date(input: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 use chrono::{Datelike, Timelike};
+
+/// Korea's time, UTC+9: a date written the Korean way with no zone is Korean.
+const KOREA: i32 = 9 * 3600;
+
+/// "2004년 05월 28일 01:31:15 PM" and "2004-05-25 오후 11:23:17" as "2004-05-28 01:31:15 PM"
+/// and "2004-05-25 PM 11:23:17"; `None` when the date has no Korean in it.
+fn korean_to_latin(s: &str) -> Option<String> {
+    if !s.contains(['년', '월', '일', '오']) {
+        return None;
+    }
+    let latin = s
+        .replace("오전", " AM ")
+        .replace("오후", " PM ")
+        .replace(['년', '월'], "-")
+        .replace('일', " ");
+    Some(
+        latin
+            .split('-')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join("-"),
+    )
+}
+
+/// A numeric date (`YYYY-MM-DD`), then a clock with or without AM/PM (before or after it),
+/// then an optional zone; `default_offset` when the zone is missing.
+fn parse_numeric_date_and_clock(s: &str, default_offset: i32) -> Option<DateTime<FixedOffset>> {
+    let mut tokens = s.split_whitespace();
+    let date = parse_iso(tokens.next()?)?.date_naive();
+    let (mut time, mut pm, mut offset) = (None, None, None);
+    for t in tokens {
+        if is_am_pm(t) {
+            pm = Some(t.to_ascii_lowercase().starts_with('p'));
+        } else if time.is_none() && t.as_bytes()[0].is_ascii_digit() {
+            let (clock, rest) = parse_clock(t)?;
+            if !rest.is_empty() {
+                return None;
+            }
+            time = Some(clock);
+        } else if time.is_some() && offset.is_none() {
+            offset = Some(parse_zone(t)?);
+        } else {
+            return None;
+        }
+    }
+    let time = time.unwrap_or(NaiveTime::MIN);
+    let time = match pm {
+        Some(pm) => twelve_hour(time, pm)?,
+        None => time,
+    };
+    date_time(date, time, Some(offset.unwrap_or(default_offset)))
+}
+
+/// A 12-hour clock's time on the 24-hour clock: 12:05 AM is 00:05, 1:05 PM is 13:05.
+fn twelve_hour(clock: NaiveTime, pm: bool) -> Option<NaiveTime> {
+    clock.with_hour(clock.hour() % 12 + if pm { 12 } else { 0 })
+}
+
+/// "31.12.2006 12:00" (day first: dotted numeric dates are written so in Europe) as
+/// "2006-12-31 12:00".
+fn day_first_dotted_to_iso(s: &str) -> Option<String> {
+    let (date, rest) = s.split_once(' ').unwrap_or((s, ""));
+    let mut parts = date.split('.');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    let numeric =
+        |p: &str, lens: &[usize]| lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !numeric(day, &[1, 2]) || !numeric(month, &[1, 2]) {
+        return None;
+    }
+    if !numeric(year, &[4]) {
+        return None;
+    }
+    Some(
+        format!("{year}-{month:0>2}-{day:0>2} {rest}")
+            .trim_end()
+            .to_string(),
+    )
+}
+
+/// What follows a leading weekday ("Fri, "), if the date starts with one.
+fn after_weekday(s: &str) -> Option<&str> {
+    let (first, rest) = s.split_once([' ', ','])?;
+    is_weekday(first).then(|| rest.trim_start_matches([' ', ',']))
+}
 
 fn looks_iso(s: &str) -> bool {
     let b = s.as_bytes();
@@ -188,6 +279,11 @@ fn parse_zone(z: &str) -> Option<i32> {
         "MDT" => -6.0,
         "PST" => -8.0,
         "PDT" => -7.0,
+        // North American zones named without standard or daylight time: the standard one.
+        "ET" => -5.0,
+        "CT" => -6.0,
+        "MT" => -7.0,
+        "PT" => -8.0,
         "AKST" => -9.0,
         "AKDT" => -8.0,
         "HST" => -10.0,
@@ -268,13 +364,7 @@ fn parse_rfc822(s: &str) -> Option<DateTime<FixedOffset>> {
             month = Some(m);
         } else if let (Some(clock), true) = (time, is_am_pm(t)) {
             // 12-hour clock: "12:00 PM", "1:05 am".
-            let h = clock.hour() % 12
-                + if t.to_ascii_lowercase().starts_with('p') {
-                    12
-                } else {
-                    0
-                };
-            time = clock.with_hour(h);
+            time = twelve_hour(clock, t.to_ascii_lowercase().starts_with('p'));
         } else if time.is_some() && offset.is_none() {
             if let Some(z) = parse_zone(t) {
                 offset = Some(z);
@@ -391,6 +481,8 @@ mod tests {
             ("Tue Mar  4 21:06:00 UTC 2025", "2025-03-04T21:06:00+00:00"),
             ("Mar 4, 2025 9:06 PM", "2025-03-04T21:06:00+00:00"),
             ("Mar 4, 2025 12:06 am EST", "2025-03-04T00:06:00-05:00"),
+            ("Mon, 26 Jan 2004 16:31:00 ET", "2004-01-26T16:31:00-05:00"),
+            ("Mon, 26 Jan 2004 16:31:00 PT", "2004-01-26T16:31:00-08:00"),
             ("04 Mar 2025", "2025-03-04T00:00:00+00:00"),
             (
                 "Sun, 02 Mar 2025 23:59:59 +0000 (UTC)",
@@ -420,9 +512,33 @@ mod tests {
             ("2025-03", "2025-03-01T00:00:00+00:00"),
             ("20250304T210600Z", "2025-03-04T21:06:00+00:00"),
             ("2004-július-13T9:15-05:00", "2004-07-13T09:15:00-05:00"),
+            ("Fri, 2006/09/15 08:19:53 EDT", "2006-09-15T08:19:53-04:00"),
+            ("31.12.2006 12:00", "2006-12-31T12:00:00+00:00"),
+            ("1.2.2006", "2006-02-01T00:00:00+00:00"),
         ];
         for (input, want) in cases {
             assert_eq!(iso(input).as_deref(), Some(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn korean_dates_are_korean_time_unless_zoned() {
+        let cases = [
+            ("2004-05-25 오후 11:23:17", "2004-05-25T23:23:17+09:00"),
+            ("2004-05-25 오전 12:03:17", "2004-05-25T00:03:17+09:00"),
+            ("2004년 05월 28일  01:31:15 PM", "2004-05-28T13:31:15+09:00"),
+            ("2004년 5월 28일 13:31", "2004-05-28T13:31:00+09:00"),
+            ("2004년 5월 28일", "2004-05-28T00:00:00+09:00"),
+            (
+                "2004-05-25 오후 11:23:17 +0000",
+                "2004-05-25T23:23:17+00:00",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(iso(input).as_deref(), Some(want), "{input}");
+        }
+        for input in ["2004년 13월 28일", "오후", "2004년 5월 28일 오후 오류"] {
+            assert_eq!(iso(input), None, "{input}");
         }
     }
 
