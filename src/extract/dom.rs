@@ -420,14 +420,16 @@ pub(crate) fn intern(tag: &str) -> Cow<'static, str> {
 /// Trims and collapses whitespace runs to one space.
 pub(crate) use crate::text::collapse_whitespace as collapse_ws;
 
-/// Length in characters of `s` with whitespace collapsed (what `collapse_ws(s).chars().count()`
-/// gives, without allocating).
-pub(crate) fn collapsed_len(s: &str) -> usize {
-    let mut len = 0usize;
+/// A text node's length in characters with whitespace collapsed (what
+/// `collapse_ws(s).chars().count()` gives, without allocating) and its commas, in one pass. Both
+/// are read for every text node each time a subtree is measured, so ASCII text (most of it)
+/// is read byte by byte.
+fn measure_text(s: &str) -> (usize, usize) {
+    let (mut len, mut commas) = (0usize, 0usize);
     let mut in_ws = true;
     let mut pending = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
+    let mut step = |is_ws: bool, is_comma: bool| {
+        if is_ws {
             if !in_ws {
                 pending = true;
             }
@@ -439,9 +441,23 @@ pub(crate) fn collapsed_len(s: &str) -> usize {
             }
             len += 1;
             in_ws = false;
+            commas += usize::from(is_comma);
+        }
+    };
+    if s.is_ascii() {
+        for b in s.bytes() {
+            // The ASCII characters `char::is_whitespace` accepts.
+            step(
+                matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '),
+                b == b',',
+            );
+        }
+    } else {
+        for c in s.chars() {
+            step(c.is_whitespace(), is_comma(c));
         }
     }
-    len
+    (len, commas)
 }
 
 /// Per-node counts for one subtree, computed in one pass.
@@ -461,8 +477,7 @@ pub(crate) fn compute_stats(dom: &Dom, root: usize) -> Vec<Stats> {
     for &n in order.iter().rev() {
         let node = &dom.nodes[n];
         if node.is_text() {
-            stats[n].text = collapsed_len(&node.text);
-            stats[n].commas = node.text.chars().filter(|c| is_comma(*c)).count();
+            (stats[n].text, stats[n].commas) = measure_text(&node.text);
             continue;
         }
         let mut s = Stats::default();
@@ -492,10 +507,10 @@ impl Dom {
         while let Some((n, weight)) = stack.pop() {
             let node = &self.nodes[n];
             if node.is_text() {
-                let len = collapsed_len(&node.text);
+                let (len, commas) = measure_text(&node.text);
                 s.text += len;
                 s.link_text += len as f64 * weight;
-                s.commas += node.text.chars().filter(|c| is_comma(*c)).count();
+                s.commas += commas;
                 continue;
             }
             let weight = if node.tag == "a" {
@@ -531,9 +546,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn collapsed_len_matches_collapse() {
-        for s in ["", "  a  b ", "abc", "\n\t x\ny  ", "é  ü"] {
-            assert_eq!(collapsed_len(s), collapse_ws(s).chars().count(), "{s:?}");
+    fn measured_text_matches_collapse_and_counts_commas() {
+        for s in [
+            "",
+            "  a  b ",
+            "abc",
+            "\n\t x\ny  ",
+            "é  ü",
+            "a\u{0B}b\u{0C}c\r",
+            "x\u{A0}\u{3000} y",
+            "a, b,c ,",
+            "一，二、三",
+        ] {
+            let commas = s.chars().filter(|&c| is_comma(c)).count();
+            let collapsed = collapse_ws(s).chars().count();
+            assert_eq!(measure_text(s), (collapsed, commas), "{s:?}");
         }
     }
 
