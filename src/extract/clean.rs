@@ -710,13 +710,13 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             continue;
         }
         let has_text = dom.any_descendant(n, |d| {
-            dom.nodes[d].is_text() && !dom.nodes[d].text.trim().is_empty()
+            dom.nodes[d].is_text() && !dom.nodes[d].text().trim().is_empty()
         });
         // An inline element holding only a space or a tab is what parts the words around
         // it ("1.<span>\t</span>Wash"): it stays.
         let parts_words = dom.is_tag(n, &["span", "a"])
             && dom.any_descendant(n, |d| {
-                dom.nodes[d].is_text() && !dom.nodes[d].text.is_empty()
+                dom.nodes[d].is_text() && !dom.nodes[d].text().is_empty()
             });
         if !has_text
             && !parts_words
@@ -833,7 +833,7 @@ fn remove_related_section(dom: &mut Dom, heading: usize) {
     let mut drop = vec![heading];
     for &k in &kids[pos + 1..] {
         if dom.nodes[k].is_text() {
-            if dom.nodes[k].text.trim().is_empty() {
+            if dom.nodes[k].text().trim().is_empty() {
                 continue;
             }
             break;

@@ -22,8 +22,10 @@ pub(crate) struct Node {
     /// borrowed from [`intern`], so most nodes allocate nothing for their name.
     pub tag: Cow<'static, str>,
     pub attrs: Vec<(String, String)>,
-    /// The text of a text node.
-    pub text: String,
+    /// The text of a text node; never changed once pushed, so its measure is kept with it.
+    text: String,
+    /// [`measure_text`] of `text`: every measure of a subtree adds these up.
+    text_measure: (usize, usize),
     pub parent: usize,
     pub children: Vec<usize>,
 }
@@ -35,6 +37,11 @@ impl Node {
 
     pub fn is_element(&self) -> bool {
         !self.tag.is_empty() && self.tag != "#document"
+    }
+
+    /// The text of a text node (empty for an element).
+    pub fn text(&self) -> &str {
+        &self.text
     }
 }
 
@@ -92,6 +99,7 @@ impl Dom {
         self.nodes.push(Node {
             tag: intern(tag),
             attrs,
+            text_measure: measure_text(&text),
             text,
             parent: NONE,
             children: Vec::new(),
@@ -477,7 +485,7 @@ pub(crate) fn compute_stats(dom: &Dom, root: usize) -> Vec<Stats> {
     for &n in order.iter().rev() {
         let node = &dom.nodes[n];
         if node.is_text() {
-            (stats[n].text, stats[n].commas) = measure_text(&node.text);
+            (stats[n].text, stats[n].commas) = node.text_measure;
             continue;
         }
         let mut s = Stats::default();
@@ -507,7 +515,7 @@ impl Dom {
         while let Some((n, weight)) = stack.pop() {
             let node = &self.nodes[n];
             if node.is_text() {
-                let (len, commas) = measure_text(&node.text);
+                let (len, commas) = node.text_measure;
                 s.text += len;
                 s.link_text += len as f64 * weight;
                 s.commas += commas;

@@ -161,7 +161,7 @@ pub(crate) fn to_text(dom: &Dom, root: usize) -> String {
     while let Some((id, closing, pre)) = stack.pop() {
         let node = &dom.nodes[id];
         if node.is_text() {
-            w.text(&node.text, pre);
+            w.text(node.text(), pre);
             continue;
         }
         let tag = &*node.tag;
@@ -226,7 +226,7 @@ pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
     while let Some((id, closing, depth)) = stack.pop() {
         let node = &dom.nodes[id];
         if node.is_text() {
-            escape_into(&mut out, &node.text, Escape::Text);
+            escape_into(&mut out, node.text(), Escape::Text);
             continue;
         }
         let tag = if id == root { "div" } else { &*node.tag };
