@@ -3,6 +3,7 @@
 //! Modules by job (a leaf never imports another leaf's internals; `sync` composes them):
 //! - [`accounts`]: reader-server accounts: the Google Reader API client and where passwords live.
 //! - [`annotations`]: anchoring highlights (text-quote selectors) in a story's plain text.
+//! - [`charset`]: the character encoding of a web page (shared by `extract` and `feeds`).
 //! - [`feeds`]: fetching feeds over HTTP and parsing them into [`feeds::ParsedFeed`]s.
 //! - [`extract`]: pure article extraction, (HTML bytes, page URL) in, [`extract::Article`] out.
 //! - [`sanitize`]: the one allowlist every stored piece of HTML passes through.
@@ -21,6 +22,7 @@
 
 pub mod accounts;
 pub mod annotations;
+pub mod charset;
 pub mod cli;
 pub mod diff;
 pub mod export;

@@ -278,7 +278,9 @@ fn hostile_markup_never_panics_and_stays_bounded() {
     let broken: Vec<u8> = b"<html><body><p>Caf\xE9 cr\xFF\xFEme \xC3 and a paragraph of story text that is long enough, with a comma.</p>"
         .to_vec();
     let a = timed("broken UTF-8", limit, || extract(&broken, &url)).unwrap();
-    assert!(a.text.contains('\u{FFFD}'), "{}", a.text);
+    // Not UTF-8 and declaring nothing: read in the encoding the bytes look like.
+    assert!(a.text.starts_with("Café cr"), "{}", a.text);
+    assert!(a.text.contains("paragraph of story text"), "{}", a.text);
 
     let latin = b"<html><head><meta charset=\"windows-1252\"></head><body><p>Caf\xE9 \x93quoted\x94 text of a story long enough to be kept, with commas, and more.</p></body></html>";
     let a = extract(latin, &url).unwrap();

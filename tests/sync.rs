@@ -931,3 +931,55 @@ fn a_story_without_a_date_takes_its_pages_date() {
     );
     assert_eq!(date_of("Gates said nothing"), None, "no date anywhere");
 }
+
+#[test]
+fn a_page_in_a_legacy_encoding_is_read_by_its_header_or_its_bytes() {
+    let story = "Съешь же ещё этих мягких французских булок, да выпей чаю. Широкая \
+                 электрификация южных губерний даст мощный толчок подъёму сельского хозяйства, \
+                 а в чащах юга жил бы цитрус, но фальшивый экземпляр.";
+    // Declared nowhere in the page: only the header, or nothing, names its encoding.
+    let html = format!(
+        "<!doctype html><html lang=\"ru\"><head><title>Булки</title></head>\
+         <body><article><h1>Булки</h1>{}</article></body></html>",
+        format!("<p>{story}</p>").repeat(4)
+    );
+    // x-mac-cyrillic is not among the encodings a detector guesses: only the header tells.
+    let headed = encoding_rs::X_MAC_CYRILLIC.encode(&html).0.into_owned();
+    let bare = encoding_rs::WINDOWS_1251.encode(&html).0.into_owned();
+    let server = TestServer::start(move |req: &Request| {
+        let base = format!("http://{}", req.header("host").unwrap_or("127.0.0.1"));
+        match req.path.as_str() {
+            "/feed.xml" => Response::ok(format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Булочная</title>\
+                 <item><guid>headed</guid><title>By its header</title>\
+                 <link>{base}/headed.html</link></item>\
+                 <item><guid>bare</guid><title>By its bytes</title>\
+                 <link>{base}/bare.html</link></item>\
+                 </channel></rss>"
+            ))
+            .header("Content-Type", "application/rss+xml"),
+            "/headed.html" => Response::ok(headed.clone())
+                .header("Content-Type", "text/html; charset=x-mac-cyrillic"),
+            "/bare.html" => Response::ok(bare.clone()).header("Content-Type", "text/html"),
+            _ => Response::status(404),
+        }
+    });
+    let path = temp_library("legacy-encoding");
+    subscribe(&path, &[server.url("/feed.xml").to_string()]);
+    run_sync(&path, false);
+    let lib = Library::open(&path).unwrap();
+    let stories = lib
+        .story_page(&tidings::store::StoryList::All, None, 50)
+        .unwrap()
+        .stories;
+    assert_eq!(stories.len(), 2);
+    for s in stories {
+        let html = lib.article(s.id).unwrap().content_html.unwrap_or_default();
+        assert!(
+            html.contains("Съешь же ещё этих мягких"),
+            "{}: {html}",
+            s.title
+        );
+        assert!(!html.contains('\u{FFFD}'), "{}: {html}", s.title);
+    }
+}

@@ -3,7 +3,7 @@
 //! Pure: no I/O, no clock, no global state. Sync fetches the page and calls [`extract`] off the
 //! async runtime; the CLI's `tidings extract` calls it on files.
 //!
-//! The pipeline: decode the bytes ([`decode`]), parse with html5ever (`scraper`) into a small
+//! The pipeline: decode the bytes (`crate::charset`), parse with html5ever (`scraper`) into a small
 //! arena DOM (`dom`), read the metadata (`metadata`: JSON-LD > meta tags > HTML) and what the
 //! page prints around its headline (`header`: date lines, a lead paragraph), choose the
 //! article block the way Readability does (`score`), clean inside it the way trafilatura does
@@ -107,7 +107,17 @@ pub enum ExtractError {
 /// Errors: [`ExtractError::TooLarge`] above [`MAX_PAGE_BYTES`], [`ExtractError::Empty`] when the
 /// page has no readable text (only scripts, no markup, control bytes). Never panics on input.
 pub fn extract(html: &[u8], url: &Url) -> Result<Article, ExtractError> {
-    extract_collecting(html, url, None)
+    extract_collecting(html, url, None, None)
+}
+
+/// [`extract`] for a page as a server sent it: `content_type` (the HTTP header) may name the
+/// page's character encoding.
+pub fn extract_served(
+    html: &[u8],
+    url: &Url,
+    content_type: Option<&str>,
+) -> Result<Article, ExtractError> {
+    extract_collecting(html, url, content_type, None)
 }
 
 /// One text block of an article with the block model's features.
@@ -131,7 +141,7 @@ pub struct TrainingPage {
 /// The article of a page as the block model finds it (see [`TrainingPage`]).
 pub fn training_page(html: &[u8], url: &Url) -> Result<TrainingPage, ExtractError> {
     let mut blocks = Vec::new();
-    let article = extract_collecting(html, url, Some(&mut blocks))?;
+    let article = extract_collecting(html, url, None, Some(&mut blocks))?;
     Ok(TrainingPage {
         features: &blocks::FEATURES,
         text: article.text,
@@ -149,12 +159,13 @@ pub fn training_page(html: &[u8], url: &Url) -> Result<TrainingPage, ExtractErro
 fn extract_collecting(
     html: &[u8],
     url: &Url,
+    content_type: Option<&str>,
     training: Option<&mut Vec<blocks::Block>>,
 ) -> Result<Article, ExtractError> {
     if html.len() > MAX_PAGE_BYTES {
         return Err(ExtractError::TooLarge(html.len()));
     }
-    let source = decode(html);
+    let source = crate::charset::decode_html(html, content_type, Some(url));
     if source.trim().is_empty() {
         return Err(ExtractError::Empty);
     }
@@ -362,55 +373,6 @@ fn is_rtl_lang(lang: &str) -> bool {
     )
 }
 
-/// Decodes page bytes: a byte-order mark, else valid UTF-8, else the `<meta>` charset, else
-/// UTF-8 with replacement characters.
-pub fn decode(bytes: &[u8]) -> String {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let rest = bytes.get(bom..).unwrap_or_default();
-        return enc.decode_without_bom_handling(rest).0.into_owned();
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
-    }
-    let head = &bytes[..bytes.len().min(4096)];
-    if let Some(enc) = sniff_charset(head).and_then(|l| encoding_rs::Encoding::for_label(&l)) {
-        // A page cannot declare UTF-16 in ASCII-compatible markup.
-        if enc != encoding_rs::UTF_16LE && enc != encoding_rs::UTF_16BE {
-            return enc.decode_without_bom_handling(bytes).0.into_owned();
-        }
-    }
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The charset named in the first `<meta>` that names one.
-fn sniff_charset(head: &[u8]) -> Option<Vec<u8>> {
-    let lower = head.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = find(&lower[from..], b"charset") {
-        let mut j = from + i + 7;
-        while j < lower.len()
-            && (lower[j] == b' ' || lower[j] == b'=' || lower[j] == b'"' || lower[j] == b'\'')
-        {
-            j += 1;
-        }
-        let start = j;
-        while j < lower.len()
-            && (lower[j].is_ascii_alphanumeric() || matches!(lower[j], b'-' | b'_' | b':' | b'.'))
-        {
-            j += 1;
-        }
-        if j > start {
-            return Some(lower[start..j].to_vec());
-        }
-        from = j.max(from + i + 7);
-    }
-    None
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
 /// Makes `src`/`srcset` absolute (the sanitizer resolves `href`/`src`, not `srcset`).
 fn resolve_media(dom: &mut Dom, root: usize, base: &Url) {
     for n in dom.find_all(root, &["img", "source"]) {
@@ -443,15 +405,6 @@ fn resolve_media(dom: &mut Dom, root: usize, base: &Url) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decode_honours_bom_meta_and_falls_back() {
-        assert_eq!(decode(b"\xEF\xBB\xBFcaf\xC3\xA9"), "café");
-        let latin = b"<meta charset=\"iso-8859-1\"><p>caf\xE9</p>";
-        assert!(decode(latin).contains("café"));
-        let broken = b"<p>caf\xFF\xFE</p>";
-        assert!(decode(broken).contains('\u{FFFD}'));
-    }
 
     /// A short post (under Readability's 500 characters) beside a longer "About" blurb.
     fn short_post(description: &str) -> String {

@@ -4,7 +4,6 @@
 //! orchestrator) fetches the page with [`super::fetch`], calls [`feed_links`], and falls back to
 //! trying [`common_paths`] when the page names none.
 
-use encoding_rs::Encoding;
 use scraper::{Html, Selector};
 use url::Url;
 
@@ -36,7 +35,7 @@ pub struct DiscoveredFeed {
 /// `html` is decoded from its BOM or `<meta charset>` (first 1024 bytes), else as UTF-8 when
 /// valid, else as windows-1252.
 pub fn feed_links(html: &[u8], page_url: &Url) -> Vec<DiscoveredFeed> {
-    let text = decode_html(html);
+    let text = crate::charset::decode_html(html, None, Some(page_url));
     let doc = Html::parse_document(&text);
     let (Ok(base_sel), Ok(link_sel)) = (Selector::parse("base[href]"), Selector::parse("link"))
     else {
@@ -130,46 +129,6 @@ pub fn common_paths(site: &Url) -> Vec<Url> {
         }
     }
     out
-}
-
-/// Decodes page bytes: BOM, then `<meta charset>` in the first 1024 bytes, then UTF-8 if
-/// valid, else windows-1252 (never fails).
-fn decode_html(bytes: &[u8]) -> String {
-    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(&bytes[bom_len..])
-            .0
-            .into_owned();
-    }
-    let head = &bytes[..bytes.len().min(1024)];
-    if let Some(enc) = meta_charset(head) {
-        return enc.decode_without_bom_handling(bytes).0.into_owned();
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
-    }
-}
-
-/// A rough prescan for `charset=` in the page head.
-fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
-    let lower = head.to_ascii_lowercase();
-    let pos = lower.windows(8).position(|w| w == b"charset=")?;
-    let rest = &lower[pos + 8..];
-    let rest = rest
-        .strip_prefix(b"\"")
-        .or_else(|| rest.strip_prefix(b"'"))
-        .unwrap_or(rest);
-    let end = rest
-        .iter()
-        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')))
-        .unwrap_or(rest.len());
-    let enc = Encoding::for_label(&rest[..end])?;
-    // A page cannot really be in UTF-16 if its ASCII head parsed; HTML says treat it as UTF-8.
-    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-        return Some(encoding_rs::UTF_8);
-    }
-    Some(enc)
 }
 
 #[cfg(test)]

@@ -106,7 +106,7 @@ pub(super) async fn fetch_page(
     {
         return unavailable(format!("{final_url} is not a web page ({kind})"));
     }
-    match extract_page(body, final_url.clone()).await {
+    match extract_page(body, final_url.clone(), content_type).await {
         Ok(article) => {
             let listing = article.published.is_none()
                 && article.byline.is_none()
@@ -160,7 +160,9 @@ pub(super) fn unavailable_result(reason: &str) -> PageResult {
 /// page itself is gone; `why` says what happened to the page. `None` when the copy holds no
 /// article either.
 pub(super) async fn archived_copy(html: String, url: &Url, why: &str) -> Option<PageResult> {
-    let article = extract_page(html.into_bytes(), url.clone()).await.ok()?;
+    let article = extract_page(html.into_bytes(), url.clone(), None)
+        .await
+        .ok()?;
     let mut result = page_result(&article, url);
     result.note = Some(format!(
         "the page could not be had ({why}): this is the copy the archive kept"

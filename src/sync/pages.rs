@@ -73,16 +73,21 @@ async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
         Err(e) => return teaser(e.to_string()),
     };
     let page_url = fetched.final_url.clone();
-    match extract_page(fetched.body, fetched.final_url).await {
+    match extract_page(fetched.body, fetched.final_url, fetched.content_type).await {
         Ok(article) => page_result(&article, &page_url),
         Err(reason) => teaser(reason),
     }
 }
 
-/// Extracts the article from a fetched page, off the async runtime; an error is the reason
-/// for people.
-pub(crate) async fn extract_page(body: Vec<u8>, url: Url) -> Result<extract::Article, String> {
-    match tokio::task::spawn_blocking(move || extract::extract(&body, &url)).await {
+/// Extracts the article from a fetched page (`content_type`: the header it came with), off
+/// the async runtime; an error is the reason for people.
+pub(crate) async fn extract_page(
+    body: Vec<u8>,
+    url: Url,
+    content_type: Option<String>,
+) -> Result<extract::Article, String> {
+    let extracting = move || extract::extract_served(&body, &url, content_type.as_deref());
+    match tokio::task::spawn_blocking(extracting).await {
         Ok(Ok(article)) => Ok(article),
         Ok(Err(e)) => Err(e.to_string()),
         Err(e) => Err(format!("extraction failed: {e}")),
