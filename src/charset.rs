@@ -76,8 +76,9 @@ fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
-/// chardetng's guess, with the top-level domain of `url` as its hint.
-fn guess(bytes: &[u8], url: Option<&Url>) -> &'static Encoding {
+/// chardetng's guess at a legacy (not UTF-8) encoding, with the top-level domain of `url`
+/// as its hint.
+pub fn guess(bytes: &[u8], url: Option<&Url>) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     // chardetng wants the last label in lower-case ASCII (Punycode), without a period.

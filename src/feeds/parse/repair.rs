@@ -1,5 +1,7 @@
 //! Bytes-level repairs before any parsing: picking the character encoding (byte-order mark,
-//! then the HTTP `charset`, then the XML declaration, then UTF-8) and decoding to valid UTF-8.
+//! then the HTTP `charset`, then the XML declaration, then UTF-8; when nothing names one and
+//! no byte reads as UTF-8 beyond ASCII, the guess of `crate::charset`) and decoding to valid
+//! UTF-8.
 //!
 //! A document that claims UTF-8 but is not (windows-1252 bytes, a common server mistake) is
 //! read run by run: valid UTF-8 stays UTF-8 and each invalid byte is read as windows-1252, so
@@ -77,6 +79,20 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded
     if enc != UTF_8 && from_decl == Some(UTF_8) && std::str::from_utf8(bytes).is_ok() {
         enc = UTF_8;
     }
+    // Named nowhere, and no byte of it reads as UTF-8 beyond ASCII: a legacy encoding the
+    // publisher forgot to declare (an undeclared windows-1251 feed), not UTF-8 with stray
+    // windows-1252 bytes: the bytes say which.
+    if from_header.is_none()
+        && from_decl.is_none()
+        && !bytes.is_ascii()
+        && !has_utf8_beyond_ascii(bytes)
+    {
+        enc = crate::charset::guess(bytes, None);
+        problems.push(format!(
+            "no encoding declared and the bytes are not UTF-8; read as {}",
+            enc.name()
+        ));
+    }
     if enc == UTF_8 {
         return match std::str::from_utf8(bytes) {
             Ok(s) => Decoded {
@@ -98,6 +114,25 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded
         problems.push(format!("invalid {} sequences replaced", enc.name()));
     }
     Decoded { text, problems }
+}
+
+/// Whether any character beyond ASCII in `bytes` is valid UTF-8 (true for valid UTF-8 with
+/// non-ASCII text; false for pure ASCII and for text in a single- or multi-byte legacy
+/// encoding, whose non-ASCII bytes seldom form UTF-8).
+fn has_utf8_beyond_ascii(mut bytes: &[u8]) -> bool {
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => return !s.is_ascii(),
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                if !valid.is_ascii() {
+                    return true;
+                }
+                let bad = e.error_len().unwrap_or(rest.len()).max(1).min(rest.len());
+                bytes = &rest[bad..];
+            }
+        }
+    }
 }
 
 /// UTF-8 where it is valid, windows-1252 byte by byte where it is not.
@@ -256,5 +291,22 @@ mod tests {
         .ends_with("<t>é</t>"));
         assert_eq!(decode(b"\xef\xbb\xbf<t/>", None).text, "<t/>");
         assert_eq!(decode(b"\xff\xfe<\0t\0/\0>\0", None).text, "<t/>");
+    }
+
+    #[test]
+    fn an_undeclared_legacy_encoding_is_guessed_and_stray_bytes_in_utf8_are_not() {
+        let russian = "<rss><channel><title>Новости</title><item><title>Широкая \
+                       электрификация южных губерний даст мощный толчок подъёму сельского \
+                       хозяйства</title></item></channel></rss>";
+        let cp1251 = encoding_rs::WINDOWS_1251.encode(russian).0;
+        let d = decode(&cp1251, Some("application/rss+xml"));
+        assert_eq!(d.text, russian);
+        assert_eq!(
+            d.problems,
+            ["no encoding declared and the bytes are not UTF-8; read as windows-1251"]
+        );
+        // UTF-8 with one stray windows-1252 byte stays UTF-8 around it.
+        let mixed = [b"<t>\xd0\x9c\xd0\xbe caf".as_slice(), b"\xe9</t>"].concat();
+        assert_eq!(decode(&mixed, None).text, "<t>Мо café</t>");
     }
 }
