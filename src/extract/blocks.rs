@@ -1,7 +1,8 @@
 //! The last pass over the article: the short text blocks at its edges (before its first
 //! paragraph of prose, after its last) judged by a small learned model, and those it calls
 //! boilerplate dropped: the label of a box the cleaning removed ("Weiterführender Link",
-//! "Autoren:"), a category or tag line, a link to more, a toolbar's words.
+//! "Autoren:"), a category or tag line, a link to more, a toolbar's words. A post's filing
+//! line after the story ("Posted by Ann on May 2, 2012 in News") goes whatever the model says.
 //!
 //! A block is a leaf block of the article (a paragraph, list item, heading, cell, caption:
 //! a block element with no block inside). Its features are generic: the shape of its text
