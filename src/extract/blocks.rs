@@ -1,7 +1,8 @@
 //! The last pass over the article: the short text blocks at its edges (before its first
 //! paragraph of prose, after its last) judged by a small learned model, and those it calls
 //! boilerplate dropped: the label of a box the cleaning removed ("Weiterführender Link",
-//! "Autoren:"), a category or tag line, a link to more, a toolbar's words.
+//! "Autoren:"), a category or tag line, a link to more, a toolbar's words. A post's filing
+//! line after the story ("Posted by Ann on May 2, 2012 in News") goes whatever the model says.
 //!
 //! A block is a leaf block of the article (a paragraph, list item, heading, cell, caption:
 //! a block element with no block inside). Its features are generic: the shape of its text
@@ -108,6 +109,7 @@ const HEAD_ZONE: usize = feature("head_zone");
 const TAIL_ZONE: usize = feature("tail_zone");
 const TAG_HEADING: usize = feature("tag_heading");
 const ENDS_COLON: usize = feature("ends_colon");
+const HAS_DATE: usize = feature("has_date");
 
 /// A text block of the article and its features.
 #[derive(Debug, Clone)]
@@ -435,6 +437,22 @@ pub(crate) const LAST_LABEL_KEEP_ABOVE: f32 = 0.9;
 /// one is a sentence leading into a picture or a video ("Watch the footage below:").
 const LABEL_WORDS: usize = 5;
 
+/// Words of a post's filing line: when and under what a post was filed ("Posted by Ann on
+/// May 2, 2012 in News", "This entry was posted in Cars. Bookmark the permalink.").
+const FILING_WORDS: &[&str] = &["posted", "filed", "tagged"];
+
+/// Whether a block after the story is its filing line: a date and a filing word. Such a
+/// line is the post's byline and date, which the metadata of a blog often does not state, so
+/// the drop of the lines repeating the metadata (`clean::drop_datelines`) leaves it.
+fn is_filing_line(block: &Block) -> bool {
+    block.features[TAIL_ZONE] > 0.0
+        && block.features[HAS_DATE] > 0.0
+        && block
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| FILING_WORDS.iter().any(|f| w.eq_ignore_ascii_case(f)))
+}
+
 /// Whether a block is a label: a heading, or a short line ending in a colon.
 fn is_label(block: &Block) -> bool {
     block.features[TAG_HEADING] > 0.0
@@ -442,10 +460,10 @@ fn is_label(block: &Block) -> bool {
             && block.text.split_whitespace().count() <= LABEL_WORDS)
 }
 
-/// Drops the blocks at the story's edges that the model calls boilerplate, then the labels
-/// left dangling at its end.
+/// Drops the blocks at the story's edges that the model calls boilerplate and the filing line
+/// after the story, then the labels left dangling at its end.
 pub(crate) fn prune(dom: &mut Dom, root: usize) {
-    let judged: Vec<(usize, Edge, f32, bool)> = blocks(dom, root, Which::Judged)
+    let judged: Vec<(usize, Edge, f32, bool, bool)> = blocks(dom, root, Which::Judged)
         .into_iter()
         .filter(|b| judged(&b.features))
         .map(|b| {
@@ -454,13 +472,14 @@ pub(crate) fn prune(dom: &mut Dom, root: usize) {
             } else {
                 Edge::Head
             };
-            (b.node, edge, keep_probability(&b.features), is_label(&b))
+            let p = keep_probability(&b.features);
+            (b.node, edge, p, is_label(&b), is_filing_line(&b))
         })
         .collect();
-    let drops = dropped(judged.iter().map(|&(_, edge, p, _)| (edge, p)));
+    let drops = dropped(judged.iter().map(|&(_, edge, p, _, _)| (edge, p)));
     let mut dangling = Vec::new();
-    for (&(node, edge, p, label), drop) in judged.iter().zip(drops) {
-        if drop {
+    for (&(node, edge, p, label, filing), drop) in judged.iter().zip(drops) {
+        if drop || filing {
             dom.detach(node);
         } else if edge == Edge::Tail && label && p < LAST_LABEL_KEEP_ABOVE {
             dangling.push(node);
@@ -516,6 +535,13 @@ mod tests {
         (dom, root)
     }
 
+    /// The text of a story of two paragraphs ending on `tail`, once pruned.
+    fn pruned(tail: &str) -> String {
+        let (mut dom, root) = story(&format!("<article>{PROSE}{PROSE}{tail}</article>"));
+        prune(&mut dom, root);
+        to_text(&dom, root)
+    }
+
     #[test]
     fn only_short_blocks_at_the_edges_and_outside_pictures_are_judged() {
         let (dom, root) = story(&format!(
@@ -554,11 +580,6 @@ mod tests {
 
     #[test]
     fn a_label_the_story_ends_on_goes_and_one_with_text_after_it_stays() {
-        let pruned = |tail: &str| {
-            let (mut dom, root) = story(&format!("<article>{PROSE}{PROSE}{tail}</article>"));
-            prune(&mut dom, root);
-            to_text(&dom, root)
-        };
         let text = pruned("<p>The ferry will run as usual.</p><h3>Related stories</h3>");
         assert!(text.ends_with("The ferry will run as usual."), "{text}");
         let text = pruned("<p>The ferry will run as usual.</p><p>Authors:</p>");
@@ -569,6 +590,24 @@ mod tests {
         let lead_in = "Watch the first ferry leave the new pier in the video below:";
         let text = pruned(&format!("<p>{lead_in}</p>"));
         assert!(text.ends_with(lead_in), "{text}");
+    }
+
+    #[test]
+    fn the_filing_line_after_the_story_goes_and_a_dated_sentence_stays() {
+        let last = "The new pier opens on May 2, 2026.";
+        for filing in [
+            "Posted by Ann Lee on May 2, 2012 in Harbour News",
+            "This entry was posted in Harbour News on 02/05/2012. Bookmark the permalink.",
+            "Filed under Harbour News, 2 May 2012",
+        ] {
+            let text = pruned(&format!("<p>{last}</p><p>{filing}</p>"));
+            assert!(text.ends_with(last), "{filing:?} kept in:\n{text}");
+        }
+        // A filing word with no date is no filing line, nor is a date with no filing word.
+        let text = pruned("<p>The old pier was posted as unsafe by the council.</p>");
+        assert!(text.ends_with("posted as unsafe by the council."), "{text}");
+        let text = pruned(&format!("<p>{last}</p>"));
+        assert!(text.ends_with(last), "{text}");
     }
 
     #[test]

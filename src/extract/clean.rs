@@ -441,7 +441,7 @@ fn is_junk_text(n: &str) -> bool {
         || is_counter(n)
 }
 
-/// "3 of 12", "image 3 of 12", "photo 3/12": gallery counters.
+/// "3 of 12", "image 3 of 12", "photo 3/12", "Previous 3 / 12 Next": gallery counters.
 fn is_counter(n: &str) -> bool {
     let mut words: Vec<&str> = n.split_whitespace().collect();
     // "Previous 3 of 12 Next"
@@ -456,7 +456,7 @@ fn is_counter(n: &str) -> bool {
     }
     let numeric = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
     match words.as_slice() {
-        [a, "of", b] => numeric(a) && numeric(b),
+        [a, "of" | "/", b] => numeric(a) && numeric(b),
         [kind, a, "of", b] => {
             matches!(*kind, "image" | "photo" | "picture" | "slide") && numeric(a) && numeric(b)
         }
@@ -982,6 +982,7 @@ mod tests {
         assert!(is_counter("3 of 12"));
         assert!(is_counter("image 3 of 12"));
         assert!(is_counter("3/12"));
+        assert!(is_counter("previous 3 / 12 next"));
         assert!(!is_counter("3 of the 12"));
         assert!(is_junk_text("share this story"));
         assert!(is_junk_text("das könnte sie auch interessieren"));
