@@ -47,6 +47,12 @@ fn declared_encoding(bytes: &[u8]) -> Option<&str> {
 /// Decodes `bytes` to UTF-8 text.
 pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     let mut problems = Vec::new();
+    if let Some(text) = utf32(bytes) {
+        return Decoded {
+            text: Cow::Owned(text),
+            problems,
+        };
+    }
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         if had_errors {
@@ -114,6 +120,31 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded
         problems.push(format!("invalid {} sequences replaced", enc.name()));
     }
     Decoded { text, problems }
+}
+
+/// The text of a UTF-32 document, told by its byte-order mark or by a first `<` four bytes
+/// wide (encoding_rs, being for the web, has no UTF-32); `None` for any other document.
+fn utf32(bytes: &[u8]) -> Option<String> {
+    let (big_endian, body) = match bytes.get(..4)? {
+        [0, 0, 0xFE, 0xFF] => (true, &bytes[4..]),
+        [0xFF, 0xFE, 0, 0] => (false, &bytes[4..]),
+        [0, 0, 0, b'<'] => (true, bytes),
+        [b'<', 0, 0, 0] => (false, bytes),
+        _ => return None,
+    };
+    let text = body
+        .chunks(4)
+        .map(|c| {
+            let unit: [u8; 4] = c.try_into().unwrap_or([0xFF; 4]);
+            let code = if big_endian {
+                u32::from_be_bytes(unit)
+            } else {
+                u32::from_le_bytes(unit)
+            };
+            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+        })
+        .collect();
+    Some(text)
 }
 
 /// Whether any character beyond ASCII in `bytes` is valid UTF-8 (true for valid UTF-8 with
@@ -291,6 +322,30 @@ mod tests {
         .ends_with("<t>é</t>"));
         assert_eq!(decode(b"\xef\xbb\xbf<t/>", None).text, "<t/>");
         assert_eq!(decode(b"\xff\xfe<\0t\0/\0>\0", None).text, "<t/>");
+    }
+
+    #[test]
+    fn utf32_is_read_with_or_without_a_byte_order_mark() {
+        let text = "<t>Café ☕ 😀</t>";
+        let be: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        let le: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        for (bytes, what) in [
+            ([[0, 0, 0xFE, 0xFF].as_slice(), &be].concat(), "BE with BOM"),
+            ([[0xFF, 0xFE, 0, 0].as_slice(), &le].concat(), "LE with BOM"),
+            (be, "BE"),
+            (le.clone(), "LE"),
+        ] {
+            assert_eq!(decode(&bytes, None).text, text, "{what}");
+        }
+        // A truncated last unit and a value beyond Unicode are replaced, never a panic.
+        let broken = [le.as_slice(), &[0, 0, 0x11, 0], &[0x41, 0]].concat();
+        assert!(decode(&broken, None).text.ends_with("</t>\u{FFFD}\u{FFFD}"));
     }
 
     #[test]
