@@ -4,10 +4,11 @@
 //! Shift_JIS text that happens to be valid UTF-8 is not).
 //!
 //! The order: a byte-order mark; valid UTF-8; the HTTP `charset`; a `<meta>` charset near the
-//! start; else a guess from the bytes by chardetng (Firefox's detector), told the site's
-//! top-level domain (a `.ru` page is more likely windows-1251, a `.jp` one Shift_JIS).
+//! start; UTF-8 with its stray bytes read as windows-1252 when some of it is UTF-8; else a
+//! guess from the bytes by chardetng (Firefox's detector), told the site's top-level domain
+//! (a `.ru` page is more likely windows-1251, a `.jp` one Shift_JIS).
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use url::Url;
 
 /// How far into the page a `<meta>` charset is looked for.
@@ -30,11 +31,66 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, url: Option<&Url>) 
         .and_then(header_charset)
         .or_else(|| meta_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]))
         .and_then(Encoding::for_label)
-        // Markup read as ASCII cannot be UTF-16; HTML says a page declaring it is UTF-8, which
-        // these bytes are not: guess instead.
+        // Markup read as ASCII cannot be UTF-16: HTML reads a page declaring it as UTF-8.
         .filter(|enc| ![UTF_16LE, UTF_16BE, UTF_8].contains(enc));
-    let enc = declared.unwrap_or_else(|| guess(bytes, url));
+    let enc = match declared {
+        Some(enc) => enc,
+        // UTF-8 (declared or not) with stray bytes, a common server mistake: the stray bytes
+        // alone are read as windows-1252, so neither mojibake nor U+FFFD.
+        None if mostly_utf8(bytes) => return utf8_with_1252_fallback(bytes),
+        None => guess(bytes, url),
+    };
     enc.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+/// Whether bytes that are not valid UTF-8 are still mostly UTF-8: more of their characters
+/// beyond ASCII read as UTF-8 than there are bytes that do not (UTF-8 with a few stray
+/// windows-1252 bytes). Text in a legacy encoding seldom forms UTF-8: a Latin-1 "é" is
+/// followed by ASCII, and a Shift_JIS pair only now and then looks like a UTF-8 sequence.
+pub(crate) fn mostly_utf8(mut bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    loop {
+        let (good, rest) = match std::str::from_utf8(bytes) {
+            Ok(s) => (s, &[][..]),
+            Err(e) => {
+                let (good, rest) = bytes.split_at(e.valid_up_to());
+                // `good` is valid UTF-8 by construction.
+                (std::str::from_utf8(good).unwrap_or_default(), rest)
+            }
+        };
+        valid += good.chars().filter(|c| !c.is_ascii()).count();
+        if rest.is_empty() {
+            return valid > invalid;
+        }
+        invalid += 1;
+        let bad = match std::str::from_utf8(rest) {
+            Err(e) => e.error_len().unwrap_or(rest.len()).max(1),
+            Ok(_) => rest.len(),
+        };
+        bytes = &rest[bad.min(rest.len())..];
+    }
+}
+
+/// UTF-8 where it is valid, windows-1252 byte by byte where it is not.
+pub(crate) fn utf8_with_1252_fallback(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                // `valid` is valid UTF-8 by construction.
+                out.push_str(&String::from_utf8_lossy(valid));
+                let bad = e.error_len().unwrap_or(rest.len()).max(1).min(rest.len());
+                let (text, _) = WINDOWS_1252.decode_without_bom_handling(&rest[..bad]);
+                out.push_str(&text);
+                bytes = &rest[bad..];
+            }
+        }
+    }
 }
 
 /// The `charset` parameter of a Content-Type header.
@@ -136,6 +192,9 @@ mod tests {
             .0;
         let got = decode_html(&sjis, Some("text/html"), Some(&url("https://example.jp/")));
         assert!(got.contains("今日は良い天気"), "{got}");
+        // UTF-8 with a stray windows-1252 byte stays UTF-8 around it.
+        let stray = b"<meta charset=utf-8><p>Caf\xC3\xA9 cr\xE8me \xE2\x82\xAC</p>";
+        assert!(decode_html(stray, None, None).contains("Café crème €"));
         // A page declaring UTF-16 (or UTF-8) that is neither is guessed too, never mangled.
         let latin = b"<meta charset=utf-16><p>Cr\xE8me br\xFBl\xE9e au caf\xE9</p>";
         assert!(decode_html(latin, None, None).contains("Crème brûlée au café"));

@@ -1,6 +1,6 @@
 //! Bytes-level repairs before any parsing: picking the character encoding (byte-order mark,
 //! then the HTTP `charset`, then the XML declaration, then UTF-8; when nothing names one and
-//! no byte reads as UTF-8 beyond ASCII, the guess of `crate::charset`) and decoding to valid
+//! the bytes are not mostly UTF-8, the guess of `crate::charset`) and decoding to valid
 //! UTF-8.
 //!
 //! A document that claims UTF-8 but is not (windows-1252 bytes, a common server mistake) is
@@ -85,13 +85,12 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded
     if enc != UTF_8 && from_decl == Some(UTF_8) && std::str::from_utf8(bytes).is_ok() {
         enc = UTF_8;
     }
-    // Named nowhere, and no byte of it reads as UTF-8 beyond ASCII: a legacy encoding the
-    // publisher forgot to declare (an undeclared windows-1251 feed), not UTF-8 with stray
-    // windows-1252 bytes: the bytes say which.
+    // Named nowhere and not mostly UTF-8: a legacy encoding the publisher forgot to declare
+    // (an undeclared windows-1251 feed), not UTF-8 with stray windows-1252 bytes.
     if from_header.is_none()
         && from_decl.is_none()
         && !bytes.is_ascii()
-        && !has_utf8_beyond_ascii(bytes)
+        && !crate::charset::mostly_utf8(bytes)
     {
         enc = crate::charset::guess(bytes, None);
         problems.push(format!(
@@ -109,7 +108,7 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded
                 problems
                     .push("bytes are not valid UTF-8; invalid bytes read as windows-1252".into());
                 Decoded {
-                    text: Cow::Owned(utf8_with_1252_fallback(bytes)),
+                    text: Cow::Owned(crate::charset::utf8_with_1252_fallback(bytes)),
                     problems,
                 }
             }
@@ -145,47 +144,6 @@ fn utf32(bytes: &[u8]) -> Option<String> {
         })
         .collect();
     Some(text)
-}
-
-/// Whether any character beyond ASCII in `bytes` is valid UTF-8 (true for valid UTF-8 with
-/// non-ASCII text; false for pure ASCII and for text in a single- or multi-byte legacy
-/// encoding, whose non-ASCII bytes seldom form UTF-8).
-fn has_utf8_beyond_ascii(mut bytes: &[u8]) -> bool {
-    loop {
-        match std::str::from_utf8(bytes) {
-            Ok(s) => return !s.is_ascii(),
-            Err(e) => {
-                let (valid, rest) = bytes.split_at(e.valid_up_to());
-                if !valid.is_ascii() {
-                    return true;
-                }
-                let bad = e.error_len().unwrap_or(rest.len()).max(1).min(rest.len());
-                bytes = &rest[bad..];
-            }
-        }
-    }
-}
-
-/// UTF-8 where it is valid, windows-1252 byte by byte where it is not.
-fn utf8_with_1252_fallback(mut bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
-    loop {
-        match std::str::from_utf8(bytes) {
-            Ok(s) => {
-                out.push_str(s);
-                return out;
-            }
-            Err(e) => {
-                let (valid, rest) = bytes.split_at(e.valid_up_to());
-                // `valid` is valid UTF-8 by construction.
-                out.push_str(&String::from_utf8_lossy(valid));
-                let bad = e.error_len().unwrap_or(rest.len()).max(1).min(rest.len());
-                let (text, _) = WINDOWS_1252.decode_without_bom_handling(&rest[..bad]);
-                out.push_str(&text);
-                bytes = &rest[bad..];
-            }
-        }
-    }
 }
 
 /// The windows-1252 byte a character came from, when text was read as windows-1252 or
