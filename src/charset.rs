@@ -29,6 +29,7 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, url: Option<&Url>) 
     }
     let declared = content_type
         .and_then(header_charset)
+        .map(str::as_bytes)
         .or_else(|| meta_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]))
         .and_then(Encoding::for_label)
         // Markup read as ASCII cannot be UTF-16: HTML reads a page declaring it as UTF-8.
@@ -94,12 +95,12 @@ pub(crate) fn utf8_with_1252_fallback(mut bytes: &[u8]) -> String {
 }
 
 /// The `charset` parameter of a Content-Type header.
-fn header_charset(content_type: &str) -> Option<&[u8]> {
+pub(crate) fn header_charset(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|p| {
         let (k, v) = p.split_once('=')?;
         k.trim()
             .eq_ignore_ascii_case("charset")
-            .then(|| v.trim().trim_matches(['"', '\'']).as_bytes())
+            .then(|| v.trim().trim_matches(['"', '\'']))
     })
 }
 

@@ -709,9 +709,7 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
         ) {
             continue;
         }
-        let has_text = dom.any_descendant(n, |d| {
-            dom.nodes[d].is_text() && !dom.nodes[d].text().trim().is_empty()
-        });
+        let has_text = dom.any_descendant(n, |d| dom.nodes[d].has_text());
         // An inline element holding only a space or a tab is what parts the words around
         // it ("1.<span>\t</span>Wash"): it stays.
         let parts_words = dom.is_tag(n, &["span", "a"])
@@ -833,7 +831,7 @@ fn remove_related_section(dom: &mut Dom, heading: usize) {
     let mut drop = vec![heading];
     for &k in &kids[pos + 1..] {
         if dom.nodes[k].is_text() {
-            if dom.nodes[k].text().trim().is_empty() {
+            if !dom.nodes[k].has_text() {
                 continue;
             }
             break;

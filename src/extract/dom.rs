@@ -43,6 +43,11 @@ impl Node {
     pub fn text(&self) -> &str {
         &self.text
     }
+
+    /// Whether this is a text node holding more than whitespace.
+    pub fn has_text(&self) -> bool {
+        self.is_text() && self.text_measure.0 > 0
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -310,7 +315,7 @@ impl Dom {
     /// Whether a text node holds only whitespace.
     pub fn is_whitespace(&self, id: usize) -> bool {
         let n = &self.nodes[id];
-        (n.is_text() && n.text.trim().is_empty()) || n.tag == "br"
+        (n.is_text() && !n.has_text()) || n.tag == "br"
     }
 }
 

@@ -108,7 +108,7 @@ pub(crate) fn read(dom: &Dom, title: &str, lang: Option<&str>, want_dates: bool)
             if let Some(&first_text) = dom
                 .descendants(n)
                 .iter()
-                .find(|&&d| dom.nodes[d].is_text() && !dom.nodes[d].text().trim().is_empty())
+                .find(|&&d| dom.nodes[d].has_text())
             {
                 let mut copy = Dom::empty();
                 dom.copy_into(n, &mut copy, Some(0));
@@ -186,7 +186,7 @@ pub(crate) fn restore_lead(dom: &mut Dom, root: usize, header: &Header) {
     let in_root: Vec<usize> = dom
         .descendants(root)
         .into_iter()
-        .filter(|&d| dom.nodes[d].is_text() && !dom.nodes[d].text().trim().is_empty())
+        .filter(|&d| dom.nodes[d].has_text())
         .collect();
     // Arena ids follow document order for the page's own nodes.
     let Some(&first) = in_root.iter().min() else {

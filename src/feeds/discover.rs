@@ -32,8 +32,7 @@ pub struct DiscoveredFeed {
 /// Feeds announced by `<link rel="alternate" type="…">` in `html`, in page order, each URL
 /// once. Links with other types, non-http(s) targets or unparseable hrefs are skipped.
 ///
-/// `html` is decoded from its BOM or `<meta charset>` (first 1024 bytes), else as UTF-8 when
-/// valid, else as windows-1252.
+/// `html` is decoded by [`crate::charset::decode_html`].
 pub fn feed_links(html: &[u8], page_url: &Url) -> Vec<DiscoveredFeed> {
     let text = crate::charset::decode_html(html, None, Some(page_url));
     let doc = Html::parse_document(&text);

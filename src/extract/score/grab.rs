@@ -175,9 +175,8 @@ fn walk(
         if matches!(
             tag.as_str(),
             "div" | "section" | "header" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-        ) && !dom.any_descendant(node, |d| {
-            dom.nodes[d].is_text() && !dom.nodes[d].text().trim().is_empty()
-        }) {
+        ) && !dom.any_descendant(node, |d| dom.nodes[d].has_text())
+        {
             let kids = dom.element_children(node);
             if kids.iter().all(|&k| dom.is_tag(k, &["br", "hr"])) {
                 dom.detach(node);
@@ -196,7 +195,7 @@ fn walk(
                 && dom.nodes[node]
                     .children
                     .iter()
-                    .all(|&c| !dom.nodes[c].is_text() || dom.nodes[c].text().trim().is_empty());
+                    .all(|&c| !dom.nodes[c].has_text());
             if only_p && stats_of(dom, node).link_density() < 0.25 {
                 let p = kids[0];
                 dom.replace(node, p);

@@ -207,7 +207,7 @@ fn next_significant(dom: &Dom, parent: usize, from: usize) -> Option<usize> {
     let kids = &dom.nodes[parent].children;
     (from..kids.len()).find(|&i| {
         let n = &dom.nodes[kids[i]];
-        !(n.is_text() && n.text().trim().is_empty())
+        !n.is_text() || n.has_text()
     })
 }
 

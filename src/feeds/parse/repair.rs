@@ -21,16 +21,6 @@ pub(crate) struct Decoded<'a> {
     pub problems: Vec<String>,
 }
 
-/// The `charset` parameter of a Content-Type header.
-fn header_charset(content_type: &str) -> Option<&str> {
-    content_type.split(';').skip(1).find_map(|p| {
-        let (k, v) = p.split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| v.trim().trim_matches(['"', '\'']))
-    })
-}
-
 /// The `encoding` pseudo-attribute of an XML declaration near the start.
 fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     let head = &bytes[..bytes.len().min(1024)];
@@ -73,7 +63,7 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded
         }
     }
     let from_header = content_type
-        .and_then(header_charset)
+        .and_then(crate::charset::header_charset)
         .and_then(|l| Encoding::for_label(l.as_bytes()));
     let from_decl = declared_encoding(bytes).and_then(|l| Encoding::for_label(l.as_bytes()));
     let mut enc = from_header.or(from_decl).unwrap_or(UTF_8);
