@@ -236,7 +236,7 @@ fn a_refusing_feed_fails_with_the_advice_and_passes_with_the_browser_user_agent(
     let report = sync(&path, true);
     assert_eq!(report.feeds_failed.len(), 1, "{report:#?}");
     let failure = &report.feeds_failed[0];
-    assert_eq!(failure.kind, FailureKind::Http(403));
+    assert_eq!(failure.kind, FailureKind::ReadersRefused);
     assert!(
         failure.error.contains("browser user agent"),
         "{}",
@@ -244,13 +244,13 @@ fn a_refusing_feed_fails_with_the_advice_and_passes_with_the_browser_user_agent(
     );
     assert_eq!(server.total_hits(), 2);
     let feed = failure.feed_id;
-    assert!(Library::open(&path)
-        .unwrap()
-        .feed(feed)
-        .unwrap()
-        .last_error
-        .unwrap()
-        .contains("browser user agent"));
+    let stored = |path| {
+        let f = Library::open(path).unwrap().feed(feed).unwrap();
+        (f.last_error, f.last_error_kind)
+    };
+    let (error, kind) = stored(&path);
+    assert!(error.unwrap().contains("browser user agent"));
+    assert_eq!(kind.as_deref(), Some("readers-refused"));
     set(&path, feed, |s| s.user_agent = UserAgent::Browser);
     let report = sync(&path, true);
     assert_eq!(
@@ -259,6 +259,27 @@ fn a_refusing_feed_fails_with_the_advice_and_passes_with_the_browser_user_agent(
         "{report:#?}"
     );
     assert_eq!(server.total_hits(), 3);
+    assert_eq!(stored(&path), (None, None), "a success clears both");
+}
+
+#[test]
+fn a_feed_refused_even_as_a_browser_offers_no_user_agent_fix() {
+    let server = TestServer::start(|_: &Request| Response::status(403));
+    let path = library::temp_library("feed-settings", "refused-as-browser");
+    library::subscribe(&path, &[server.url("/feed.xml").to_string()]);
+    let feed = feed_id_before_sync(&path);
+    set(&path, feed, |s| s.user_agent = UserAgent::Browser);
+    let report = sync(&path, true);
+    assert_eq!(report.feeds_failed.len(), 1, "{report:#?}");
+    let failure = &report.feeds_failed[0];
+    assert_eq!(failure.kind, FailureKind::Http(403));
+    assert!(
+        failure.error.contains("even as a browser"),
+        "{}",
+        failure.error
+    );
+    let stored = Library::open(&path).unwrap().feed(feed).unwrap();
+    assert_eq!(stored.last_error_kind.as_deref(), Some("http"));
 }
 
 #[test]

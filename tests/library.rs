@@ -548,6 +548,7 @@ fn feeds_written_in_one_batch_end_as_written_one_at_a_time() {
         },
         FeedFetch::Failed {
             error: "HTTP 500".into(),
+            kind: "http".into(),
             retry_after: None,
             gone: false,
         },
@@ -579,10 +580,11 @@ fn feeds_written_in_one_batch_end_as_written_one_at_a_time() {
             }
             FeedFetch::Failed {
                 error,
+                kind,
                 retry_after,
                 gone,
             } => {
-                one.record_feed_failure(*feed, error, *retry_after, *gone)
+                one.record_feed_failure(*feed, error, kind, *retry_after, *gone)
                     .unwrap();
                 Default::default()
             }

@@ -106,6 +106,53 @@ fn every_released_schema_fixture_upgrades_with_its_data() {
 }
 
 #[test]
+fn a_refusal_recorded_before_failures_had_kinds_is_known_after_the_upgrade() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema/v4.sqlite");
+    let path = temp_copy(&fixture, "error-kind");
+    let feeds: Vec<i64> = {
+        let lib = Library::open(&path).unwrap();
+        lib.feeds().unwrap().iter().map(|f| f.id).collect()
+    };
+    // The refusal's message as the fetcher words it, so the upgrade's match follows the words.
+    let url = url::Url::parse("https://guarded.example/feed").unwrap();
+    let refused = tidings::feeds::fetch::FetchError::Refused {
+        url: url.clone(),
+        code: 403,
+        challenge: true,
+        as_browser: false,
+    }
+    .to_string();
+    let refused_as_browser = tidings::feeds::fetch::FetchError::Refused {
+        url,
+        code: 403,
+        challenge: false,
+        as_browser: true,
+    }
+    .to_string();
+    // The file as the build before schema step 11 left it.
+    let conn = raw_connection(&path);
+    conn.execute_batch("ALTER TABLE feeds DROP COLUMN last_error_kind; PRAGMA user_version = 10;")
+        .unwrap();
+    let mut set_error = conn
+        .prepare("UPDATE feeds SET last_error = ?2, error_count = 1 WHERE id = ?1")
+        .unwrap();
+    set_error.execute((feeds[0], &refused)).unwrap();
+    set_error.execute((feeds[1], &refused_as_browser)).unwrap();
+    drop(set_error);
+    drop(conn);
+
+    let lib = Library::open(&path).unwrap();
+    let kind = |id| lib.feed(id).unwrap().last_error_kind;
+    assert_eq!(kind(feeds[0]).as_deref(), Some("readers-refused"));
+    assert_eq!(
+        kind(feeds[1]),
+        None,
+        "a refusal even as a browser has no fix to offer"
+    );
+    assert_eq!(lib.feed(feeds[0]).unwrap().last_error, Some(refused));
+}
+
+#[test]
 fn a_bookmarked_article_cannot_be_deleted_even_by_raw_sql() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema/v1.sqlite");
     let path = temp_copy(&fixture, "trigger");

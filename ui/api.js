@@ -19,7 +19,8 @@ export function librarySummary() {
 
 /**
  * The sources pane: { counts: { unread, today, bookmarks, all, flagged }, feeds: [Feed] } where a Feed
- * is { id, url, site_url, title, folder, status, last_error, error_count, unread, total, … }.
+ * is { id, url, site_url, title, folder, status, last_error, last_error_kind, error_count, unread,
+ * total, … } (`last_error_kind` is the failure's word, as a sync's `failure` below).
  */
 export function sources(todaySince) {
   return invoke("sources", { todaySince });
@@ -222,8 +223,9 @@ export function setSetting(name, value) {
  *   total, feed_id, title, outcome } where outcome is { kind: "updated", new, updated,
  *   problems } | { kind: "not-modified" } | { kind: "failed", error, failure } (`error` is
  *   for people; `failure` is a word for programs: "offline", "timeout", "http", "redirects",
- *   "too-large", "refused", "invalid-url", "network", "not-a-feed", "parse", "internal";
- *   src/sync/failure.rs);
+ *   "too-large", "refused", "readers-refused", "invalid-url", "network", "not-a-feed", "parse",
+ *   "internal"; src/sync/failure.rs: "readers-refused" is a site turning readers away, which
+ *   the browser user agent may get past);
  * - pages (each new story's full article): { event: "pages-started", total } then
  *   { event: "page-done", done, total, article_id, ok };
  * - images (saved for offline reading): { event: "images-started", total } then

@@ -93,7 +93,7 @@ function onMenuKey(event) {
 }
 
 export function openFeedMenu(feed, x, y) {
-  const refused = refusedAsReader(feed.last_error);
+  const refused = refusedAsReader(feed.last_error_kind);
   openMenu(
     [
       ...(refused ? [{ id: "browser-agent", label: "Try the browser user agent…", action: () => openFeedSettings(feed) }] : []),

@@ -21,6 +21,10 @@ pub struct Feed {
     pub parse_report: Option<String>,
     pub last_success_at: Option<i64>,
     pub last_error: Option<String>,
+    /// Why the last fetch failed, as the sync's word for it (`sync::FailureKind`:
+    /// "readers-refused", "http", …); `None` when it did not fail, or failed before the
+    /// library kept the word (schema step 11).
+    pub last_error_kind: Option<String>,
     pub error_count: i64,
     pub next_attempt_at: Option<i64>,
     pub unread: i64,
@@ -52,7 +56,7 @@ const FEED_COLUMNS: &str =
     f.error_count, f.next_attempt_at,
     coalesce(fc.unread, 0), coalesce(fc.stories, 0),
     (SELECT i.key FROM images i WHERE i.key = f.icon_key AND i.status = 'ok'),
-    af.account_id, (SELECT name FROM accounts WHERE id = af.account_id)";
+    af.account_id, (SELECT name FROM accounts WHERE id = af.account_id), f.last_error_kind";
 
 /// The joins [`FEED_COLUMNS`] reads from, after `feeds f`.
 const FEED_JOINS: &str = "LEFT JOIN folders d ON d.id = f.folder_id
@@ -71,6 +75,7 @@ fn feed_from_row(r: &Row<'_>) -> rusqlite::Result<Feed> {
         parse_report: r.get(8)?,
         last_success_at: r.get(9)?,
         last_error: r.get(10)?,
+        last_error_kind: r.get(18)?,
         error_count: r.get(11)?,
         next_attempt_at: r.get(12)?,
         unread: r.get(13)?,

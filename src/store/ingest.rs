@@ -54,7 +54,11 @@ pub enum FeedFetch {
     },
     /// The fetch or the parse failed: the error is kept and the next attempt waits.
     Failed {
+        /// Why, for people.
         error: String,
+        /// Why, as the sync's word for it (`sync::FailureKind`: "readers-refused", "http", …):
+        /// what the app picks its offer of a fix by.
+        kind: String,
         /// The server's Retry-After, in seconds.
         retry_after: Option<i64>,
         /// HTTP 410: the feed is gone for good.
@@ -287,10 +291,11 @@ impl Library {
                 }
                 FeedFetch::Failed {
                     error,
+                    kind,
                     retry_after,
                     gone,
                 } => {
-                    failure_in(&tx, *feed_id, error, *retry_after, *gone, at)?;
+                    failure_in(&tx, *feed_id, error, kind, *retry_after, *gone, at)?;
                     IngestCounts::default()
                 }
             });
@@ -316,11 +321,12 @@ impl Library {
         &mut self,
         feed_id: i64,
         error: &str,
+        kind: &str,
         retry_after: Option<i64>,
         gone: bool,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        failure_in(&tx, feed_id, error, retry_after, gone, now())?;
+        failure_in(&tx, feed_id, error, kind, retry_after, gone, now())?;
         tx.commit()?;
         Ok(())
     }
@@ -436,7 +442,7 @@ fn store_feed_in<'a>(
             site_url = coalesce(?3, site_url),
             format = ?4, parse_report = ?5, etag = ?6, last_modified = ?7,
             last_fetched_at = ?8, last_success_at = ?8,
-            last_error = NULL, error_count = 0, next_attempt_at = NULL
+            last_error = NULL, last_error_kind = NULL, error_count = 0, next_attempt_at = NULL
          WHERE id = ?1",
     )?
     .execute(params![
@@ -466,8 +472,8 @@ fn not_modified_in(
 ) -> Result<()> {
     conn.prepare_cached(
         "UPDATE feeds SET etag = coalesce(?2, etag), last_modified = coalesce(?3, last_modified),
-            last_fetched_at = ?4, last_success_at = ?4, last_error = NULL, error_count = 0,
-            next_attempt_at = NULL
+            last_fetched_at = ?4, last_success_at = ?4, last_error = NULL,
+            last_error_kind = NULL, error_count = 0, next_attempt_at = NULL
          WHERE id = ?1",
     )?
     .execute(params![feed_id, etag, last_modified, at])?;
@@ -479,6 +485,7 @@ fn failure_in(
     conn: &rusqlite::Connection,
     feed_id: i64,
     error: &str,
+    kind: &str,
     retry_after: Option<i64>,
     gone: bool,
     at: i64,
@@ -493,10 +500,11 @@ fn failure_in(
         .unwrap_or(1);
     let wait = backoff_seconds(failures).max(retry_after.unwrap_or(0));
     conn.execute(
-        "UPDATE feeds SET last_error = ?2, error_count = ?3, last_fetched_at = ?4,
-            next_attempt_at = ?5, status = CASE WHEN ?6 THEN 'gone' ELSE status END
+        "UPDATE feeds SET last_error = ?2, last_error_kind = ?7, error_count = ?3,
+            last_fetched_at = ?4, next_attempt_at = ?5,
+            status = CASE WHEN ?6 THEN 'gone' ELSE status END
          WHERE id = ?1",
-        params![feed_id, error, failures, at, at + wait, gone],
+        params![feed_id, error, failures, at, at + wait, gone, kind],
     )?;
     Ok(())
 }

@@ -582,6 +582,16 @@ BEGIN
     ON CONFLICT(feed_id) DO UPDATE SET stories = stories + 1, unread = unread + (new.read = 0);
 END;
 "#,
+    // 11: why a feed's last fetch failed, as the sync's word for it (`sync::FailureKind`),
+    // beside the message for people: the app offers a fix by the word (the browser user agent
+    // for a site that turns readers away), never by reading the message. Of the failures
+    // recorded before this step only that refusal can be told, by the words its message has
+    // always ended with; the others get their word at their next failure.
+    r#"
+ALTER TABLE feeds ADD COLUMN last_error_kind TEXT;
+UPDATE feeds SET last_error_kind = 'readers-refused'
+    WHERE last_error LIKE '%try the browser user agent in the feed''s settings';
+"#,
 ];
 
 /// The schema version this build writes.

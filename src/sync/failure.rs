@@ -8,8 +8,9 @@ use crate::feeds::fetch::FetchError;
 use crate::feeds::ParseError;
 
 /// What went wrong with one feed. Serialized as a kebab-case word (`"offline"`, `"timeout"`,
-/// `"http"`, `"redirects"`, `"too-large"`, `"refused"`, `"invalid-url"`, `"network"`,
-/// `"not-a-feed"`, `"parse"`, `"internal"`); an HTTP status is in the failure's message.
+/// `"http"`, `"redirects"`, `"too-large"`, `"refused"`, `"readers-refused"`, `"invalid-url"`,
+/// `"network"`, `"not-a-feed"`, `"parse"`, `"internal"`); an HTTP status is in the failure's
+/// message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FailureKind {
@@ -25,6 +26,10 @@ pub enum FailureKind {
     TooLarge,
     /// The address is not public and not on the subscribed feed's own host: refused (SSRF).
     Refused,
+    /// The site turns feed readers away (403 or a CDN's challenge page, also when asked with
+    /// a browser's headers), and the feed is not yet fetched with the browser user agent: that
+    /// setting may get through. Once it is, a refusal is an `Http` failure like any other.
+    ReadersRefused,
     /// The address is not a usable http(s) URL.
     InvalidUrl,
     /// The connection broke mid-answer, or the answer was not valid HTTP.
@@ -47,6 +52,7 @@ impl FailureKind {
             FailureKind::Redirects => "redirects",
             FailureKind::TooLarge => "too-large",
             FailureKind::Refused => "refused",
+            FailureKind::ReadersRefused => "readers-refused",
             FailureKind::InvalidUrl => "invalid-url",
             FailureKind::Network => "network",
             FailureKind::NotAFeed => "not-a-feed",
@@ -78,6 +84,9 @@ impl From<&FetchError> for FailureKind {
             FetchError::TooManyRedirects { .. } => FailureKind::Redirects,
             FetchError::NotFound { .. } => FailureKind::Http(404),
             FetchError::Gone { .. } => FailureKind::Http(410),
+            FetchError::Refused {
+                as_browser: false, ..
+            } => FailureKind::ReadersRefused,
             FetchError::RateLimited { code, .. }
             | FetchError::Status { code, .. }
             | FetchError::Refused { code, .. } => FailureKind::Http(*code),
@@ -143,10 +152,30 @@ mod tests {
         );
         assert_eq!(
             kind(FetchError::Blocked {
-                url,
+                url: url.clone(),
                 addr: "10.0.0.1".parse().unwrap()
             }),
             FailureKind::Refused
         );
+    }
+
+    #[test]
+    fn a_refusal_is_one_the_browser_user_agent_may_pass_only_until_it_is_used() {
+        let url = url::Url::parse("https://news.example/feed").unwrap();
+        let refused = |as_browser| {
+            FailureKind::from(&FetchError::Refused {
+                url: url.clone(),
+                code: 403,
+                challenge: true,
+                as_browser,
+            })
+        };
+        assert_eq!(refused(false), FailureKind::ReadersRefused);
+        assert_eq!(
+            serde_json::to_string(&refused(false)).unwrap(),
+            r#""readers-refused""#
+        );
+        assert_eq!(refused(true), FailureKind::Http(403));
+        assert!(!FailureKind::ReadersRefused.is_unreachable());
     }
 }

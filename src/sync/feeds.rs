@@ -65,6 +65,7 @@ fn failed(
     };
     let fetch = FeedFetch::Failed {
         error,
+        kind: kind.as_str().to_owned(),
         retry_after,
         gone,
     };

@@ -1,6 +1,6 @@
 // A feed's own settings (its menu → Settings…): full-text fetching, how often it is fetched,
-// how long its read stories are kept, and the user agent. A feed that refuses Tidings says so
-// here, and the failure's own words offer this dialog (refusedAsReader).
+// how long its read stories are kept, and the user agent. A feed whose site turns readers away
+// says so here, and its failure offers this dialog (refusedAsReader).
 
 import * as api from "../api.js";
 import { $, displayName, node, show } from "../dom.js";
@@ -12,11 +12,11 @@ import { closeDialog, openDialog } from "./dialog.js";
 let editing = null;
 
 /**
- * True when a feed's error is a refusal that the browser user agent may get past: the
- * library's refusal message (src/feeds/fetch/mod.rs, `refused_message`) names that setting.
+ * True when a failure's kind (a feed's `last_error_kind`, a sync failure's `kind`) is a refusal
+ * that the browser user agent may get past ("readers-refused", src/sync/failure.rs).
  */
-export function refusedAsReader(error) {
-  return typeof error === "string" && error.includes("browser user agent");
+export function refusedAsReader(kind) {
+  return kind === "readers-refused";
 }
 
 const blankIfUnset = (n) => (n == null ? "" : String(n));
@@ -26,11 +26,11 @@ function whole(id) {
   return text === "" ? null : Math.max(1, Math.round(Number(text)) || 1);
 }
 
-/** Opens feed `feed`'s settings ({ id, title, url, last_error }). */
+/** Opens feed `feed`'s settings ({ id, title, url, last_error, last_error_kind }). */
 export async function openFeedSettings(feed) {
   editing = feed;
   $("feed-settings-name").textContent = displayName(feed.title, feed.url);
-  const refused = refusedAsReader(feed.last_error);
+  const refused = refusedAsReader(feed.last_error_kind);
   $("feed-settings-refused").textContent = refused ? `${feed.last_error}.` : "";
   show("feed-settings-refused", refused);
   show("feed-settings-error", false);
@@ -48,18 +48,18 @@ export async function openFeedSettings(feed) {
 }
 
 /**
- * For a failed feed of a sync's summary ({ feed_id, title, url, error }): a button opening its
- * settings when the failure is a refusal, else null.
+ * For a failed feed of a sync's summary ({ feed_id, title, url, error, kind }): a button opening
+ * its settings when the failure is a refusal the browser user agent may get past, else null.
  */
 export function refusalFix(failure) {
-  if (!refusedAsReader(failure.error)) return null;
+  if (!refusedAsReader(failure.kind)) return null;
   const b = node("button", "link-button failure-fix", "Use the browser user agent…");
   b.type = "button";
   b.dataset.feedId = String(failure.feed_id);
   b.setAttribute("aria-label", `Feed settings for ${failure.title || failure.url}: use the browser user agent`);
   b.addEventListener("click", () => {
     const feed = state.sources && state.sources.feeds.find((f) => f.id === failure.feed_id);
-    openFeedSettings(feed || { id: failure.feed_id, title: failure.title, url: failure.url, last_error: failure.error });
+    openFeedSettings(feed || { id: failure.feed_id, title: failure.title, url: failure.url, last_error: failure.error, last_error_kind: failure.kind });
   });
   return b;
 }

@@ -495,7 +495,7 @@ fn new_stories_meet_the_rules(s: &Session, feeds: &Feeds, edition: &AtomicUsize)
 }
 
 fn a_refusing_feed_offers_its_settings(s: &Session, feeds: &Feeds) {
-    // The sync's refusal: its words suggest the browser user agent, and a button does it.
+    // The sync's refusal: its kind offers the browser user agent, and a button sets it.
     js(
         s,
         "document.getElementById('sync-failures').open = true; return true",
@@ -538,6 +538,7 @@ fn a_refusing_feed_offers_its_settings(s: &Session, feeds: &Feeds) {
         js(s, "return document.getElementById('feed-user-agent').value"),
         "tidings"
     );
+    shots(s, "control-refused-settings");
     js(
         s,
         "const u = document.getElementById('feed-user-agent'); u.value = 'browser'; \
