@@ -40,6 +40,19 @@ fn run_sync(path: &Path, feeds_only: bool) -> SyncReport {
     library::run_sync_with(path, &fetcher(), feeds_only)
 }
 
+/// A new library subscribed to one feed, synced with its pages, and its stories.
+fn synced_stories(name: &str, feed_url: String) -> (Library, Vec<tidings::store::StoryRow>) {
+    let path = temp_library(name);
+    subscribe(&path, &[feed_url]);
+    run_sync(&path, false);
+    let lib = Library::open(&path).unwrap();
+    let stories = lib
+        .story_page(&tidings::store::StoryList::All, None, 50)
+        .unwrap()
+        .stories;
+    (lib, stories)
+}
+
 /// Serves a fixture with an ETag, answering 304 when the client sends it back.
 fn with_etag(req: &Request, body: Vec<u8>, content_type: &str) -> Response {
     let etag = format!("\"{}\"", body.len());
@@ -964,14 +977,7 @@ fn a_page_in_a_legacy_encoding_is_read_by_its_header_or_its_bytes() {
             _ => Response::status(404),
         }
     });
-    let path = temp_library("legacy-encoding");
-    subscribe(&path, &[server.url("/feed.xml").to_string()]);
-    run_sync(&path, false);
-    let lib = Library::open(&path).unwrap();
-    let stories = lib
-        .story_page(&tidings::store::StoryList::All, None, 50)
-        .unwrap()
-        .stories;
+    let (lib, stories) = synced_stories("legacy-encoding", server.url("/feed.xml").to_string());
     assert_eq!(stories.len(), 2);
     for s in stories {
         let html = lib.article(s.id).unwrap().content_html.unwrap_or_default();
@@ -982,4 +988,70 @@ fn a_page_in_a_legacy_encoding_is_read_by_its_header_or_its_bytes() {
         );
         assert!(!html.contains('\u{FFFD}'), "{}: {html}", s.title);
     }
+}
+
+#[test]
+fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
+    let sentence = "The ferry crews agreed a new rota with the harbour board after a week of \
+                    talks, and the morning crossings run again from Monday. ";
+    // The feed's own content: about 120 words, under the length that skips the page.
+    let feed_text = sentence.repeat(5);
+    let article = |paragraphs: usize| {
+        format!(
+            "<!doctype html><html lang=\"en\"><head><title>Ferries</title></head><body>\
+             <article><h1>Ferries</h1>{}</article></body></html>",
+            format!("<p>{sentence}</p>").repeat(paragraphs)
+        )
+    };
+    let stub = "<!doctype html><html><head><title>Ferries</title></head><body><main>\
+                <p>Please enable JavaScript and cookies to continue to this site.</p>\
+                </main></body></html>"
+        .to_string();
+    let (long, shorter) = (article(12), article(4));
+    let server = TestServer::start(move |req: &Request| {
+        let base = format!("http://{}", req.header("host").unwrap_or("127.0.0.1"));
+        let item = |guid: &str, title: &str| {
+            format!(
+                "<item><guid>{guid}</guid><title>{title}</title><link>{base}/{guid}.html</link>\
+                 <content:encoded><![CDATA[<p>{feed_text}</p>]]></content:encoded></item>"
+            )
+        };
+        match req.path.as_str() {
+            "/feed.xml" => Response::ok(format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\" \
+                 xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>\
+                 <title>Harbour</title>{}{}{}</channel></rss>",
+                item("stub", "Behind a wall"),
+                item("long", "The whole story"),
+                item("shorter", "A little shorter")
+            ))
+            .header("Content-Type", "application/rss+xml"),
+            "/stub.html" => Response::ok(stub.clone()).header("Content-Type", "text/html"),
+            "/long.html" => Response::ok(long.clone()).header("Content-Type", "text/html"),
+            "/shorter.html" => Response::ok(shorter.clone()).header("Content-Type", "text/html"),
+            _ => Response::status(404),
+        }
+    });
+    let (lib, stories) = synced_stories("page-far-less", server.url("/feed.xml").to_string());
+    let story = |title: &str| {
+        let id = stories.iter().find(|s| s.title == title).unwrap().id;
+        lib.article(id).unwrap()
+    };
+    let walled = story("Behind a wall");
+    assert_eq!(walled.extraction, tidings::store::Extraction::Feed);
+    let text = walled.content_text.unwrap_or_default();
+    assert!(text.contains("morning crossings"), "{text}");
+    assert!(!text.contains("enable JavaScript"), "{text}");
+    let note = walled.extraction_note.unwrap_or_default();
+    assert!(note.contains("the feed's text is kept"), "{note}");
+    // A page with more, or a little less, than the feed is the story.
+    for title in ["The whole story", "A little shorter"] {
+        let s = story(title);
+        assert_eq!(s.extraction, tidings::store::Extraction::Full, "{title}");
+        assert!(
+            s.content_html.unwrap_or_default().contains("<p>"),
+            "{title}"
+        );
+    }
+    assert!(story("The whole story").word_count.unwrap_or(0) > 200);
 }

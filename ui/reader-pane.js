@@ -61,6 +61,10 @@ function renderArticle() {
       article.extraction === "pending" ? "the full story has not been fetched yet." : article.extraction_note || "the page could not be read.";
     note.textContent = `Teaser only — ${why}`;
     show("teaser-note", true);
+  } else if (article.extraction === "feed" && article.extraction_note) {
+    // The page was fetched but gave far less than the feed: the feed's text is the story.
+    note.textContent = `From the feed — ${article.extraction_note}.`;
+    show("teaser-note", true);
   } else {
     show("teaser-note", false);
   }

@@ -124,13 +124,17 @@ pub struct PendingPage {
     pub feed_trusted_host: bool,
     /// The user agent of the story's feed.
     pub user_agent: UserAgent,
+    /// The words of the feed's own content for the story (not its summary); 0 when the feed
+    /// gave only a summary or nothing. A page that gives far fewer does not replace it.
+    pub feed_words: usize,
 }
 
 /// The outcome of fetching and extracting a story page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageResult {
-    /// [`Extraction::Full`] (the extracted page is stored) or [`Extraction::Teaser`] (only the
-    /// feed's text; `note` says why).
+    /// [`Extraction::Full`] (the extracted page is stored), [`Extraction::Teaser`] (only the
+    /// feed's text; `note` says why) or [`Extraction::Feed`] (the page gave far less than the
+    /// feed's own content, which stays the story; `note` says so).
     pub extraction: Extraction,
     pub note: Option<String>,
     pub content_html: Option<String>,
@@ -334,7 +338,8 @@ impl Library {
     /// Story pages still to fetch, oldest first.
     pub fn pending_pages(&self, limit: i64) -> Result<Vec<PendingPage>> {
         let mut stmt = self.conn.prepare(
-            "SELECT a.id, a.url, t.trusted_url, t.trusted, f.user_agent
+            "SELECT a.id, a.url, t.trusted_url, t.trusted, f.user_agent,
+                CASE WHEN a.content_html IS NOT NULL THEN a.content_text END
              FROM articles a JOIN feeds f ON f.id = a.feed_id JOIN feed_trust t ON t.feed_id = f.id
              WHERE a.extraction = 'pending' AND a.url IS NOT NULL AND f.status != 'unsubscribed'
              ORDER BY a.id LIMIT ?1",
@@ -346,6 +351,9 @@ impl Library {
                 feed_url: r.get(2)?,
                 feed_trusted_host: r.get(3)?,
                 user_agent: r.get(4)?,
+                feed_words: r
+                    .get::<_, Option<String>>(5)?
+                    .map_or(0, |text| text.split_whitespace().count()),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

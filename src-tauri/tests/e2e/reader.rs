@@ -238,6 +238,7 @@ pub fn reader_journeys() {
     read_offline(&s, &bookmarked);
     hostile_body_runs_no_script(&s, ids.hostile);
     languages_and_directions(&s, ids.arabic, ids.chinese);
+    a_story_kept_from_its_feed_says_why(&s, ids.kept_from_feed);
     s.quit().unwrap();
 
     let lib = tidings::store::Library::open(&lib_path).unwrap();
@@ -766,6 +767,7 @@ struct RawIds {
     hostile: i64,
     arabic: i64,
     chinese: i64,
+    kept_from_feed: i64,
 }
 
 /// Writes stories straight into the library, past the sanitizer (the store keeps what it is
@@ -840,18 +842,71 @@ fn insert_raw_stories(lib_path: &Path) -> RawIds {
         "zh-Hans",
         None,
     );
+    // A story whose page gave far less than the feed: the sync kept the feed's text, and says so.
+    let kept_url = "https://example.org/kept";
+    let kept = IncomingArticle {
+        item_key: "kept".into(),
+        url: Some(kept_url.into()),
+        title: "Ferry rota agreed".into(),
+        published_at: Some(at),
+        content_html: Some(
+            "<p>The ferry crews agreed a new rota with the harbour board.</p>".into(),
+        ),
+        content_text: Some("The ferry crews agreed a new rota with the harbour board.".into()),
+        ..IncomingArticle::default()
+    };
+    lib.store_feed_result(feed, &FeedUpdate::default(), &[kept])
+        .unwrap();
+    let kept_from_feed = lib
+        .articles(
+            &ArticleFilter {
+                feed_id: Some(feed),
+                ..ArticleFilter::default()
+            },
+            i64::MAX,
+            0,
+        )
+        .unwrap()
+        .into_iter()
+        .find(|a| a.url.as_deref() == Some(kept_url))
+        .unwrap()
+        .id;
+    let note = "the page gave 9 words, the feed 120: the feed's text is kept";
+    lib.store_page_result(
+        kept_from_feed,
+        &PageResult {
+            extraction: Extraction::Feed,
+            note: Some(note.into()),
+            ..PageResult::default()
+        },
+    )
+    .unwrap();
     RawIds {
         hostile,
         arabic,
         chinese,
+        kept_from_feed,
     }
+}
+
+/// A story whose page gave far less than its feed shows the feed's text and says why.
+fn a_story_kept_from_its_feed_says_why(s: &Session, id: i64) {
+    s.click(&format!(".story-row[data-id=\"{id}\"]")).unwrap();
+    let doc = frame_for(s, &id.to_string());
+    assert!(doc.contains("agreed a new rota"), "{doc}");
+    let note = text_of(s, "#teaser-note");
+    assert_eq!(
+        note,
+        "From the feed — the page gave 9 words, the feed 120: the feed's text is kept."
+    );
+    shot(s, "reader-kept-from-feed.png");
 }
 
 fn read_offline(s: &Session, bookmarked: &str) {
     wait(s, "the first load", "return document.body.dataset.loaded");
     assert_eq!(js(s, "return document.body.dataset.state"), "ready");
     // The raw stories are unread; everything synced before was marked read.
-    assert_eq!(text_of(s, "#count-unread"), "3");
+    assert_eq!(text_of(s, "#count-unread"), "4");
     assert_eq!(text_of(s, "#count-bookmarked"), "1");
     key(s, "gb");
     wait(
