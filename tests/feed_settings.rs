@@ -251,6 +251,14 @@ fn a_refusing_feed_fails_with_the_advice_and_passes_with_the_browser_user_agent(
     let (error, kind) = stored(&path);
     assert!(error.unwrap().contains("browser user agent"));
     assert_eq!(kind.as_deref(), Some("readers-refused"));
+    let listed = tidings(&path, &["feeds"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains(&format!(
+            "try: tidings feed-settings {feed} --user-agent browser"
+        )),
+        "{listed}"
+    );
     set(&path, feed, |s| s.user_agent = UserAgent::Browser);
     let report = sync(&path, true);
     assert_eq!(

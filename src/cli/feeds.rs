@@ -49,6 +49,12 @@ pub fn run(lib: &Library, args: &FeedsArgs) -> anyhow::Result<()> {
             "{:>5}  {:<40}  {:>4}/{:<4} unread  {:<12} {}{}\n       {}",
             feed.id, feed.title, feed.unread, feed.total, folder, status, report, feed.url
         );
+        if feed.last_error_kind.as_deref() == Some("readers-refused") {
+            println!(
+                "       the site turns readers away; try: tidings feed-settings {} --user-agent browser",
+                feed.id
+            );
+        }
     }
     Ok(())
 }
