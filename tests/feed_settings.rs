@@ -251,14 +251,14 @@ fn a_refusing_feed_fails_with_the_advice_and_passes_with_the_browser_user_agent(
     let (error, kind) = stored(&path);
     assert!(error.unwrap().contains("browser user agent"));
     assert_eq!(kind.as_deref(), Some("readers-refused"));
-    let listed = tidings(&path, &["feeds"]);
-    let listed = String::from_utf8_lossy(&listed.stdout);
-    assert!(
-        listed.contains(&format!(
-            "try: tidings feed-settings {feed} --user-agent browser"
-        )),
-        "{listed}"
-    );
+    // The CLI names the command that fixes it, in its list and after a sync.
+    let fix = format!("try: tidings feed-settings {feed} --user-agent browser");
+    for args in [&["feeds"][..], &["sync", "--feeds-only", "--force"][..]] {
+        let out = tidings(&path, args);
+        let out = String::from_utf8_lossy(&out.stdout);
+        assert!(out.contains(&fix), "{args:?}: {out}");
+    }
+    assert_eq!(server.total_hits(), 4, "the CLI's sync asked twice too");
     set(&path, feed, |s| s.user_agent = UserAgent::Browser);
     let report = sync(&path, true);
     assert_eq!(
@@ -266,7 +266,7 @@ fn a_refusing_feed_fails_with_the_advice_and_passes_with_the_browser_user_agent(
         (1, 1),
         "{report:#?}"
     );
-    assert_eq!(server.total_hits(), 3);
+    assert_eq!(server.total_hits(), 5);
     assert_eq!(stored(&path), (None, None), "a success clears both");
 }
 

@@ -103,6 +103,12 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
     }
     for failure in &report.feeds_failed {
         println!("  failed: {} — {}", failure.title, failure.error);
+        if failure.kind == crate::sync::FailureKind::ReadersRefused {
+            println!(
+                "          try: tidings feed-settings {} --user-agent browser",
+                failure.feed_id
+            );
+        }
     }
     for account in &report.accounts {
         println!("{}", super::accounts::sync_line(account));
