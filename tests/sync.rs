@@ -40,17 +40,21 @@ fn run_sync(path: &Path, feeds_only: bool) -> SyncReport {
     library::run_sync_with(path, &fetcher(), feeds_only)
 }
 
-/// A new library subscribed to one feed, synced with its pages, and its stories.
-fn synced_stories(name: &str, feed_url: String) -> (Library, Vec<tidings::store::StoryRow>) {
+/// A new library subscribed to one feed, synced with its pages: the library, its stories and
+/// the sync's report.
+fn synced_stories(
+    name: &str,
+    feed_url: String,
+) -> (Library, Vec<tidings::store::StoryRow>, SyncReport) {
     let path = temp_library(name);
     subscribe(&path, &[feed_url]);
-    run_sync(&path, false);
+    let report = run_sync(&path, false);
     let lib = Library::open(&path).unwrap();
     let stories = lib
         .story_page(&tidings::store::StoryList::All, None, 50)
         .unwrap()
         .stories;
-    (lib, stories)
+    (lib, stories, report)
 }
 
 /// Serves a fixture with an ETag, answering 304 when the client sends it back.
@@ -977,7 +981,7 @@ fn a_page_in_a_legacy_encoding_is_read_by_its_header_or_its_bytes() {
             _ => Response::status(404),
         }
     });
-    let (lib, stories) = synced_stories("legacy-encoding", server.url("/feed.xml").to_string());
+    let (lib, stories, _) = synced_stories("legacy-encoding", server.url("/feed.xml").to_string());
     assert_eq!(stories.len(), 2);
     for s in stories {
         let html = lib.article(s.id).unwrap().content_html.unwrap_or_default();
@@ -1032,7 +1036,17 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
             _ => Response::status(404),
         }
     });
-    let (lib, stories) = synced_stories("page-far-less", server.url("/feed.xml").to_string());
+    let (lib, stories, report) =
+        synced_stories("page-far-less", server.url("/feed.xml").to_string());
+    assert_eq!(
+        (
+            report.pages_extracted,
+            report.pages_feed_kept,
+            report.pages_failed
+        ),
+        (2, 1, 0),
+        "{report:#?}"
+    );
     let story = |title: &str| {
         let id = stories.iter().find(|s| s.title == title).unwrap().id;
         lib.article(id).unwrap()

@@ -242,7 +242,7 @@ export function onSyncProgress(handler) {
 /**
  * `sync-finished`: { report, offline } where report is { feeds_total, feeds_ok,
  * feeds_not_modified, feeds_failed: [{ feed_id, title, url, error, kind }], new_articles,
- * updated_articles, pages_extracted, pages_failed, images_stored, images_failed,
+ * updated_articles, pages_extracted, pages_failed, pages_feed_kept, images_stored, images_failed,
  * articles_expired, offline, seconds, accounts: [AccountReport] } (`kind` is one of the
  * `failure` words above; an AccountReport, src/sync/accounts.rs, is { account_id, name, status,
  * error, skipped, synced, changes_sent, changes_refused: [reason], new_articles, requests, … }:

@@ -96,8 +96,12 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
         );
     }
     if !args.feeds_only {
+        let feed_kept = match report.pages_feed_kept {
+            0 => String::new(),
+            n => format!(", {n} kept from the feed (the page gave far less)"),
+        };
         println!(
-            "Stories: {} full articles extracted, {} kept as teaser; images: {} stored, {} failed",
+            "Stories: {} full articles extracted, {} kept as teaser{feed_kept}; images: {} stored, {} failed",
             report.pages_extracted, report.pages_failed, report.images_stored, report.images_failed
         );
     }

@@ -178,7 +178,10 @@ pub struct SyncReport {
     /// Stories a keep rule flagged.
     pub flagged_articles: usize,
     pub pages_extracted: usize,
+    /// Pages that could not be had or read: their stories keep the feed's teaser.
     pub pages_failed: usize,
+    /// Pages that gave far less than the feed's own content, which stays the story.
+    pub pages_feed_kept: usize,
     pub images_stored: usize,
     pub images_failed: usize,
     /// Articles deleted by the retention rules (never bookmarked ones).

@@ -21,21 +21,22 @@ pub(super) async fn run(run: &SyncRun<'_>, report: &mut SyncReport) -> Result<()
         .map(|page| async move {
             let id = page.article_id;
             let result = sync_page(run, &page).await;
-            let ok = result.extraction == Extraction::Full;
+            let extraction = result.extraction;
             run.lib
                 .run(move |l| l.store_page_result(id, &result))
                 .await?;
-            Ok::<_, SyncError>((id, ok))
+            Ok::<_, SyncError>((id, extraction))
         })
         .buffer_unordered(run.options.concurrency.max(1));
     let mut done = 0;
     while let Some(result) = results.next().await {
-        let (article_id, ok) = result?;
+        let (article_id, extraction) = result?;
         done += 1;
-        if ok {
-            report.pages_extracted += 1;
-        } else {
-            report.pages_failed += 1;
+        let ok = extraction == Extraction::Full;
+        match extraction {
+            Extraction::Full => report.pages_extracted += 1,
+            Extraction::Feed => report.pages_feed_kept += 1,
+            _ => report.pages_failed += 1,
         }
         (run.progress)(SyncEvent::PageDone {
             done,
