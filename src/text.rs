@@ -1,7 +1,7 @@
 //! Small text helpers shared across the crate (feed and page parsers, search, rules, the
 //! sanitizer's callers, the exports) so each is done one way: whitespace collapsing, telling
-//! CJK script apart, month names in many languages, and the one escaper for plain text written
-//! into HTML or XML.
+//! CJK script apart, counting words in any script, month names in many languages, and the one
+//! escaper for plain text written into HTML or XML.
 
 /// Trims and collapses every whitespace run (NBSP included) to one space.
 pub fn collapse_whitespace(s: &str) -> String {
@@ -13,6 +13,26 @@ pub fn collapse_whitespace(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// The words of a text, as word processors count them: each Chinese character or Japanese
+/// kana counts as a word (those scripts put no spaces between words), any other run between
+/// spaces holding a letter or digit as one. Korean puts spaces between its words: counted so.
+pub fn word_count(s: &str) -> usize {
+    s.split_whitespace()
+        .map(|token| {
+            let ideographs = token.chars().filter(|&c| is_han_or_kana(c)).count();
+            let other = token
+                .chars()
+                .any(|c| c.is_alphanumeric() && !is_han_or_kana(c));
+            ideographs + usize::from(other)
+        })
+        .sum()
+}
+
+/// Chinese characters and Japanese kana (not Hangul, whose words are spaced).
+fn is_han_or_kana(c: char) -> bool {
+    is_cjk(c) && !matches!(c as u32, 0xAC00..=0xD7AF)
 }
 
 /// Where escaped text goes, which decides what is escaped.
@@ -123,6 +143,17 @@ const GREEK_MONTHS: [&[&str]; 12] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_in_every_script() {
+        assert_eq!(word_count("The ferry runs again, from Monday."), 6);
+        assert_eq!(word_count("don't — stop"), 2, "a dash alone is no word");
+        assert_eq!(word_count("北线的夜间列车"), 7);
+        assert_eq!(word_count("ひらがな と カタカナ"), 9);
+        assert_eq!(word_count("iPhone用户 2024年"), 5);
+        assert_eq!(word_count("서울의 봄 소식"), 3, "Korean words are spaced");
+        assert_eq!(word_count(""), 0);
+    }
 
     #[test]
     fn collapses_and_trims() {

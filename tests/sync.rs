@@ -1012,27 +1012,40 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
                 </main></body></html>"
         .to_string();
     let (long, shorter) = (article(12), article(4));
+    // Chinese writes no spaces between words: the feed's phrases, spaced, hold more "words"
+    // than the page's whole article, which is still the story.
+    let chinese_sentence = "北线的夜间列车在停运多年后重新开行，乘客可以在旅途中安静地阅读，\
+                            沿线的小站也重新亮起了灯。";
+    let chinese_feed =
+        "北线 夜间列车 停运多年后 重新开行 乘客 可以 安静地 阅读 小站 亮灯 ".repeat(3);
+    let chinese = format!(
+        "<!doctype html><html lang=\"zh\"><head><title>北线夜车</title></head><body>\
+         <article><h1>北线夜车</h1>{}</article></body></html>",
+        format!("<p>{chinese_sentence}</p>").repeat(6)
+    );
     let server = TestServer::start(move |req: &Request| {
         let base = format!("http://{}", req.header("host").unwrap_or("127.0.0.1"));
-        let item = |guid: &str, title: &str| {
+        let item = |guid: &str, title: &str, content: &str| {
             format!(
                 "<item><guid>{guid}</guid><title>{title}</title><link>{base}/{guid}.html</link>\
-                 <content:encoded><![CDATA[<p>{feed_text}</p>]]></content:encoded></item>"
+                 <content:encoded><![CDATA[<p>{content}</p>]]></content:encoded></item>"
             )
         };
         match req.path.as_str() {
             "/feed.xml" => Response::ok(format!(
                 "<?xml version=\"1.0\"?><rss version=\"2.0\" \
                  xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>\
-                 <title>Harbour</title>{}{}{}</channel></rss>",
-                item("stub", "Behind a wall"),
-                item("long", "The whole story"),
-                item("shorter", "A little shorter")
+                 <title>Harbour</title>{}{}{}{}</channel></rss>",
+                item("stub", "Behind a wall", &feed_text),
+                item("long", "The whole story", &feed_text),
+                item("shorter", "A little shorter", &feed_text),
+                item("chinese", "北线夜车", &chinese_feed)
             ))
             .header("Content-Type", "application/rss+xml"),
             "/stub.html" => Response::ok(stub.clone()).header("Content-Type", "text/html"),
             "/long.html" => Response::ok(long.clone()).header("Content-Type", "text/html"),
             "/shorter.html" => Response::ok(shorter.clone()).header("Content-Type", "text/html"),
+            "/chinese.html" => Response::ok(chinese.clone()).header("Content-Type", "text/html"),
             _ => Response::status(404),
         }
     });
@@ -1044,7 +1057,7 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
             report.pages_feed_kept,
             report.pages_failed
         ),
-        (2, 1, 0),
+        (3, 1, 0),
         "{report:#?}"
     );
     let story = |title: &str| {
@@ -1059,7 +1072,7 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
     let note = walled.extraction_note.unwrap_or_default();
     assert!(note.contains("the feed's text is kept"), "{note}");
     // A page with more, or a little less, than the feed is the story.
-    for title in ["The whole story", "A little shorter"] {
+    for title in ["The whole story", "A little shorter", "北线夜车"] {
         let s = story(title);
         assert_eq!(s.extraction, tidings::store::Extraction::Full, "{title}");
         assert!(
@@ -1068,4 +1081,33 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
         );
     }
     assert!(story("The whole story").word_count.unwrap_or(0) > 200);
+}
+
+#[test]
+fn a_chinese_feed_with_the_whole_story_needs_no_page() {
+    // 336 Chinese characters: 336 words as word processors count them, past the 300 that make
+    // the feed's text the story; split at spaces they would be 8 "words".
+    let sentence = "北线的夜间列车在停运多年后重新开行，乘客可以在旅途中安静地阅读，\
+                    沿线的小站也重新亮起了灯。";
+    let content = format!("{sentence} ").repeat(8);
+    let server = TestServer::start(move |req: &Request| {
+        let base = format!("http://{}", req.header("host").unwrap_or("127.0.0.1"));
+        match req.path.as_str() {
+            "/feed.xml" => Response::ok(format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\" \
+                 xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>\
+                 <title>北线</title><item><guid>1</guid><title>北线夜车</title>\
+                 <link>{base}/story.html</link>\
+                 <content:encoded><![CDATA[<p>{content}</p>]]></content:encoded></item>\
+                 </channel></rss>"
+            ))
+            .header("Content-Type", "application/rss+xml"),
+            _ => Response::status(404),
+        }
+    });
+    let (lib, stories, report) =
+        synced_stories("chinese-full", server.url("/feed.xml").to_string());
+    assert_eq!(server.hits("/story.html"), 0, "{report:#?}");
+    let story = lib.article(stories[0].id).unwrap();
+    assert_eq!(story.extraction, tidings::store::Extraction::Feed);
 }

@@ -272,10 +272,7 @@ fn extract_collecting(
     resolve_media(&mut dom, root, url);
 
     let text = text::to_text(&dom, root);
-    let word_count = text
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count();
+    let word_count = crate::text::word_count(&text);
     if word_count == 0 {
         return Err(ExtractError::Empty);
     }

@@ -124,8 +124,9 @@ pub struct PendingPage {
     pub feed_trusted_host: bool,
     /// The user agent of the story's feed.
     pub user_agent: UserAgent,
-    /// The words of the feed's own content for the story (not its summary); 0 when the feed
-    /// gave only a summary or nothing. A page that gives far fewer does not replace it.
+    /// The words of the feed's own content for the story (not its summary;
+    /// [`crate::text::word_count`]); 0 when the feed gave only a summary or nothing. A page
+    /// that gives far fewer does not replace it.
     pub feed_words: usize,
 }
 
@@ -353,7 +354,7 @@ impl Library {
                 user_agent: r.get(4)?,
                 feed_words: r
                     .get::<_, Option<String>>(5)?
-                    .map_or(0, |text| text.split_whitespace().count()),
+                    .map_or(0, |text| crate::text::word_count(&text)),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -471,7 +471,7 @@ pub(super) fn incoming_article(
         .map(html_to_text);
     // The content's words (its text is `content_text` when it has content).
     let words = match (&entry.content_html, &content_text) {
-        (Some(_), Some(text)) => text.split_whitespace().count(),
+        (Some(_), Some(text)) => crate::text::word_count(text),
         _ => 0,
     };
     // The feed's text is the story when it is long, or when there is no page to fetch.
