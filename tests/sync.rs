@@ -1035,17 +1035,24 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
             "/feed.xml" => Response::ok(format!(
                 "<?xml version=\"1.0\"?><rss version=\"2.0\" \
                  xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>\
-                 <title>Harbour</title>{}{}{}{}</channel></rss>",
+                 <title>Harbour</title>{}{}{}{}{}</channel></rss>",
                 item("stub", "Behind a wall", &feed_text),
                 item("long", "The whole story", &feed_text),
                 item("shorter", "A little shorter", &feed_text),
-                item("chinese", "北线夜车", &chinese_feed)
+                item("chinese", "北线夜车", &chinese_feed),
+                item("empty", "Nothing to read", &feed_text)
             ))
             .header("Content-Type", "application/rss+xml"),
             "/stub.html" => Response::ok(stub.clone()).header("Content-Type", "text/html"),
             "/long.html" => Response::ok(long.clone()).header("Content-Type", "text/html"),
             "/shorter.html" => Response::ok(shorter.clone()).header("Content-Type", "text/html"),
             "/chinese.html" => Response::ok(chinese.clone()).header("Content-Type", "text/html"),
+            // A page built by script: no text at all.
+            "/empty.html" => Response::ok(
+                "<!doctype html><html><head><title>App</title></head>\
+                 <body><div id=\"app\"></div><script>render()</script></body></html>",
+            )
+            .header("Content-Type", "text/html"),
             _ => Response::status(404),
         }
     });
@@ -1057,7 +1064,7 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
             report.pages_feed_kept,
             report.pages_failed
         ),
-        (3, 1, 0),
+        (3, 2, 0),
         "{report:#?}"
     );
     let story = |title: &str| {
@@ -1071,6 +1078,14 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
     assert!(!text.contains("enable JavaScript"), "{text}");
     let note = walled.extraction_note.unwrap_or_default();
     assert!(note.contains("the feed's text is kept"), "{note}");
+    // A page with no text at all leaves the feed's text too (not a teaser to fetch again).
+    let empty = story("Nothing to read");
+    assert_eq!(empty.extraction, tidings::store::Extraction::Feed);
+    let note = empty.extraction_note.unwrap_or_default();
+    assert!(
+        note.contains("no readable text") && note.contains("the feed's text is kept"),
+        "{note}"
+    );
     // A page with more, or a little less, than the feed is the story.
     for title in ["The whole story", "A little shorter", "北线夜车"] {
         let s = story(title);

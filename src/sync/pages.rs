@@ -74,29 +74,33 @@ async fn sync_page(run: &SyncRun<'_>, page: &PendingPage) -> PageResult {
         Err(e) => return teaser(e.to_string()),
     };
     let page_url = fetched.final_url.clone();
+    let kept_from_feed = |why: String| PageResult {
+        extraction: Extraction::Feed,
+        note: Some(format!("{why}: the feed's text is kept")),
+        ..PageResult::default()
+    };
     let article = match extract_page(fetched.body, fetched.final_url, fetched.content_type).await {
         Ok(article) => article,
+        // The page was had but holds no article: the feed's own content, when it has one, is
+        // the story; trying again would give the same page.
+        Err(reason) if page.feed_words > 0 => return kept_from_feed(reason),
         Err(reason) => return teaser(reason),
     };
     if gives_far_less(article.word_count, page.feed_words) {
-        return PageResult {
-            extraction: Extraction::Feed,
-            note: Some(format!(
-                "the page gave {} words, the feed {}: the feed's text is kept",
-                article.word_count, page.feed_words
-            )),
-            ..PageResult::default()
-        };
+        return kept_from_feed(format!(
+            "the page gave {} words, the feed {}",
+            article.word_count, page.feed_words
+        ));
     }
     page_result(&article, &page_url)
 }
 
 /// Whether a page's article (`page_words`, counted by [`crate::text::word_count`]) is far
-/// shorter than the feed's own content for the story (`feed_words`): under half of it. The page is then a stub (a
-/// cookie or log-in wall, a paywall, "enable JavaScript") or its article was missed, and the
-/// feed's text is the better story. Pages somewhat shorter than the feed are kept: extraction
-/// drops the feed's own furniture ("The post … appeared first on …") and the page brings its
-/// pictures.
+/// shorter than the feed's own content for the story (`feed_words`): under half of it. The
+/// page is then a stub (a cookie or log-in wall, a paywall, "enable JavaScript") or its
+/// article was missed, and the feed's text is the better story. Pages somewhat shorter than
+/// the feed are kept: extraction drops the feed's own furniture ("The post … appeared first
+/// on …") and the page brings its pictures.
 fn gives_far_less(page_words: usize, feed_words: usize) -> bool {
     page_words * 2 < feed_words
 }
