@@ -1000,6 +1000,7 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
                     talks, and the morning crossings run again from Monday. ";
     // The feed's own content: about 120 words, under the length that skips the page.
     let feed_text = sentence.repeat(5);
+    let feed_words = tidings::text::word_count(&feed_text) as i64;
     let article = |paragraphs: usize| {
         format!(
             "<!doctype html><html lang=\"en\"><head><title>Ferries</title></head><body>\
@@ -1073,6 +1074,11 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
     };
     let walled = story("Behind a wall");
     assert_eq!(walled.extraction, tidings::store::Extraction::Feed);
+    assert_eq!(
+        walled.word_count,
+        Some(feed_words),
+        "the feed's length, not the stub's"
+    );
     let text = walled.content_text.unwrap_or_default();
     assert!(text.contains("morning crossings"), "{text}");
     assert!(!text.contains("enable JavaScript"), "{text}");
@@ -1125,4 +1131,9 @@ fn a_chinese_feed_with_the_whole_story_needs_no_page() {
     assert_eq!(server.hits("/story.html"), 0, "{report:#?}");
     let story = lib.article(stories[0].id).unwrap();
     assert_eq!(story.extraction, tidings::store::Extraction::Feed);
+    assert_eq!(
+        story.word_count,
+        Some(336),
+        "the reading time counts the feed's words"
+    );
 }

@@ -81,6 +81,9 @@ pub struct IncomingArticle {
     /// Sanitized HTML: the feed's full content, when it has one.
     pub content_html: Option<String>,
     pub content_text: Option<String>,
+    /// The words of the feed's content ([`crate::text::word_count`]), when it has one: the
+    /// story's length (its reading time) until a page replaces it.
+    pub word_count: Option<i64>,
     pub lead_image: Option<String>,
     pub lang: Option<String>,
     /// [`Extraction::Pending`] when the page is still to be fetched, [`Extraction::Feed`] when
@@ -125,8 +128,9 @@ pub struct PendingPage {
     /// The user agent of the story's feed.
     pub user_agent: UserAgent,
     /// The words of the feed's own content for the story (not its summary;
-    /// [`crate::text::word_count`]); 0 when the feed gave only a summary or nothing. A page
-    /// that gives far fewer does not replace it.
+    /// [`crate::text::word_count`]); 0 when the feed gave only a summary or nothing (or the
+    /// story was stored before the library kept that count). A page that gives far fewer does
+    /// not replace it.
     pub feed_words: usize,
 }
 
@@ -339,8 +343,7 @@ impl Library {
     /// Story pages still to fetch, oldest first.
     pub fn pending_pages(&self, limit: i64) -> Result<Vec<PendingPage>> {
         let mut stmt = self.conn.prepare(
-            "SELECT a.id, a.url, t.trusted_url, t.trusted, f.user_agent,
-                CASE WHEN a.content_html IS NOT NULL THEN a.content_text END
+            "SELECT a.id, a.url, t.trusted_url, t.trusted, f.user_agent, a.word_count
              FROM articles a JOIN feeds f ON f.id = a.feed_id JOIN feed_trust t ON t.feed_id = f.id
              WHERE a.extraction = 'pending' AND a.url IS NOT NULL AND f.status != 'unsubscribed'
              ORDER BY a.id LIMIT ?1",
@@ -352,9 +355,8 @@ impl Library {
                 feed_url: r.get(2)?,
                 feed_trusted_host: r.get(3)?,
                 user_agent: r.get(4)?,
-                feed_words: r
-                    .get::<_, Option<String>>(5)?
-                    .map_or(0, |text| crate::text::word_count(&text)),
+                // A pending story's count is its feed content's (see `IncomingArticle`).
+                feed_words: r.get::<_, Option<i64>>(5)?.map_or(0, |n| n.max(0) as usize),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -577,7 +579,7 @@ fn stage_items_in<'a>(
         "UPDATE articles SET url = ?2, title = ?3, author = ?4, published_at = ?5,
                 updated_at = ?6, body = ?7, lead_image = coalesce(?8, lead_image),
                 lang = coalesce(?9, lang), extraction = ?10, extraction_note = NULL,
-                content_hash = ?11
+                content_hash = ?11, word_count = ?12
              WHERE id = ?1",
     )?;
     let mut seen_in_batch = std::collections::HashMap::<String, String>::new();
@@ -721,7 +723,7 @@ impl<'a> NewStories<'a> {
                     "CREATE TEMP TABLE IF NOT EXISTS staged_articles(
                         id INTEGER PRIMARY KEY, feed_id, item_key, url, title, author,
                         published_at, updated_at, fetched_at, body, lead_image, lang,
-                        extraction, content_hash)",
+                        extraction, content_hash, word_count)",
                 )?;
                 let max: i64 =
                     tx.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| {
@@ -733,8 +735,9 @@ impl<'a> NewStories<'a> {
         .ok_or_else(no_id_left)?;
         let mut stage = tx.prepare_cached(
             "INSERT INTO temp.staged_articles(id, url, title, author, published_at, updated_at,
-                body, lead_image, lang, extraction, content_hash, feed_id, item_key, fetched_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                body, lead_image, lang, extraction, content_hash, word_count, feed_id, item_key,
+                fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?;
         let item = story.item;
         execute_with_item(
@@ -761,10 +764,10 @@ impl<'a> NewStories<'a> {
         tx.prepare_cached(
             "INSERT INTO articles(id, feed_id, item_key, url, title, author, published_at,
                 updated_at, fetched_at, sort_at, body, lead_image, lang, extraction,
-                content_hash)
+                content_hash, word_count)
              SELECT id, feed_id, item_key, url, title, author, published_at, updated_at,
                 fetched_at, coalesce(published_at, fetched_at), body, lead_image, lang,
-                extraction, content_hash
+                extraction, content_hash, word_count
              FROM temp.staged_articles ORDER BY id",
         )?
         .execute([])?;
@@ -804,7 +807,7 @@ fn execute_with_item(
     more: &[&dyn rusqlite::ToSql],
 ) -> Result<()> {
     let body = body_of(item)?;
-    let columns: [&dyn rusqlite::ToSql; 11] = [
+    let columns: [&dyn rusqlite::ToSql; 12] = [
         &id,
         &item.url,
         &item.title,
@@ -816,6 +819,7 @@ fn execute_with_item(
         &item.lang,
         &item.extraction,
         &hash,
+        &item.word_count,
     ];
     stmt.execute(rusqlite::params_from_iter(columns.iter().chain(more)))?;
     Ok(())

@@ -501,6 +501,7 @@ pub(super) fn incoming_article(
             .clone()
             .or_else(|| feed_language.map(str::to_string)),
         extraction,
+        word_count: (words > 0).then_some(words as i64),
         image_urls,
         canonical_url: entry.link.as_deref().and_then(crate::urls::canonical_url),
         muted: false,
