@@ -1084,6 +1084,9 @@ fn a_page_giving_far_less_than_the_feed_leaves_the_feeds_text_as_the_story() {
     assert!(!text.contains("enable JavaScript"), "{text}");
     let note = walled.extraction_note.unwrap_or_default();
     assert!(note.contains("the feed's text is kept"), "{note}");
+    let read = crate::support::cli::tidings(lib.path(), &["read", &walled.id.to_string()]);
+    let read = String::from_utf8_lossy(&read.stdout);
+    assert!(read.contains(&format!("[from the feed: {note}]")), "{read}");
     // A page with no text at all leaves the feed's text too (not a teaser to fetch again).
     let empty = story("Nothing to read");
     assert_eq!(empty.extraction, tidings::store::Extraction::Feed);

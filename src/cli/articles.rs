@@ -98,14 +98,13 @@ pub fn read(lib: &Library, args: &ReadArgs) -> anyhow::Result<()> {
     if let Some(url) = &article.url {
         println!("{url}");
     }
-    if article.extraction == crate::store::Extraction::Teaser {
-        println!(
+    match (article.extraction, article.extraction_note.as_deref()) {
+        (crate::store::Extraction::Teaser, note) => println!(
             "[teaser only: {}]",
-            article
-                .extraction_note
-                .as_deref()
-                .unwrap_or("the page could not be extracted")
-        );
+            note.unwrap_or("the page could not be extracted")
+        ),
+        (crate::store::Extraction::Feed, Some(note)) => println!("[from the feed: {note}]"),
+        _ => {}
     }
     println!();
     println!("{}", article.content_text.as_deref().unwrap_or(""));
