@@ -31,6 +31,12 @@ pub enum Switch {
     Off,
 }
 
+/// The command that asks a feed's site as a browser does: the fix for a site that turns readers
+/// away (`sync::FailureKind::ReadersRefused`).
+pub(super) fn browser_agent_fix(feed_id: i64) -> String {
+    format!("try: tidings feed-settings {feed_id} --user-agent browser")
+}
+
 pub fn run(lib: &mut Library, args: &FeedSettingsArgs) -> anyhow::Result<()> {
     let title = lib.feed(args.feed)?.title;
     let mut settings = lib.feed_settings(args.feed)?;

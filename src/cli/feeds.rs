@@ -3,6 +3,7 @@
 use clap::Args;
 
 use crate::store::Library;
+use crate::sync::FailureKind;
 
 #[derive(Debug, Args)]
 pub struct FeedsArgs {
@@ -49,10 +50,10 @@ pub fn run(lib: &Library, args: &FeedsArgs) -> anyhow::Result<()> {
             "{:>5}  {:<40}  {:>4}/{:<4} unread  {:<12} {}{}\n       {}",
             feed.id, feed.title, feed.unread, feed.total, folder, status, report, feed.url
         );
-        if feed.last_error_kind.as_deref() == Some("readers-refused") {
+        if feed.last_error_kind.as_deref() == Some(FailureKind::ReadersRefused.as_str()) {
             println!(
-                "       the site turns readers away; try: tidings feed-settings {} --user-agent browser",
-                feed.id
+                "       the site turns readers away; {}",
+                super::feed_settings::browser_agent_fix(feed.id)
             );
         }
     }

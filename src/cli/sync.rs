@@ -109,8 +109,8 @@ pub fn run(library: &Path, args: &SyncArgs, open: OpenOptions) -> anyhow::Result
         println!("  failed: {} — {}", failure.title, failure.error);
         if failure.kind == crate::sync::FailureKind::ReadersRefused {
             println!(
-                "          try: tidings feed-settings {} --user-agent browser",
-                failure.feed_id
+                "          {}",
+                super::feed_settings::browser_agent_fix(failure.feed_id)
             );
         }
     }

@@ -152,7 +152,7 @@ mod tests {
         );
         assert_eq!(
             kind(FetchError::Blocked {
-                url: url.clone(),
+                url,
                 addr: "10.0.0.1".parse().unwrap()
             }),
             FailureKind::Refused
