@@ -530,7 +530,7 @@ mod tests {
         voted to start work on the new pier in the spring.</p>";
 
     fn story(html: &str) -> (Dom, usize) {
-        let dom = Dom::from_html(&scraper::Html::parse_document(html));
+        let dom = Dom::parse_document(html);
         let root = dom.first("article").unwrap();
         (dom, root)
     }

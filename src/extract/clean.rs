@@ -862,10 +862,9 @@ fn remove_related_section(dom: &mut Dom, heading: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::Html;
 
     fn cleaned(html: &str) -> String {
-        let mut dom = Dom::from_html(&Html::parse_document(html));
+        let mut dom = Dom::parse_document(html);
         let root = dom.first("div").unwrap();
         clean(&mut dom, root);
         super::super::text::to_text(&dom, root)

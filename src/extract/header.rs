@@ -214,11 +214,11 @@ mod tests {
     use crate::extract::text::to_text;
 
     fn page(lead_box: &str) -> Dom {
-        Dom::from_html(&scraper::Html::parse_document(&format!(
+        Dom::parse_document(&format!(
             r#"<body><div class="head"><h1>Harbour plan approved</h1>{lead_box}</div>
             <div id="story"><p>The council met on Monday evening to approve the plan.</p></div>
             </body>"#
-        )))
+        ))
     }
 
     /// The story block alone, as the grab would leave it, with the lead restored.

@@ -571,10 +571,9 @@ pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>, url: &Url) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::Html;
 
     fn meta_of(html: &str) -> Meta {
-        let dom = Dom::from_html(&Html::parse_document(html));
+        let dom = Dom::parse_document(html);
         read(&dom, &Url::parse("https://news.example/a/b.html").unwrap())
     }
 
@@ -644,10 +643,10 @@ mod tests {
                 r#"<head><meta property="og:title" content="{title}"><meta property="og:site_name" content="{site}"></head>"#
             )
         };
-        let dom = Dom::from_html(&Html::parse_document(&page(
+        let dom = Dom::parse_document(&page(
             "Serendipity and the long road home | Legal Nomads",
             "",
-        )));
+        ));
         let url = Url::parse("https://www.legalnomads.com/2012/serendipity/").unwrap();
         assert_eq!(
             read(&dom, &url).title.as_deref(),
@@ -658,10 +657,10 @@ mod tests {
             read(&dom, &url).title.as_deref(),
             Some("Serendipity and the long road home | Legal Nomads")
         );
-        let dom = Dom::from_html(&Html::parse_document(&page(
+        let dom = Dom::parse_document(&page(
             "Midfielder expects six weeks out with knee injury | SkySports",
             "Sky Sports",
-        )));
+        ));
         assert_eq!(
             read(&dom, &url).title.as_deref(),
             Some("Midfielder expects six weeks out with knee injury")

@@ -3,7 +3,7 @@
 //! Pure: no I/O, no clock, no global state. Sync fetches the page and calls [`extract`] off the
 //! async runtime; the CLI's `tidings extract` calls it on files.
 //!
-//! The pipeline: decode the bytes (`crate::charset`), parse with html5ever (`scraper`) into a small
+//! The pipeline: decode the bytes (`crate::charset`), parse with html5ever straight into a small
 //! arena DOM (`dom`), read the metadata (`metadata`: JSON-LD > meta tags > HTML) and what the
 //! page prints around its headline (`header`: date lines, a lead paragraph), choose the
 //! article block the way Readability does (`score`), clean inside it the way trafilatura does
@@ -54,8 +54,7 @@ const ATTEMPTS: [Flags; 4] = [
 
 /// Parses a page into the arena, dropping html5ever's own tree right away.
 fn parse(source: &str) -> Dom {
-    let parsed = scraper::Html::parse_document(source);
-    Dom::from_html(&parsed)
+    Dom::parse_document(source)
 }
 
 /// Pages smaller than this keep a copy of their prepared DOM for retries.

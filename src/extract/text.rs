@@ -267,13 +267,12 @@ pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::Html;
 
     #[test]
     fn breaks_at_blocks_not_inline() {
-        let dom = Dom::from_html(&Html::parse_document(
+        let dom = Dom::parse_document(
             "<div><h1>Title</h1><p>One <b>bold</b> word.</p>ipsum<br>dolor<ul><li>a</li><li>b</li></ul><pre>x\n  y</pre></div>",
-        ));
+        );
         let div = dom.first("div").unwrap();
         assert_eq!(
             to_text(&dom, div),
@@ -283,18 +282,17 @@ mod tests {
 
     #[test]
     fn text_leaves_out_what_the_html_drops() {
-        let dom = Dom::from_html(&Html::parse_document(
+        let dom = Dom::parse_document(
             "<div><p>When <math><mi>a</mi><mo>≠</mo><mn>0</mn></math>, there are two.</p><form><p>Sign up now</p></form><p>End.</p></div>",
-        ));
+        );
         let div = dom.first("div").unwrap();
         assert_eq!(to_text(&dom, div), "When , there are two.\n\nEnd.");
     }
 
     #[test]
     fn soft_hyphens_leave_the_text_and_stay_in_the_html() {
-        let dom = Dom::from_html(&Html::parse_document(
-            "<div><p>La r&eacute;ac&shy;tion en cha&shy;&icirc;ne.</p></div>",
-        ));
+        let dom =
+            Dom::parse_document("<div><p>La r&eacute;ac&shy;tion en cha&shy;&icirc;ne.</p></div>");
         let div = dom.first("div").unwrap();
         assert_eq!(to_text(&dom, div), "La r\u{e9}action en cha\u{ee}ne.");
         assert!(to_html(&dom, div).contains('\u{ad}') || to_html(&dom, div).contains("&shy;"));
@@ -302,9 +300,9 @@ mod tests {
 
     #[test]
     fn html_keeps_only_story_attributes() {
-        let dom = Dom::from_html(&Html::parse_document(
+        let dom = Dom::parse_document(
             r#"<div><a href="/x" onclick="y()" class="c">l&amp;</a><img src="i.png" style="s"></div>"#,
-        ));
+        );
         let div = dom.first("div").unwrap();
         assert_eq!(
             to_html(&dom, div),

@@ -318,7 +318,7 @@ mod tests {
     use super::*;
 
     fn cleaned(html: &str) -> String {
-        let mut dom = Dom::from_html(&scraper::Html::parse_document(html));
+        let mut dom = Dom::parse_document(html);
         let root = dom.first("div").unwrap();
         prep_article(&mut dom, root, Flags::ALL);
         dom.text_content(root)

@@ -478,7 +478,7 @@ mod tests {
     use super::*;
 
     fn grab(html: &str, title: &str) -> (Dom, Grab) {
-        let mut dom = Dom::from_html(&scraper::Html::parse_document(html));
+        let mut dom = Dom::parse_document(html);
         let grab = grab_article(&mut dom, Flags::ALL, title, true).unwrap();
         (dom, grab)
     }

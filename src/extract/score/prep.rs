@@ -40,7 +40,7 @@ fn unwrap_noscript_image(dom: &mut Dom, ns: usize) {
             dom.detach(ns);
             return;
         }
-        Dom::from_html(&scraper::Html::parse_fragment(&text))
+        Dom::parse_fragment(&text)
     };
     let imgs: Vec<usize> = fdom
         .descendants(0)
@@ -243,9 +243,9 @@ mod tests {
 
     #[test]
     fn noscript_image_replaces_its_placeholder() {
-        let mut dom = Dom::from_html(&scraper::Html::parse_document(
+        let mut dom = Dom::parse_document(
             r#"<div><img src="/blank.gif" class="js-lazy"><noscript><img src="/real.jpg" alt="r"></noscript></div>"#,
-        ));
+        );
         prep_document(&mut dom);
         let imgs = dom.find_all(0, &["img"]);
         assert_eq!(imgs.len(), 1);

@@ -1,13 +1,13 @@
 //! A small arena DOM the extractor can edit freely.
 //!
-//! The page is parsed once by `scraper` (html5ever) and copied into this arena: plain indices
+//! The page is parsed by html5ever straight into this arena (`build`): plain indices
 //! instead of reference-counted nodes, so the scoring passes can keep per-node side tables in
 //! `Vec`s and every walk is iterative (a page nested 10,000 levels deep never recurses). Comments,
 //! doctypes and processing instructions are dropped on the way in.
 
 use std::borrow::Cow;
 
-use scraper::Html;
+mod build;
 
 /// "No node" in a parent link.
 pub(crate) const NONE: usize = usize::MAX;
@@ -56,48 +56,14 @@ pub(crate) struct Dom {
 }
 
 impl Dom {
-    /// Copies a parsed document into the arena (node 0 is the document).
-    pub fn from_html(html: &Html) -> Dom {
-        let mut dom = Dom {
-            nodes: Vec::with_capacity(html.tree.nodes().len()),
-        };
-        // (node, arena parent, depth)
-        let mut stack = vec![(html.tree.root(), NONE, 0usize)];
-        while let Some((node, parent, depth)) = stack.pop() {
-            if depth > MAX_NESTING && node.value().is_element() {
-                // Too deep to be a real page: keep the content, drop the wrapper.
-                let children: Vec<_> = node.children().collect();
-                for child in children.into_iter().rev() {
-                    stack.push((child, parent, depth));
-                }
-                continue;
-            }
-            let id = match node.value() {
-                scraper::Node::Document | scraper::Node::Fragment => {
-                    dom.push("#document", Vec::new(), String::new())
-                }
-                scraper::Node::Element(e) => {
-                    let attrs = e
-                        .attrs()
-                        .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
-                        .collect();
-                    dom.push(e.name(), attrs, String::new())
-                }
-                scraper::Node::Text(t) => dom.push("", Vec::new(), t.text.to_string()),
-                _ => continue,
-            };
-            if parent != NONE {
-                dom.append(parent, id);
-            }
-            let children: Vec<_> = node.children().collect();
-            for child in children.into_iter().rev() {
-                stack.push((child, id, depth + 1));
-            }
-        }
-        if dom.nodes.is_empty() {
-            dom.push("#document", Vec::new(), String::new());
-        }
-        dom
+    /// Parses a whole page (node 0 is the document).
+    pub fn parse_document(html: &str) -> Dom {
+        build::document(html)
+    }
+
+    /// Parses a fragment as the inside of a `<body>` (node 0 is the document).
+    pub fn parse_fragment(html: &str) -> Dom {
+        build::fragment(html)
     }
 
     fn push(&mut self, tag: &str, attrs: Vec<(String, String)>, text: String) -> usize {
@@ -579,8 +545,7 @@ mod tests {
 
     #[test]
     fn arena_keeps_order_and_edits() {
-        let html = Html::parse_document("<p>a<b>b</b>c</p><div>d</div>");
-        let mut dom = Dom::from_html(&html);
+        let mut dom = Dom::parse_document("<p>a<b>b</b>c</p><div>d</div>");
         let p = dom.first("p").unwrap();
         assert_eq!(dom.inner_text(p), "abc");
         let b = dom.first("b").unwrap();
