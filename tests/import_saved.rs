@@ -699,43 +699,11 @@ fn a_killed_import_resumes_storing_nothing_twice_and_fetching_no_page_twice() {
             .unwrap()
     };
 
-    // How long an import takes to start (its first entry done) and to go through the entries
-    // (the images follow), on a library of its own: the journal is watched as it grows.
-    let calibration = library_trusting(&farm, "kills-calibration");
-    let started = Instant::now();
-    let mut child = import_into(&calibration);
-    let entries = lines.lines().count() - 1;
-    let (mut startup, mut through) = (None, None);
-    while child.try_wait().unwrap().is_none() {
-        let done = Library::open(&calibration)
-            .and_then(|l| l.import_journal(&hash))
-            .map(|rows| {
-                rows.iter()
-                    .filter(|r| r.state != JournalState::Fetching)
-                    .count()
-            })
-            .unwrap_or(0);
-        if done > 0 && startup.is_none() {
-            startup = Some(started.elapsed());
-        }
-        if done == entries && through.is_none() {
-            through = Some(started.elapsed());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let full = started.elapsed();
-    let startup = startup.expect("the calibration import did nothing");
-    let through = through.unwrap_or(full) - startup;
-    farm.hits("article");
-    farm.reset_hits();
-
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(7);
-    eprintln!(
-        "import kill test seed {seed}: start-up {startup:?}, entries {through:?}, all {full:?}"
-    );
+    eprintln!("import kill test seed {seed}");
     let mut rng = seed;
     let mut next = |below: u64| {
         rng = rng
@@ -744,24 +712,35 @@ fn a_killed_import_resumes_storing_nothing_twice_and_fetching_no_page_twice() {
         (rng >> 33) % below.max(1)
     };
     let fetched_states = [JournalState::Saved, JournalState::Dead];
+    let stored_in = |library: &Path| {
+        Library::open(library)
+            .and_then(|l| l.import_journal(&hash))
+            .map(|rows| {
+                rows.iter()
+                    .filter(|r| fetched_states.contains(&r.state))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
     let mut fetched_before = 0usize;
     let mut hits_before = 0u64;
     let mut in_flight_total = 0usize;
     let mut mid_import = 0usize;
     for kill in 0..KILLS {
         let what = format!("kill {kill} (seed {seed})");
-        // After start-up, within an eighth of the time the entries left take (at least
-        // 150 ms), so that most of the twenty kills land while pages are being fetched.
-        let left = entries
-            - Library::open(&path)
-                .unwrap()
-                .import_journal(&hash)
-                .unwrap()
-                .len();
-        let window = (through.as_millis() as u64 * (left as u64 + 1) / entries as u64 / 8).max(150);
-        let after = startup + Duration::from_millis(next(window));
+        // Killed once this run has stored a random number of pages, up to a twelfth of those
+        // left, and a random few milliseconds more: by what the run has done, not by time, so
+        // that the kills land mid-import on a busy machine too, some in the middle of a write.
+        let left = pages - fetched_before;
+        let goal = fetched_before + 1 + next((left / 12) as u64) as usize;
+        let jitter = Duration::from_millis(next(30));
         let mut child = import_into(&path);
-        std::thread::sleep(after);
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() && stored_in(&path) < goal {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(jitter);
+        let after = started.elapsed();
         let running = child.try_wait().unwrap().is_none();
         let _ = child.kill();
         let _ = child.wait();
