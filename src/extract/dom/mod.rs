@@ -390,7 +390,11 @@ pub(crate) fn intern(tag: &str) -> Cow<'static, str> {
         "g",
         "use",
     ];
-    match TAGS.iter().find(|t| **t == tag) {
+    // The first byte first: most names differ there, and comparing it is cheaper than a call.
+    match TAGS
+        .iter()
+        .find(|t| t.as_bytes().first() == tag.as_bytes().first() && **t == tag)
+    {
         Some(t) => Cow::Borrowed(t),
         None => Cow::Owned(tag.to_string()),
     }
