@@ -271,6 +271,18 @@ fn hostile_markup_never_panics_and_stays_bounded() {
         extract(deep_inline.as_bytes(), &url)
     });
 
+    // Elements a table may not hold are put before it (foster parenting): 100,000 siblings
+    // of one parent, which the parser and every later step must handle in linear time.
+    let fostered = format!(
+        "<html><body><p>A first paragraph.</p><table>{}</table>",
+        "<b>x</b>".repeat(100_000)
+    );
+    let a = timed("100,000 fostered siblings", limit, || {
+        extract(fostered.as_bytes(), &url)
+    })
+    .unwrap();
+    assert_eq!(a.text.matches('x').count(), 100_000);
+
     let huge = "<p>word word word, word word.</p>".repeat(20 * 1024 * 1024 / 32 + 1);
     let err = timed("20 MB", limit, || extract(huge.as_bytes(), &url)).unwrap_err();
     assert!(matches!(err, ExtractError::TooLarge(n) if n >= 20 * 1024 * 1024));

@@ -800,7 +800,8 @@ fn stands_alone(dom: &Dom, n: usize) -> bool {
             break;
         }
     }
-    dom.subtree_stats(block).text <= dom.subtree_stats(n).text + 3
+    // Bounded: the block around a long run of inline elements is asked once for each of them.
+    !dom.text_longer_than(block, dom.subtree_stats(n).text + 3)
 }
 
 fn attached_to(dom: &Dom, n: usize, root: usize) -> bool {

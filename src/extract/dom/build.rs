@@ -76,7 +76,11 @@ impl Sink {
     fn detach(nodes: &mut [Raw], id: usize) {
         let parent = std::mem::replace(&mut nodes[id].parent, NONE);
         if parent != NONE {
-            nodes[parent].children.retain(|&c| c != id);
+            // From the end: the tree builder moves what it has just built.
+            let kids = &mut nodes[parent].children;
+            if let Some(at) = kids.iter().rposition(|&c| c == id) {
+                kids.remove(at);
+            }
         }
     }
 
@@ -233,7 +237,9 @@ impl TreeSink for Sink {
         if parent == NONE {
             return;
         }
-        let at = nodes[parent].children.iter().position(|c| c == sibling);
+        // From the end: the sibling is mostly a table the parser is still inside (foster
+        // parenting), the last child so far; a scan from the start made such pages quadratic.
+        let at = nodes[parent].children.iter().rposition(|c| c == sibling);
         Self::insert(nodes, parent, at, new_node);
     }
 

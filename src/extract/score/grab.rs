@@ -348,10 +348,7 @@ fn top_candidate(dom: &mut Dom, scores: &mut Scores, top: &[(usize, f64)]) -> Op
             // No candidate: everything in the body becomes the candidate.
             let body = body?;
             let div = dom.create("div");
-            let kids = dom.nodes[body].children.clone();
-            for k in kids {
-                dom.append(div, k);
-            }
+            dom.move_children(body, div);
             dom.append(body, div);
             scores.get_or_init(dom, div);
             div
