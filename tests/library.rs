@@ -668,28 +668,37 @@ fn a_vacuum_never_undoes_what_another_handle_wrote_meanwhile() {
 
     // Another handle (the app, a sync) marks stories read one by one while the library is
     // compacted; every mark that committed must be there afterwards.
+    // The compaction starts once the writer has committed its first mark, so that a slow
+    // start of the writer's thread never leaves the race untried.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (writing, has_written) = std::sync::mpsc::channel();
     let writer = {
         let (path, stop, kept) = (path.clone(), stop.clone(), kept.clone());
         std::thread::spawn(move || {
             let mut lib = Library::open(&path).unwrap();
             let mut committed = Vec::new();
+            let mut writing = Some(writing);
             for id in kept {
                 if stop.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
                 }
                 if lib.set_read(id, true).is_ok() {
                     committed.push(id);
+                    if let Some(w) = writing.take() {
+                        let _ = w.send(());
+                    }
                 }
             }
             committed
         })
     };
     let mut lib = Library::open(&path).unwrap();
+    has_written
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the writer never wrote");
     let during = lib.vacuum(&mut |_, _| {});
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let committed = writer.join().unwrap();
-    assert!(!committed.is_empty(), "the writer never wrote");
     // Undisturbed, it compacts.
     lib.vacuum(&mut |_, _| {}).unwrap();
     let unread: std::collections::HashSet<i64> = lib
