@@ -282,6 +282,20 @@ fn hostile_markup_never_panics_and_stays_bounded() {
     })
     .unwrap();
     assert_eq!(a.text.matches('x').count(), 100_000);
+    // 50,000 paragraphs written as <br><br> breaks, each with a br before a paragraph.
+    let breaks = format!(
+        "<html><body><div>{}</div>",
+        "x<br><br>y<br><p>z</p>".repeat(50_000)
+    );
+    let a = timed("50,000 br breaks", limit, || {
+        extract(breaks.as_bytes(), &url)
+    })
+    .unwrap();
+    assert_eq!(a.text.matches('z').count(), 50_000);
+    assert!(
+        !a.content_html.contains("<br>"),
+        "no br before a paragraph is left"
+    );
 
     let huge = "<p>word word word, word word.</p>".repeat(20 * 1024 * 1024 / 32 + 1);
     let err = timed("20 MB", limit, || extract(huge.as_bytes(), &url)).unwrap_err();

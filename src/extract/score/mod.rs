@@ -202,15 +202,6 @@ fn is_phrasing(dom: &Dom, id: usize) -> bool {
     false
 }
 
-/// The next sibling of `id` that is not whitespace-only text.
-fn next_significant(dom: &Dom, parent: usize, from: usize) -> Option<usize> {
-    let kids = &dom.nodes[parent].children;
-    (from..kids.len()).find(|&i| {
-        let n = &dom.nodes[kids[i]];
-        !n.is_text() || n.has_text()
-    })
-}
-
 /// Token similarity of two strings (Readability's `_textSimilarity`).
 pub(crate) fn similarity(a: &str, b: &str) -> f64 {
     let tok = |s: &str| -> Vec<String> {

@@ -1,8 +1,8 @@
 //! Normalising the whole page once, before any scoring: non-content elements out, lazy and
 //! `<noscript>` images resolved to real ones, `<br><br>` runs turned into paragraphs.
 
-use super::super::dom::Dom;
-use super::{is_phrasing, next_significant};
+use super::super::dom::{Dom, NONE};
+use super::is_phrasing;
 
 /// Normalises the whole page once, before any scoring.
 pub(crate) fn prep_document(dom: &mut Dom) {
@@ -171,75 +171,129 @@ fn fix_lazy_images(dom: &mut Dom) {
     }
 }
 
-/// `<br><br>` runs become paragraph breaks (Readability's `_replaceBrs`).
+/// `<br><br>` runs become paragraph breaks (Readability's `_replaceBrs`): the extra brs and
+/// the whitespace between them go, the first br becomes a `<p>` holding the phrasing content
+/// that follows it, up to the next `<br><br>` or block.
+///
+/// Each parent's children are rebuilt in one pass, at its first br in document order: brs
+/// one at a time, each finding its place and moving its siblings, made a page of 100,000
+/// `<br><br>` take half a minute. The order keeps Readability's outcome: a parent's later brs
+/// only look at siblings that come after them, whose own brs come later still.
 fn replace_brs(dom: &mut Dom) {
     let brs: Vec<usize> = dom
         .descendants(0)
         .into_iter()
         .filter(|&n| dom.tag(n) == "br")
         .collect();
+    let mut done = vec![false; dom.nodes.len()];
     for br in brs {
-        let Some(parent) = dom.parent(br) else {
+        // Dropped, or moved into a new paragraph (never followed by a br there), by a pass.
+        let Some(parent) = dom
+            .parent(br)
+            .filter(|&p| !done.get(p).copied().unwrap_or(true))
+        else {
             continue;
         };
-        let Some(pos) = dom.nodes[parent].children.iter().position(|&c| c == br) else {
+        done[parent] = true;
+        replace_brs_in(dom, parent);
+    }
+}
+
+fn replace_brs_in(dom: &mut Dom, parent: usize) {
+    let old = std::mem::take(&mut dom.nodes[parent].children);
+    let next_significant = |dom: &Dom, from: usize| {
+        (from..old.len()).find(|&i| {
+            let n = &dom.nodes[old[i]];
+            !n.is_text() || n.has_text()
+        })
+    };
+    let mut kids = Vec::with_capacity(old.len());
+    let mut replaced_any = false;
+    let mut i = 0;
+    while i < old.len() {
+        let br = old[i];
+        i += 1;
+        if dom.tag(br) != "br" {
+            kids.push(br);
             continue;
-        };
+        }
+        // Drop the whitespace and the extra brs.
         let mut replaced = false;
-        loop {
-            match next_significant(dom, parent, pos + 1) {
-                Some(i) if dom.tag(dom.nodes[parent].children[i]) == "br" => {
-                    // Drop the whitespace and the extra br.
-                    let drop: Vec<usize> = dom.nodes[parent].children[pos + 1..=i].to_vec();
-                    for d in drop {
-                        dom.detach(d);
-                    }
-                    replaced = true;
-                }
-                _ => break,
+        while let Some(j) = next_significant(dom, i).filter(|&j| dom.tag(old[j]) == "br") {
+            for &d in &old[i..=j] {
+                dom.nodes[d].parent = NONE;
             }
+            i = j + 1;
+            replaced = true;
         }
         if !replaced {
+            kids.push(br);
             continue;
         }
+        replaced_any = true;
         let p = dom.create("p");
-        dom.replace(br, p);
-        loop {
-            let kids = &dom.nodes[parent].children;
-            let Some(ppos) = kids.iter().position(|&c| c == p) else {
+        dom.nodes[br].parent = NONE;
+        dom.nodes[p].parent = parent;
+        kids.push(p);
+        while let Some(&next) = old.get(i) {
+            if dom.tag(next) == "br"
+                && next_significant(dom, i + 1).is_some_and(|j| dom.tag(old[j]) == "br")
+            {
                 break;
-            };
-            let Some(&next) = kids.get(ppos + 1) else {
-                break;
-            };
-            if dom.tag(next) == "br" {
-                if let Some(i) = next_significant(dom, parent, ppos + 2) {
-                    if dom.tag(dom.nodes[parent].children[i]) == "br" {
-                        break;
-                    }
-                }
             }
             if !is_phrasing(dom, next) {
                 break;
             }
-            dom.append(p, next);
+            dom.nodes[next].parent = p;
+            dom.nodes[p].children.push(next);
+            i += 1;
         }
         while let Some(&last) = dom.nodes[p].children.last() {
-            if dom.is_whitespace(last) {
-                dom.detach(last);
-            } else {
+            if !dom.is_whitespace(last) {
                 break;
             }
+            dom.nodes[p].children.pop();
+            dom.nodes[last].parent = NONE;
         }
-        if dom.tag(parent) == "p" {
-            dom.nodes[parent].tag = "div".into();
-        }
+    }
+    dom.nodes[parent].children = kids;
+    if replaced_any && dom.tag(parent) == "p" {
+        dom.nodes[parent].tag = "div".into();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tree as `tag(children)`, text as `"text"`.
+    fn outline(dom: &Dom, id: usize) -> String {
+        let n = &dom.nodes[id];
+        if n.is_text() {
+            return format!("{:?}", n.text());
+        }
+        let kids: Vec<String> = n.children.iter().map(|&c| outline(dom, c)).collect();
+        format!("{}({})", n.tag, kids.join(" "))
+    }
+
+    #[test]
+    fn br_pairs_become_paragraphs_as_readability_makes_them() {
+        let mut dom = Dom::parse_document(
+            "<div>a<br> <br>b <i>c</i><br>d<br><br><br>e<div>f</div>g</div>\
+             <p>h<br><br>i</p><div><a href=x>j<br><br>k</a>l</div>",
+        );
+        replace_brs(&mut dom);
+        let body = dom.first("body").unwrap();
+        assert_eq!(
+            outline(&dom, body),
+            r#"body(div("a" p("b " i("c") br() "d") p("e") div("f") "g") div("h" p("i")) div(a("j" p("k")) "l"))"#
+        );
+        for (id, n) in dom.nodes.iter().enumerate() {
+            for &c in &n.children {
+                assert_eq!(dom.nodes[c].parent, id, "node {c}'s parent link");
+            }
+        }
+    }
 
     #[test]
     fn noscript_image_replaces_its_placeholder() {
