@@ -273,24 +273,6 @@ impl TreeSink for Sink {
 mod tests {
     use super::*;
 
-    /// The tree as `tag[attr=value](children)`, text as `"text"`, checking every parent link.
-    fn outline(dom: &Dom, id: usize) -> String {
-        let n = &dom.nodes[id];
-        if n.is_text() {
-            return format!("{:?}", n.text());
-        }
-        let attrs: String = n.attrs.iter().map(|(k, v)| format!("[{k}={v}]")).collect();
-        let kids: Vec<String> = n
-            .children
-            .iter()
-            .map(|&c| {
-                assert_eq!(dom.nodes[c].parent, id, "node {c}'s parent link");
-                outline(dom, c)
-            })
-            .collect();
-        format!("{}{attrs}({})", n.tag, kids.join(" "))
-    }
-
     fn body(html: &str) -> String {
         let dom = Dom::parse_document(html);
         // Document order: every node's id is above its parent's and its earlier siblings'.
@@ -299,7 +281,7 @@ mod tests {
             assert!(n.children.windows(2).all(|w| w[0] < w[1]));
         }
         let body = dom.first("body").expect("a body");
-        outline(&dom, body)
+        dom.outline(body)
     }
 
     #[test]
@@ -353,6 +335,6 @@ mod tests {
     #[test]
     fn a_fragment_is_the_inside_of_a_body() {
         let dom = Dom::parse_fragment("<li>a</li><img src=x>");
-        assert_eq!(outline(&dom, 0), r#"#document(html(li("a") img[src=x]()))"#);
+        assert_eq!(dom.outline(0), r#"#document(html(li("a") img[src=x]()))"#);
     }
 }

@@ -56,6 +56,26 @@ pub(crate) struct Dom {
 }
 
 impl Dom {
+    /// The subtree of `id` as `tag[attr=value](children)`, text as `"text"`, checking every
+    /// parent link on the way: what tests compare trees by.
+    #[cfg(test)]
+    pub fn outline(&self, id: usize) -> String {
+        let n = &self.nodes[id];
+        if n.is_text() {
+            return format!("{:?}", n.text());
+        }
+        let attrs: String = n.attrs.iter().map(|(k, v)| format!("[{k}={v}]")).collect();
+        let kids: Vec<String> = n
+            .children
+            .iter()
+            .map(|&c| {
+                assert_eq!(self.nodes[c].parent, id, "node {c}'s parent link");
+                self.outline(c)
+            })
+            .collect();
+        format!("{}{attrs}({})", n.tag, kids.join(" "))
+    }
+
     /// Parses a whole page (node 0 is the document).
     pub fn parse_document(html: &str) -> Dom {
         build::document(html)
