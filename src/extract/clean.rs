@@ -735,14 +735,88 @@ pub(crate) fn text_leaves(dom: &Dom, root: usize) -> Vec<(usize, String)> {
     dom.descendants(root)
         .into_iter()
         .skip(1)
-        .filter(|&n| {
-            dom.nodes[n].is_element()
-                && is_block(dom.tag(n))
-                && !dom.any_descendant(n, |d| is_block(dom.tag(d)) && !dom.is_tag(d, &["br", "hr"]))
-        })
+        .filter(|&n| is_text_leaf(dom, n))
         .map(|n| (n, collapse_ws(&dom.text_content(n))))
         .filter(|(_, t)| !t.is_empty())
         .collect()
+}
+
+/// Whether the node is a text block: a block element holding no other block (but line breaks).
+fn is_text_leaf(dom: &Dom, n: usize) -> bool {
+    dom.nodes[n].is_element()
+        && is_block(dom.tag(n))
+        && !dom.any_descendant(n, |d| is_block(dom.tag(d)) && !dom.is_tag(d, &["br", "hr"]))
+}
+
+/// Verbs of a call to subscribe, in English, German, French, Spanish, Italian, Dutch, Polish
+/// and Portuguese ("Sign up for", "Newsletter abonnieren", "Inscrivez-vous", "Suscríbete").
+const SUBSCRIBE_VERBS: &[&str] = &[
+    "subscribe",
+    "sign up",
+    "sign-up",
+    "signup",
+    "enter your email",
+    "abonnier",
+    "anmelden",
+    "melde dich",
+    "melden sie sich",
+    "hol dir",
+    "abonnez",
+    "inscrivez",
+    "suscr",
+    "iscriviti",
+    "meld je aan",
+    "zapisz się",
+    "assine",
+];
+
+/// What a call to subscribe offers.
+const SUBSCRIBE_OBJECTS: &[&str] = &["newsletter", "email", "e-mail", "updates", "mailing list"];
+
+/// The longest text block taken as a call to subscribe: a short paragraph.
+const SUBSCRIBE_CALL_MAX_CHARS: usize = 400;
+
+/// Whether a text block (lowercase) asks the reader to subscribe to a newsletter or to email
+/// updates: a verb of signing up and what it offers.
+fn is_call_to_subscribe(text: &str) -> bool {
+    text.chars().count() <= SUBSCRIBE_CALL_MAX_CHARS
+        && SUBSCRIBE_VERBS.iter().any(|v| text.contains(v))
+        && SUBSCRIBE_OBJECTS.iter().any(|o| text.contains(o))
+}
+
+/// Removes the calls to subscribe that the story ends on ("Sign up for free email updates!",
+/// "Nichts Neues verpassen! Newsletter abonnieren"). Such a box, written as one more paragraph
+/// of the post, has no class or heading to give it away, but at the very end of the story it
+/// speaks to the reader rather than of the story's subject. Only the last blocks go, and never
+/// the first, so a short story about a newsletter keeps its text. Runs after the edges are
+/// pruned, when the call is no longer followed by a share row.
+pub(crate) fn drop_closing_calls_to_subscribe(dom: &mut Dom, root: usize) {
+    // The text blocks of `text_leaves`, last first, read only as far as the calls go.
+    let mut calls = Vec::new();
+    let mut story_before = false;
+    let mut stack = dom.nodes[root].children.clone();
+    while let Some(n) = stack.pop() {
+        if !is_text_leaf(dom, n) {
+            stack.extend(&dom.nodes[n].children);
+            continue;
+        }
+        let text = collapse_ws(&dom.text_content(n));
+        if text.is_empty() {
+            continue;
+        }
+        if !is_call_to_subscribe(&text.to_lowercase()) {
+            story_before = true;
+            break;
+        }
+        calls.push(n);
+    }
+    if !story_before {
+        // Every block is a call: the first is the story.
+        calls.pop();
+    }
+    for n in calls {
+        dom.detach(n);
+    }
 }
 
 /// Finds the lines before the story's first paragraph of prose and after its last that only
@@ -940,6 +1014,38 @@ mod tests {
         let text = cleaned(&format!("<div>{STORY}<ul id=\"nav-col\">{menu}</ul></div>"));
         assert!(text.contains("Work on the new pier"), "{text}");
         assert!(!text.contains("Keyword search"), "{text}");
+    }
+
+    #[test]
+    fn the_calls_to_subscribe_a_story_ends_on_go_and_its_own_words_stay() {
+        let closing = |html: &str| {
+            let mut dom = Dom::parse_document(html);
+            let root = dom.first("div").unwrap();
+            drop_closing_calls_to_subscribe(&mut dom, root);
+            super::super::text::to_text(&dom, root)
+        };
+        let text = closing(&format!(
+            "<div>{STORY}<p>Every day our editors pick the best of the news. Sign up for the \
+             newsletter here.</p><p>Nichts Neues verpassen! Newsletter abonnieren</p></div>"
+        ));
+        assert!(text.ends_with("the council said."), "{text}");
+        // A call inside the story is not where it ends.
+        let text = closing(&format!(
+            "<div>{STORY}<p>Sign up for our newsletter.</p><p>The pier opens in 2027.</p></div>"
+        ));
+        assert!(text.contains("Sign up for our newsletter."), "{text}");
+        // A story about a newsletter keeps its text: neither its last words, which name no
+        // way to subscribe, nor its only block.
+        let text = closing(
+            "<div><p>The council will subscribe to the new flood service.</p><p>Residents \
+             already get the newsletter.</p></div>",
+        );
+        assert!(
+            text.ends_with("Residents already get the newsletter."),
+            "{text}"
+        );
+        let text = closing("<div><p>Sign up for email updates from the council.</p></div>");
+        assert_eq!(text, "Sign up for email updates from the council.");
     }
 
     #[test]

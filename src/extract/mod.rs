@@ -266,7 +266,10 @@ fn extract_collecting(
     });
     match training {
         Some(out) => *out = blocks::blocks(&dom, root, blocks::Which::All),
-        None => blocks::prune(&mut dom, root),
+        None => {
+            blocks::prune(&mut dom, root);
+            clean::drop_closing_calls_to_subscribe(&mut dom, root);
+        }
     }
     resolve_media(&mut dom, root, url);
 
