@@ -535,6 +535,35 @@ fn first_summary_is_the_summary_a_second_the_content() {
 }
 
 #[test]
+fn a_permalink_guid_is_the_link_relative_or_not_and_a_plain_id_is_not() {
+    let xml = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>
+        <item><title>Stated</title><guid isPermaLink="true">ferry-7</guid></item>
+        <item><title>Path</title><guid>/2025/quay.html</guid></item>
+        <item><title>Own base</title><guid isPermaLink="true" xml:base="https://news.example/a/">b.html</guid></item>
+        <item><title>Absolute</title><guid>https://harbour.example/pier</guid></item>
+        <item><title>Plain id</title><guid>harbour-9</guid></item>
+        <item><title>Not a permalink</title><guid isPermaLink="false">/2025/dock.html</guid></item>
+        <item><title>Not the web</title><guid isPermaLink="true">tag:harbour.example,2025:3</guid></item>
+        <item><title>Own link</title><link>https://harbour.example/own</link><guid>/other</guid></item>
+        </channel></rss>"#;
+    let feed = parse(xml.as_bytes(), None, &feed_url()).unwrap();
+    let got = columns(&feed, |e| [e.title.as_deref(), e.link.as_deref()]);
+    assert_eq!(
+        got,
+        [
+            [Some("Stated"), Some("https://feeds.example/news/ferry-7")],
+            [Some("Path"), Some("https://feeds.example/2025/quay.html")],
+            [Some("Own base"), Some("https://news.example/a/b.html")],
+            [Some("Absolute"), Some("https://harbour.example/pier")],
+            [Some("Plain id"), None],
+            [Some("Not a permalink"), None],
+            [Some("Not the web"), None],
+            [Some("Own link"), Some("https://harbour.example/own")],
+        ]
+    );
+}
+
+#[test]
 fn several_dates_give_the_first_readable_published_and_the_latest_update() {
     let feed = ok("atom10-several-dates.xml");
     let got: Vec<(Option<String>, Option<String>)> = feed

@@ -480,12 +480,21 @@ impl<'d> Mapper<'d> {
             })
             .or_else(|| self.atom_alternate(item, base))
             .or_else(|| {
-                let permalink = guid_el
+                // A guid is a permalink unless it says otherwise, but many that do not say are
+                // plain ids ("harbour-1"): without the word, only a URL or a path is a link.
+                let stated = guid_el
                     .and_then(|g| self.el(g)?.attr("isPermaLink"))
-                    .is_none_or(|p| !p.trim().eq_ignore_ascii_case("false"));
+                    .map(|p| p.trim().to_ascii_lowercase());
                 let g = guid.as_deref()?;
-                (permalink && (g.starts_with("http://") || g.starts_with("https://")))
-                    .then(|| absolute_url(g, base))
+                let url_like =
+                    g.starts_with("http://") || g.starts_with("https://") || g.starts_with('/');
+                let permalink = match stated.as_deref() {
+                    Some("false") => false,
+                    Some("true") => true,
+                    _ => url_like,
+                };
+                permalink
+                    .then(|| absolute_url(g, &self.base_of(guid_el?, base)))
                     .flatten()
             })
             .or_else(|| {
