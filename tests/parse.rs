@@ -564,6 +564,60 @@ fn a_permalink_guid_is_the_link_relative_or_not_and_a_plain_id_is_not() {
 }
 
 #[test]
+fn a_feedburner_item_links_to_the_publishers_page_not_the_redirector() {
+    let rss = r#"<?xml version="1.0"?><rss version="2.0"
+        xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><channel><title>Harbour</title>
+        <item><title>Proxied</title><link>http://feedproxy.google.com/~r/Harbour/~3/x1/</link>
+          <guid isPermaLink="false">harbour-1</guid>
+          <feedburner:origLink>https://harbour.example/2012/ferry/</feedburner:origLink></item>
+        <item><title>No guid</title><link>http://feedproxy.google.com/~r/Harbour/~3/x3/</link>
+          <feedburner:origLink>https://harbour.example/2012/tide/</feedburner:origLink></item>
+        <item><title>Not the web</title><link>https://harbour.example/quay</link>
+          <feedburner:origLink>javascript:alert(1)</feedburner:origLink></item>
+        <item><title>Plain</title><link>https://harbour.example/pier</link></item>
+        </channel></rss>"#;
+    let feed = parse(rss.as_bytes(), None, &feed_url()).unwrap();
+    // An item with no guid keeps the link it published as its id: its identity in a library
+    // that stored it before does not change.
+    assert_eq!(
+        columns(&feed, |e| [
+            e.title.as_deref(),
+            e.id.as_deref(),
+            e.link.as_deref()
+        ]),
+        [
+            [
+                Some("Proxied"),
+                Some("harbour-1"),
+                Some("https://harbour.example/2012/ferry/")
+            ],
+            [
+                Some("No guid"),
+                Some("http://feedproxy.google.com/~r/Harbour/~3/x3/"),
+                Some("https://harbour.example/2012/tide/")
+            ],
+            [
+                Some("Not the web"),
+                None,
+                Some("https://harbour.example/quay")
+            ],
+            [Some("Plain"), None, Some("https://harbour.example/pier")],
+        ]
+    );
+    let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"
+        xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><title>Harbour</title>
+        <entry><title>Proxied</title><id>tag:harbour.example,2012:1</id>
+          <link rel="alternate" href="http://feedproxy.google.com/~r/Harbour/~3/x2/"/>
+          <feedburner:origLink>https://harbour.example/2012/dock/</feedburner:origLink></entry>
+        </feed>"#;
+    let feed = parse(atom.as_bytes(), None, &feed_url()).unwrap();
+    assert_eq!(
+        feed.entries[0].link.as_deref(),
+        Some("https://harbour.example/2012/dock/")
+    );
+}
+
+#[test]
 fn several_dates_give_the_first_readable_published_and_the_latest_update() {
     let feed = ok("atom10-several-dates.xml");
     let got: Vec<(Option<String>, Option<String>)> = feed

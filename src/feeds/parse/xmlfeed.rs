@@ -168,6 +168,27 @@ impl<'d> Mapper<'d> {
         self.child(id, |e| e.ns == ns && e.local() == local)
     }
 
+    /// An item's id and link, given the ones it publishes, once a FeedBurner feed's
+    /// `feedburner:origLink` is read: the publisher's own URL is the link (the page to open and
+    /// to extract, and the same story's URL in the publisher's own feed), not FeedBurner's
+    /// redirector. An item with no id keeps the link it published as its id, as the story's
+    /// identity in the library is its id, else its link.
+    fn with_original_link(
+        &self,
+        item: usize,
+        base: &Url,
+        id: Option<String>,
+        link: Option<String>,
+    ) -> (Option<String>, Option<String>) {
+        let original = self
+            .ns_child(item, Ns::Feedburner, "origLink")
+            .and_then(|l| absolute_url(&self.text_of(Some(l))?, &self.base_of(l, base)));
+        match original {
+            Some(original) => (id.or(link), Some(original)),
+            None => (id, link),
+        }
+    }
+
     fn atom_child(&self, id: usize, local: &str) -> Option<usize> {
         self.child(id, |e| e.local() == local && is_atom(e.ns))
             .or_else(|| self.atom_doc.then(|| self.core_child(id, local)).flatten())
@@ -503,6 +524,7 @@ impl<'d> Mapper<'d> {
                     .and_then(|a| absolute_url(a, base))
             })
             .or_else(|| self.href(item, base));
+        let (id, link) = self.with_original_link(item, base, id, link);
         let author = self.rss_author(item);
         let atom_doc = self.atom_doc;
         let published = self.first_date(
@@ -759,6 +781,7 @@ impl<'d> Mapper<'d> {
             .and_then(|v| to_plain(&v));
         let id = self.text_of(self.atom_child(entry, "id"));
         let link = self.atom_alternate(entry, base);
+        let (id, link) = self.with_original_link(entry, base, id, link);
         let author = self
             .atom_author(entry)
             .or_else(|| {

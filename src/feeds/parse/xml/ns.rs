@@ -16,6 +16,8 @@ pub(crate) enum Ns {
     Content,
     Media,
     Itunes,
+    /// FeedBurner's extensions (`feedburner:origLink`).
+    Feedburner,
     Xhtml,
     Xml,
     Other,
@@ -44,6 +46,7 @@ impl Ns {
             | "video.search.yahoo.com/mrss"
             | "tools.search.yahoo.com/mrss" => Ns::Media,
             "www.itunes.com/dtds/podcast-1.0.dtd" | "www.itunes.com/dtds/podcast-1.0" => Ns::Itunes,
+            "rssnamespace.org/feedburner/ext/1.0" => Ns::Feedburner,
             "www.w3.org/1999/xhtml" => Ns::Xhtml,
             "www.w3.org/xml/1998/namespace" => Ns::Xml,
             // Atom drafts and misspellings of the final namespace.
@@ -64,6 +67,7 @@ impl Ns {
             "content" => Ns::Content,
             "media" => Ns::Media,
             "itunes" => Ns::Itunes,
+            "feedburner" => Ns::Feedburner,
             "xhtml" | "html" => Ns::Xhtml,
             "xml" => Ns::Xml,
             _ => Ns::Other,
