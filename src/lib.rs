@@ -39,5 +39,10 @@ pub mod sync;
 pub mod text;
 pub mod urls;
 
+/// Test folders, made one way for every test (the file is the integration tests').
+#[cfg(test)]
+#[path = "../tests/support/scratch.rs"]
+mod scratch;
+
 /// The version of this build, as shown by `tidings --version` and the app.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

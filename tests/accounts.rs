@@ -37,9 +37,7 @@ fn shared_tools() -> Option<PathBuf> {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tidings-accounts-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::scratch::scratch_dir(&format!("accounts-{name}"));
     dir
 }
 

@@ -5,9 +5,7 @@ use std::io::Read;
 use tidings::store::{FeedUpdate, IncomingArticle, Library, NewFeed};
 
 fn library_with_bookmarks() -> (Library, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("tidings-export-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::scratch::scratch_dir("export");
     let mut lib = Library::open(&dir.join("library.sqlite")).unwrap();
     let (feed, _) = lib
         .add_feed(&NewFeed {

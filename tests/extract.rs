@@ -354,8 +354,7 @@ fn tidings_extract(args: &[&std::ffi::OsStr]) -> String {
 
 #[test]
 fn cli_batch_keeps_order_and_reports_failures() {
-    let dir = std::env::temp_dir().join(format!("tidings-extract-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::scratch::scratch_dir("extract");
     let page = dir.join("page.html");
     std::fs::write(&page, fixture("harbour-radio.html")).unwrap();
     let list = dir.join("list.tsv");

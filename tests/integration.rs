@@ -20,6 +20,7 @@ mod parse;
 mod refusal;
 mod rules;
 mod saved;
+mod scratch;
 mod store;
 mod support;
 mod sync;

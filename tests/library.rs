@@ -8,9 +8,7 @@ use tidings::store::{
 };
 
 fn library(name: &str) -> (Library, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("tidings-lib-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::scratch::scratch_dir(&format!("lib-{name}"));
     let path = dir.join("library.sqlite");
     (Library::open(&path).unwrap(), path)
 }

@@ -13,9 +13,7 @@ pub fn raw_connection(path: &Path) -> rusqlite::Connection {
 }
 
 fn temp_copy(fixture: &Path, name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tidings-store-it-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::scratch::scratch_dir(&format!("store-it-{name}"));
     let path = dir.join("library.sqlite");
     std::fs::copy(fixture, &path).unwrap();
     path

@@ -243,10 +243,9 @@ mod tests {
     use super::*;
 
     fn temp_file(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("tidings-credentials-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir.join("tidings").join("credentials.json")
+        crate::scratch::scratch_dir(&format!("credentials-{name}"))
+            .join("tidings")
+            .join("credentials.json")
     }
 
     #[test]

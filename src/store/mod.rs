@@ -387,14 +387,7 @@ mod tests {
     use super::*;
 
     fn temp_path(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "tidings-store-{}-{}-{}",
-            name,
-            std::process::id(),
-            now()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir.join("library.sqlite")
+        crate::scratch::scratch_dir(&format!("store-{name}")).join("library.sqlite")
     }
 
     #[test]

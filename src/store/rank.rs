@@ -183,8 +183,7 @@ mod tests {
     /// index's column weights): the ranking is bm25's, only cheaper.
     #[test]
     fn with_exact_idfs_it_scores_as_fts5_bm25() {
-        let dir = std::env::temp_dir().join(format!("tidings-rank-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::scratch::scratch_dir("rank");
         let mut lib = Library::open(&dir.join("library.sqlite")).unwrap();
         let (feed, _) = lib
             .add_feed(&NewFeed {

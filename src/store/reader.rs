@@ -321,12 +321,7 @@ mod tests {
     use crate::store::{Extraction, IncomingArticle, NewFeed, TEASER_CHARS};
 
     fn library(name: &str) -> Library {
-        let dir = std::env::temp_dir().join(format!(
-            "tidings-reader-{name}-{}-{}",
-            std::process::id(),
-            super::super::now()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::scratch::scratch_dir(&format!("reader-{name}"));
         Library::open(&dir.join("library.sqlite")).unwrap()
     }
 

@@ -110,9 +110,7 @@ mod tests {
     use super::*;
 
     fn library(name: &str) -> Library {
-        let dir =
-            std::env::temp_dir().join(format!("tidings-ui-settings-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::scratch::scratch_dir(&format!("ui-settings-{name}"));
         Library::open(&dir.join("library.sqlite")).unwrap()
     }
 

@@ -32,9 +32,7 @@ impl Farm {
             );
             return None;
         }
-        let dir = std::env::temp_dir().join(format!("tidings-farm-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = super::scratch::scratch_dir(&format!("farm-{test}"));
         let port_file = dir.join("port");
         let child = Command::new("python3")
             .arg(&script)

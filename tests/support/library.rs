@@ -8,10 +8,7 @@ use tidings::sync::{sync_library, SyncOptions, SyncReport};
 
 /// A fresh `library.sqlite` path in its own temporary folder (`area` and `name` keep tests apart).
 pub fn temp_library(area: &str, name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tidings-{area}-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("library.sqlite")
+    super::scratch::scratch_dir(&format!("{area}-{name}")).join("library.sqlite")
 }
 
 /// Subscribes to `urls` as the user would (trusted origins); returns how many were new.

@@ -44,6 +44,7 @@ pub mod cli;
 pub mod farm;
 pub mod feeds;
 pub mod library;
+pub mod scratch;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};

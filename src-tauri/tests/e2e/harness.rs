@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::scratch;
 use super::webdriver::Session;
 
 /// A running display + driver pair; dropping it stops both.
@@ -183,10 +184,7 @@ pub fn screenshot_dir() -> PathBuf {
 
 /// A fresh temporary folder for one test.
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tidings-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    scratch::scratch_dir(&format!("e2e-{name}"))
 }
 
 /// A time zone (tzdata's `Etc/GMT±N`, which WebKit's ICU knows) in which it is now between

@@ -12,6 +12,9 @@ mod launch;
 mod manage;
 mod reader;
 mod saved;
+/// Test folders, made as the library's tests make theirs.
+#[path = "../../../tests/support/scratch.rs"]
+mod scratch;
 mod server;
 mod storage;
 mod webdriver;
