@@ -617,6 +617,97 @@ fn a_feedburner_item_links_to_the_publishers_page_not_the_redirector() {
     );
 }
 
+/// Pictures loaded by a script, as publishers' pages and their feeds carry them.
+const LAZY_PICTURES: &str = r#"
+    <img class="lazyload" src="data:image/gif;base64,R0lGODlhAQABAAAAACw="
+      data-src="https://harbour.example/img/one.jpg"
+      data-srcset="https://harbour.example/img/one-640.jpg 640w, https://harbour.example/img/one-1280.jpg 1280w" alt="one">
+    <picture><source type="image/webp" data-srcset="https://harbour.example/img/two.webp 1x">
+      <img src="https://harbour.example/img/two.jpg" alt="two"></picture>
+    <span class="wrap"><img src="https://harbour.example/static/blank.gif" alt=""></span>
+      <!-- the real one, for readers without scripts -->
+      <noscript><img src="https://harbour.example/img/three.jpg" alt="three"></noscript>
+    <noscript><img src="https://harbour.example/img/four.jpg" alt="four"></noscript>
+    <img src="https://harbour.example/img/five.jpg" data-src="https://harbour.example/img/five-small.jpg" alt="five">
+    <noscript><p>Turn on scripts for the gallery.</p><img src="https://harbour.example/img/six.jpg"></noscript>"#;
+
+/// Each `<img>` and `<source>` of `html`: its tag, `src`, `srcset` and `alt`.
+fn pictures(html: &str) -> Vec<[Option<String>; 4]> {
+    let fragment = scraper::Html::parse_fragment(html);
+    let selector = scraper::Selector::parse("img, source").unwrap();
+    fragment
+        .select(&selector)
+        .map(|e| {
+            let attr = |name| e.value().attr(name).map(str::to_string);
+            [
+                Some(e.value().name().to_string()),
+                attr("src"),
+                attr("srcset"),
+                attr("alt"),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn lazy_pictures_in_a_feed_body_come_out_as_the_page_gives_them() {
+    let rss = format!(
+        r#"<?xml version="1.0"?><rss version="2.0"
+        xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Harbour</title>
+        <item><title>Gallery</title><link>https://harbour.example/2026/gallery/</link>
+        <content:encoded><![CDATA[<p>The new quay, in pictures.</p>{LAZY_PICTURES}]]></content:encoded>
+        </item></channel></rss>"#
+    );
+    let feed = parse(rss.as_bytes(), None, &feed_url()).unwrap();
+    let body = feed.entries[0].content_html.as_deref().unwrap();
+    let img = |name: &str, alt: &str| {
+        [
+            Some("img".to_string()),
+            Some(format!("https://harbour.example/img/{name}.jpg")),
+            None,
+            Some(alt.to_string()),
+        ]
+    };
+    let mut one = img("one", "one");
+    one[2] = Some(
+        "https://harbour.example/img/one-640.jpg 640w, https://harbour.example/img/one-1280.jpg 1280w"
+            .to_string(),
+    );
+    let source = [
+        Some("source".to_string()),
+        None,
+        Some("https://harbour.example/img/two.webp 1x".to_string()),
+        None,
+    ];
+    // The noscript copy lands on the placeholder it follows (alt and all), stands in where
+    // there is none, and one holding text besides is no picture; a real src stays.
+    let want = vec![
+        one,
+        source,
+        img("two", "two"),
+        img("three", "three"),
+        img("four", "four"),
+        img("five", "five"),
+    ];
+    assert_eq!(pictures(body), want, "{body}");
+
+    // The page path decides the same.
+    let paragraph = "<p>The harbour board opened the new quay on Monday, after two years of \
+        work on the sea wall, the ferry ramp and the fish market that stands beside it.</p>";
+    let page = format!(
+        "<html><head><title>Gallery</title></head><body><article><h1>Gallery</h1>\
+         {paragraph}{LAZY_PICTURES}{paragraph}{paragraph}</article></body></html>"
+    );
+    let url = Url::parse("https://harbour.example/2026/gallery/").unwrap();
+    let article = tidings::extract::extract(page.as_bytes(), &url).unwrap();
+    assert_eq!(
+        pictures(&article.content_html),
+        want,
+        "{}",
+        article.content_html
+    );
+}
+
 #[test]
 fn several_dates_give_the_first_readable_published_and_the_latest_update() {
     let feed = ok("atom10-several-dates.xml");

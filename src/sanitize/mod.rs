@@ -9,6 +9,9 @@
 //! and other plain strings never go through here: they are text and are shown with
 //! `textContent`.
 //!
+//! Pictures a page loads with a script are made plain first (`lazy`): the allowlist drops the
+//! `data-*` attributes and `<noscript>` copies that hold their real addresses.
+//!
 //! There is one path: every body goes through ammonia with this allowlist, then (only when an
 //! image was flagged during that pass) a second pass that removes tracking images from the
 //! already-clean tree. Nothing is cleaned by hand-written string matching.
@@ -21,6 +24,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use url::Url;
+
+pub(crate) mod lazy;
 
 /// Tags a story needs.
 const TAGS: &[&str] = &[
@@ -381,7 +386,8 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
         });
         builder
     });
-    let cleaned = browser_newlines(with_base(base, || builder.clean(html).to_string()));
+    let html = lazy::resolve_lazy_pictures(html);
+    let cleaned = browser_newlines(with_base(base, || builder.clean(&html).to_string()));
     if take_pixel_suspect() {
         drop_tracking_images(cleaned).0
     } else {
@@ -427,7 +433,8 @@ pub fn rewrite_images(
     };
     FOUND_IMAGES.with(|f| f.borrow_mut().clear());
     NAMES.with(|n| n.set(Some(*images)));
-    let cleaned = browser_newlines(with_base(base, || builder.clean(html).to_string()));
+    let html = lazy::resolve_lazy_pictures(html);
+    let cleaned = browser_newlines(with_base(base, || builder.clean(&html).to_string()));
     NAMES.with(|n| n.set(None));
     let mut urls = FOUND_IMAGES.with(|f| std::mem::take(&mut *f.borrow_mut()));
     if !take_pixel_suspect() {

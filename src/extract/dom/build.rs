@@ -17,18 +17,6 @@ pub(super) fn document(html: &str) -> Dom {
     html5ever::parse_document(Sink::new(), Default::default()).one(html)
 }
 
-/// Parses a fragment as the inside of a `<body>`.
-pub(super) fn fragment(html: &str) -> Dom {
-    html5ever::parse_fragment(
-        Sink::new(),
-        Default::default(),
-        QualName::new(None, ns!(html), local_name!("body")),
-        Vec::new(),
-        false,
-    )
-    .one(html)
-}
-
 enum Kind {
     /// The document, or a template's contents.
     Document,
@@ -330,11 +318,5 @@ mod tests {
             "elements that deep go"
         );
         assert_eq!(dom.text_content(0), "deepend");
-    }
-
-    #[test]
-    fn a_fragment_is_the_inside_of_a_body() {
-        let dom = Dom::parse_fragment("<li>a</li><img src=x>");
-        assert_eq!(dom.outline(0), r#"#document(html(li("a") img[src=x]()))"#);
     }
 }

@@ -81,11 +81,6 @@ impl Dom {
         build::document(html)
     }
 
-    /// Parses a fragment as the inside of a `<body>` (node 0 is the document).
-    pub fn parse_fragment(html: &str) -> Dom {
-        build::fragment(html)
-    }
-
     fn push(&mut self, tag: &str, attrs: Vec<(String, String)>, text: String) -> usize {
         self.nodes.push(Node {
             tag: intern(tag),

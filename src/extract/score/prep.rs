@@ -1,18 +1,22 @@
 //! Normalising the whole page once, before any scoring: non-content elements out, lazy and
 //! `<noscript>` images resolved to real ones, `<br><br>` runs turned into paragraphs.
 
+use std::collections::HashSet;
+
 use super::super::dom::{Dom, NONE};
 use super::is_phrasing;
+use crate::sanitize::lazy;
 
 /// Normalises the whole page once, before any scoring.
 pub(crate) fn prep_document(dom: &mut Dom) {
     let all = dom.descendants(0);
+    let mut took_copy = HashSet::new();
     // Scripts, styles and other non-content go first; noscript images are kept.
     for &n in &all {
         match dom.tag(n) {
             "script" | "style" | "template" | "link" | "meta" | "object" | "embed" | "iframe"
             | "svg" | "canvas" | "head" => dom.detach(n),
-            "noscript" => unwrap_noscript_image(dom, n),
+            "noscript" => unwrap_noscript_image(dom, n, &mut took_copy),
             "font" => dom.nodes[n].tag = "span".into(),
             _ => {}
         }
@@ -21,41 +25,16 @@ pub(crate) fn prep_document(dom: &mut Dom) {
     replace_brs(dom);
 }
 
-/// A `<noscript>` holding an image replaces the placeholder image before it, or stands in for it.
-fn unwrap_noscript_image(dom: &mut Dom, ns: usize) {
-    // Parsed as raw text (scripting on) or as elements (scripting off): handle both.
-    let fdom = if dom.nodes[ns]
-        .children
-        .iter()
-        .any(|&c| dom.nodes[c].is_element())
-    {
-        let mut sub = Dom::empty();
-        for &c in &dom.nodes[ns].children {
-            dom.copy_into(c, &mut sub, Some(0));
-        }
-        sub
-    } else {
-        let text = dom.text_content(ns);
-        if !text.contains("<img") && !text.contains("<IMG") {
-            dom.detach(ns);
-            return;
-        }
-        Dom::parse_fragment(&text)
-    };
-    let imgs: Vec<usize> = fdom
-        .descendants(0)
-        .into_iter()
-        .filter(|&n| fdom.tag(n) == "img")
-        .collect();
-    let Some(&img) = imgs.first() else {
+/// A `<noscript>` holding a picture puts it onto the placeholder before it (or one wrapped
+/// alone in the element before it), or stands in its place; the decisions are
+/// `crate::sanitize::lazy`'s, shared with feed bodies. A picture takes one copy
+/// (`took_copy`): the next noscript after it stands in its own place.
+fn unwrap_noscript_image(dom: &mut Dom, ns: usize, took_copy: &mut HashSet<usize>) {
+    // The page is parsed with scripting on, so a noscript's content is its raw text.
+    let Some(attrs) = lazy::noscript_picture(&dom.text_content(ns)) else {
         dom.detach(ns);
         return;
     };
-    if imgs.len() > 1 || fdom.inner_text(0).chars().count() > 0 {
-        dom.detach(ns);
-        return;
-    }
-    let attrs = fdom.nodes[img].attrs.clone();
     // The previous element sibling, if it is (or wraps only) an image placeholder.
     let prev = dom.parent(ns).and_then(|p| {
         let kids = &dom.nodes[p].children;
@@ -73,14 +52,11 @@ fn unwrap_noscript_image(dom: &mut Dom, ns: usize) {
             let imgs = dom.find_all(prev, &["img"]);
             (imgs.len() == 1 && dom.inner_text(prev).is_empty()).then(|| imgs[0])
         };
-        if let Some(t) = target {
-            for (k, v) in attrs {
-                if matches!(k.as_str(), "src" | "srcset" | "alt" | "width" | "height")
-                    || k.starts_with("data-")
-                {
-                    dom.set_attr(t, &k, &v);
-                }
+        if let Some(t) = target.filter(|t| !took_copy.contains(t)) {
+            for (k, v) in attrs.iter().filter(|(k, _)| lazy::carries_over(k)) {
+                dom.set_attr(t, k, v);
             }
+            took_copy.insert(t);
             dom.detach(ns);
             return;
         }
@@ -90,83 +66,21 @@ fn unwrap_noscript_image(dom: &mut Dom, ns: usize) {
     dom.replace(ns, new);
 }
 
-fn is_image_url(v: &str) -> bool {
-    let v = v.trim().to_ascii_lowercase();
-    let path = v.split(['?', '#']).next().unwrap_or("");
-    [".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"]
-        .iter()
-        .any(|e| path.ends_with(e))
-        && !v.contains(char::is_whitespace)
-}
-
-fn looks_like_srcset(v: &str) -> bool {
-    let l = v.to_ascii_lowercase();
-    [".jpg", ".jpeg", ".png", ".webp", ".avif"].iter().any(|e| {
-        l.match_indices(e).any(|(i, _)| {
-            let rest = l[i + e.len()..].trim_start_matches(|c: char| c != ' ' && c != ',');
-            rest.trim_start()
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit())
-        })
-    })
-}
-
-fn is_placeholder(src: &str) -> bool {
-    let s = src.trim().to_ascii_lowercase();
-    s.is_empty()
-        || (s.starts_with("data:") && s.len() < 200)
-        || s.contains("blank.gif")
-        || s.contains("spacer.gif")
-        || s.contains("placeholder")
-        || s.contains("lazy-load")
-        || s.contains("lazyload")
-        || s == "about:blank"
-}
-
-/// Moves lazy-loading attributes (`data-src`, `data-srcset`, …) to `src`/`srcset`.
+/// Moves the real sources of lazily loaded pictures (`data-src`, `data-srcset`, …) to
+/// `src`/`srcset`, as `crate::sanitize::lazy` finds them.
 fn fix_lazy_images(dom: &mut Dom) {
     for n in dom.descendants(0) {
         let tag = dom.tag(n);
         if tag != "img" && tag != "source" {
             continue;
         }
-        let src = dom.attr(n, "src").unwrap_or("").to_string();
-        let srcset = dom.attr(n, "srcset").unwrap_or("").to_string();
-        let lazy_class = dom
-            .attr(n, "class")
-            .is_some_and(|c| c.to_ascii_lowercase().contains("lazy"));
-        let need_src = tag == "img" && (is_placeholder(&src) || lazy_class);
-        let need_srcset = srcset.trim().is_empty() || srcset == "null" || lazy_class;
-        if !need_src && !need_srcset {
-            continue;
+        let node = &dom.nodes[n];
+        let real = lazy::real_sources(tag, node.attrs.iter().map(|(k, v)| (&**k, &**v)));
+        if let Some(src) = real.src {
+            dom.set_attr(n, "src", &src);
         }
-        let mut new_src = None;
-        let mut new_srcset = None;
-        for (k, v) in &dom.nodes[n].attrs {
-            if matches!(k.as_str(), "src" | "srcset" | "alt" | "class" | "sizes") {
-                continue;
-            }
-            if k.contains("srcset") && !v.trim().is_empty() {
-                new_srcset.get_or_insert_with(|| v.clone());
-            } else if looks_like_srcset(v) {
-                new_srcset.get_or_insert_with(|| v.clone());
-            } else if (k.starts_with("data-") && k.contains("src") || is_image_url(v))
-                && !v.trim().is_empty()
-                && !v.trim().starts_with('{')
-            {
-                new_src.get_or_insert_with(|| v.trim().to_string());
-            }
-        }
-        if need_src {
-            if let Some(s) = new_src {
-                dom.set_attr(n, "src", &s);
-            }
-        }
-        if need_srcset {
-            if let Some(s) = new_srcset {
-                dom.set_attr(n, "srcset", &s);
-            }
+        if let Some(srcset) = real.srcset {
+            dom.set_attr(n, "srcset", &srcset);
         }
     }
 }
