@@ -617,6 +617,50 @@ fn a_feedburner_item_links_to_the_publishers_page_not_the_redirector() {
     );
 }
 
+#[test]
+fn out_of_line_atom_content_is_the_link_and_escaped_xhtml_is_markup() {
+    let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://harbour.example/news/">
+        <title>Harbour</title>
+        <entry><title>Out of line</title><id>urn:h:1</id>
+          <content type="text/html" src="2026/quay.html"/></entry>
+        <entry><title>No type</title><id>urn:h:2</id><content src="/2026/ferry"/></entry>
+        <entry><title>Alternate first</title><id>urn:h:3</id>
+          <link href="https://harbour.example/own"/><content src="elsewhere.html"/></entry>
+        <entry><title>A document</title><id>urn:h:4</id>
+          <content type="application/pdf" src="tide-tables.pdf"/></entry>
+        <entry><title>Escaped text</title><id>urn:h:5</id>
+          <content type="xhtml">&lt;b&gt;stays text&lt;/b&gt;</content></entry>
+        </feed>"#;
+    let feed = parse(atom.as_bytes(), None, &feed_url()).unwrap();
+    assert_eq!(
+        columns(&feed, |e| [e.title.as_deref(), e.link.as_deref()]),
+        [
+            [
+                Some("Out of line"),
+                Some("https://harbour.example/news/2026/quay.html")
+            ],
+            [Some("No type"), Some("https://harbour.example/2026/ferry")],
+            [Some("Alternate first"), Some("https://harbour.example/own")],
+            [Some("A document"), None],
+            [Some("Escaped text"), None],
+        ]
+    );
+    assert_eq!(
+        feed.entries[4].content_html.as_deref(),
+        Some("&lt;b&gt;stays text&lt;/b&gt;")
+    );
+    // Atom 0.3 says how its content is written: escaped XHTML is markup once unescaped.
+    let atom03 = r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Harbour</title>
+        <entry><title>Escaped</title><id>urn:h:6</id>
+          <content type="application/xhtml+xml" mode="escaped">&lt;p&gt;The &lt;i&gt;new&lt;/i&gt; quay&lt;/p&gt;</content>
+        </entry></feed>"#;
+    let feed = parse(atom03.as_bytes(), None, &feed_url()).unwrap();
+    assert_eq!(
+        feed.entries[0].content_html.as_deref(),
+        Some("<p>The <i>new</i> quay</p>")
+    );
+}
+
 /// Pictures loaded by a script, as publishers' pages and their feeds carry them.
 const LAZY_PICTURES: &str = r#"
     <img class="lazyload" src="data:image/gif;base64,R0lGODlhAQABAAAAACw="

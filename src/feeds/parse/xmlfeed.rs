@@ -342,6 +342,8 @@ impl<'d> Mapper<'d> {
                 Value::Html(s)
             }
             Kind::Text => Value::Text(s),
+            // Atom 0.3's escaped mode: the text, unescaped once by the XML reader, is markup.
+            Kind::Xhtml if mode.as_deref() == Some("escaped") => Value::Html(s),
             // Xhtml without elements is text (escaped markup in it stays text).
             Kind::Xhtml => Value::Text(s),
             Kind::Html => Value::Html(s),
@@ -361,6 +363,18 @@ impl<'d> Mapper<'d> {
         self.el(id)
             .and_then(|e| rebase(parent, e.attr("xml:base")))
             .unwrap_or_else(|| parent.clone())
+    }
+
+    /// Where an entry's content is published out of line (`<content src>` of a web page
+    /// type): the page to open and extract when the entry has no alternate link.
+    fn out_of_line_content(&self, entry: usize, base: &Url) -> Option<String> {
+        let content = self.atom_child(entry, "content")?;
+        let e = self.el(content)?;
+        let ty = e.attr("type").map(|t| t.trim().to_ascii_lowercase());
+        if !ty.as_deref().is_none_or(|t| t.contains("html")) {
+            return None;
+        }
+        absolute_url(e.attr("src")?, &self.base_of(content, base))
     }
 
     /// The `href` of the preferred alternate Atom link among `id`'s children.
@@ -780,7 +794,9 @@ impl<'d> Mapper<'d> {
             })
             .and_then(|v| to_plain(&v));
         let id = self.text_of(self.atom_child(entry, "id"));
-        let link = self.atom_alternate(entry, base);
+        let link = self
+            .atom_alternate(entry, base)
+            .or_else(|| self.out_of_line_content(entry, base));
         let (id, link) = self.with_original_link(entry, base, id, link);
         let author = self
             .atom_author(entry)
