@@ -673,7 +673,9 @@ const LAZY_PICTURES: &str = r#"
       <noscript><img src="https://harbour.example/img/three.jpg" alt="three"></noscript>
     <noscript><img src="https://harbour.example/img/four.jpg" alt="four"></noscript>
     <img src="https://harbour.example/img/five.jpg" data-src="https://harbour.example/img/five-small.jpg" alt="five">
-    <noscript><p>Turn on scripts for the gallery.</p><img src="https://harbour.example/img/six.jpg"></noscript>"#;
+    <noscript><p>Turn on scripts for the gallery.</p><img src="https://harbour.example/img/six.jpg"></noscript>
+    <img src="data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/2wBDAQkJCQwLDBgNDRgyIRwhMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjL/wAARCAAIAAgDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAb/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCdABmX/9k="
+      data-src="https://harbour.example/img/seven.jpg" alt="seven">"#;
 
 /// Each `<img>` and `<source>` of `html`: its tag, `src`, `srcset` and `alt`.
 fn pictures(html: &str) -> Vec<[Option<String>; 4]> {
@@ -732,6 +734,8 @@ fn lazy_pictures_in_a_feed_body_come_out_as_the_page_gives_them() {
         img("three", "three"),
         img("four", "four"),
         img("five", "five"),
+        // A blurred preview as large as a kilobyte is a placeholder too.
+        img("seven", "seven"),
     ];
     assert_eq!(pictures(body), want, "{body}");
 

@@ -258,10 +258,13 @@ fn looks_like_srcset(v: &str) -> bool {
     })
 }
 
+/// Whether `src` stands in for the picture: a blank or spacer image, or nothing. Any `data:`
+/// image counts, however large (a blurred preview is often a kilobyte or two): the allowlist
+/// keeps http(s) pictures only, so a `data:` one would not be shown anyway.
 fn is_placeholder(src: &str) -> bool {
     let s = src.trim().to_ascii_lowercase();
     s.is_empty()
-        || (s.starts_with("data:") && s.len() < 200)
+        || s.starts_with("data:")
         || s.contains("blank.gif")
         || s.contains("spacer.gif")
         || s.contains("placeholder")
