@@ -661,6 +661,18 @@ fn out_of_line_atom_content_is_the_link_and_escaped_xhtml_is_markup() {
     );
 }
 
+/// `media` between paragraphs of a story on a publisher's page, extracted.
+fn extracted_story(title: &str, media: &str) -> tidings::extract::Article {
+    let paragraph = "<p>The harbour board opened the new quay on Monday, after two years of \
+        work on the sea wall, the ferry ramp and the fish market that stands beside it.</p>";
+    let page = format!(
+        "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>\
+         {paragraph}{media}{paragraph}{paragraph}</article></body></html>"
+    );
+    let url = Url::parse("https://harbour.example/2026/story/").unwrap();
+    tidings::extract::extract(page.as_bytes(), &url).unwrap()
+}
+
 /// Pictures loaded by a script, as publishers' pages and their feeds carry them.
 const LAZY_PICTURES: &str = r#"
     <img class="lazyload" src="data:image/gif;base64,R0lGODlhAQABAAAAACw="
@@ -740,20 +752,99 @@ fn lazy_pictures_in_a_feed_body_come_out_as_the_page_gives_them() {
     assert_eq!(pictures(body), want, "{body}");
 
     // The page path decides the same.
-    let paragraph = "<p>The harbour board opened the new quay on Monday, after two years of \
-        work on the sea wall, the ferry ramp and the fish market that stands beside it.</p>";
-    let page = format!(
-        "<html><head><title>Gallery</title></head><body><article><h1>Gallery</h1>\
-         {paragraph}{LAZY_PICTURES}{paragraph}{paragraph}</article></body></html>"
+    let article = extracted_story("Gallery", LAZY_PICTURES);
+    let html = &article.content_html;
+    assert_eq!(pictures(html), want, "{html}");
+}
+
+/// Media a story embeds, as feeds and pages carry it.
+const EMBEDDED_MEDIA: &str = r#"
+    <p><iframe src="https://www.video.example/embed/quay-opening" title="Player" allowfullscreen></iframe></p>
+    <iframe src="about:blank" data-src="https://maps.example/harbour?z=3"></iframe>
+    <video controls poster="https://harbour.example/v/poster.jpg">
+      <source src="https://harbour.example/v/quay.mp4" type="video/mp4">
+      Your browser does not support the video tag.</video>
+    <audio src="https://cdn.example/tides.mp3">Your browser cannot play this sound.</audio>
+    <object data="https://flash.example/ferry.swf"><embed src="https://flash.example/ferry.swf"></object>
+    <iframe src="javascript:alert(1)"></iframe>
+    <video src="data:video/mp4;base64,AAAA"></video>
+    <iframe src="https://social.example/plugins/like.php?href=quay" style="width:450px;height:35px"></iframe>
+    <iframe src="https://share.example/tweet_button.html?url=quay"></iframe>
+    <iframe src="https://cdnwidgets.example/box?id=7"></iframe>
+    <iframe src="https://slots.example/serve?zone=4" width="300" height="250"></iframe>
+    <iframe src="https://track.example/frame" style="display: none"></iframe>
+    <iframe src="https://track.example/count" width="1" height="1"></iframe>"#;
+
+/// Each link of `html`: where it goes and what it says.
+fn links(html: &str) -> Vec<(String, String)> {
+    let fragment = scraper::Html::parse_fragment(html);
+    let selector = scraper::Selector::parse("a").unwrap();
+    fragment
+        .select(&selector)
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap_or("").to_string(),
+                a.text().collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn embedded_media_in_a_feed_body_becomes_a_link_as_on_the_page() {
+    let want: Vec<(String, String)> = [
+        (
+            "https://www.video.example/embed/quay-opening",
+            "Embedded content: www.video.example",
+        ),
+        (
+            "https://maps.example/harbour?z=3",
+            "Embedded content: maps.example",
+        ),
+        (
+            "https://harbour.example/v/quay.mp4",
+            "Video: harbour.example",
+        ),
+        ("https://cdn.example/tides.mp3", "Audio: cdn.example"),
+        (
+            "https://flash.example/ferry.swf",
+            "Embedded content: flash.example",
+        ),
+    ]
+    .iter()
+    .map(|(href, text)| (href.to_string(), text.to_string()))
+    .collect();
+    let rss = format!(
+        r#"<?xml version="1.0"?><rss version="2.0"
+        xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Harbour</title>
+        <item><title>Opening</title><link>https://harbour.example/2026/opening/</link>
+        <content:encoded><![CDATA[<p>The new quay, on film.</p>{EMBEDDED_MEDIA}
+        <p>A relative one: <iframe src="player/7"></iframe></p>]]></content:encoded>
+        </item></channel></rss>"#
     );
-    let url = Url::parse("https://harbour.example/2026/gallery/").unwrap();
-    let article = tidings::extract::extract(page.as_bytes(), &url).unwrap();
-    assert_eq!(
-        pictures(&article.content_html),
-        want,
-        "{}",
-        article.content_html
-    );
+    let feed = parse(rss.as_bytes(), None, &feed_url()).unwrap();
+    let body = feed.entries[0].content_html.as_deref().unwrap();
+    let mut with_relative = want.clone();
+    with_relative.push((
+        "https://feeds.example/news/player/7".to_string(),
+        "Embedded content: feeds.example".to_string(),
+    ));
+    assert_eq!(links(body), with_relative, "{body}");
+    assert!(!body.contains("does not support"), "{body}");
+    assert!(!body.contains("cannot play"), "{body}");
+
+    // The page path gives the same links; its plain text has neither them nor the fallbacks.
+    let article = extracted_story("Opening", EMBEDDED_MEDIA);
+    let html = &article.content_html;
+    assert_eq!(links(html), want, "{html}");
+    for absent in [
+        "does not support",
+        "cannot play",
+        "Embedded content",
+        "Video:",
+    ] {
+        assert!(!article.text.contains(absent), "{absent}: {}", article.text);
+    }
 }
 
 #[test]

@@ -718,7 +718,9 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             });
         if !has_text
             && !parts_words
-            && !dom.any_descendant(n, |d| dom.is_tag(d, &["img", "picture", "video"]))
+            && !dom.any_descendant(n, |d| {
+                dom.is_tag(d, &["img", "picture", "video", super::score::MEDIA_MARK])
+            })
         {
             dom.detach(n);
         }

@@ -372,8 +372,26 @@ fn is_rtl_lang(lang: &str) -> bool {
     )
 }
 
-/// Makes `src`/`srcset` absolute (the sanitizer resolves `href`/`src`, not `srcset`).
+/// Makes `src`/`srcset` absolute (the sanitizer resolves `href`/`src`, not `srcset`), and
+/// each mark of embedded media a link to it (`href`, and `data-label` for its text), or gone
+/// when it has no web address.
 fn resolve_media(dom: &mut Dom, root: usize, base: &Url) {
+    for n in dom.find_all(root, &[score::MEDIA_MARK]) {
+        let kind = dom.attr(n, "data-kind").unwrap_or("").to_string();
+        let sources: Vec<String> = dom
+            .attr(n, "data-sources")
+            .unwrap_or("")
+            .lines()
+            .map(str::to_string)
+            .collect();
+        match crate::sanitize::media::media_link(&kind, &sources, Some(base)) {
+            Some(link) => {
+                dom.set_attr(n, "href", &link.href);
+                dom.set_attr(n, "data-label", &link.label);
+            }
+            None => dom.detach(n),
+        }
+    }
     for n in dom.find_all(root, &["img", "source"]) {
         if let Some(src) = dom.attr(n, "src").map(str::to_string) {
             if let Ok(u) = base.join(src.trim()) {

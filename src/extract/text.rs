@@ -5,6 +5,7 @@
 //! [`MAX_DEPTH`], so what goes to the sanitizer is never deeply nested.
 
 use super::dom::Dom;
+use super::score::MEDIA_MARK;
 use crate::text::{escape_into, Escape};
 
 /// Deepest element nesting written out; deeper wrappers are flattened into their content.
@@ -230,6 +231,23 @@ pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
             continue;
         }
         let tag = if id == root { "div" } else { &*node.tag };
+        if tag == MEDIA_MARK {
+            // A link to embedded media ([`MEDIA_MARK`]): its address and what it says.
+            out.push_str("<a href=\"");
+            escape_into(
+                &mut out,
+                dom.attr(id, "href").unwrap_or(""),
+                Escape::Attribute,
+            );
+            out.push_str("\">");
+            escape_into(
+                &mut out,
+                dom.attr(id, "data-label").unwrap_or(""),
+                Escape::Text,
+            );
+            out.push_str("</a>");
+            continue;
+        }
         let write_tag = depth < MAX_DEPTH || VOID.contains(&tag);
         if closing {
             if write_tag && !VOID.contains(&tag) {

@@ -9,8 +9,9 @@
 //! and other plain strings never go through here: they are text and are shown with
 //! `textContent`.
 //!
-//! Pictures a page loads with a script are made plain first (`lazy`): the allowlist drops the
-//! `data-*` attributes and `<noscript>` copies that hold their real addresses.
+//! Media is made plain first ([`media`]): pictures a page loads with a script get their real
+//! addresses (the allowlist drops the `data-*` attributes and `<noscript>` copies that hold
+//! them), and videos, sounds, frames and plug-ins, which the allowlist drops, become links.
 //!
 //! There is one path: every body goes through ammonia with this allowlist, then (only when an
 //! image was flagged during that pass) a second pass that removes tracking images from the
@@ -25,7 +26,7 @@ use std::sync::OnceLock;
 
 use url::Url;
 
-pub(crate) mod lazy;
+pub(crate) mod media;
 
 /// Tags a story needs.
 const TAGS: &[&str] = &[
@@ -369,6 +370,13 @@ fn cleaner() -> ammonia::Builder<'static> {
     builder
 }
 
+/// `html` through `builder`'s allowlist, its media made plain first ([`media`]), relative URLs
+/// resolved against `base`.
+fn clean_with(builder: &ammonia::Builder<'static>, html: &str, base: Option<&Url>) -> String {
+    let html = media::make_media_plain(html, base);
+    browser_newlines(with_base(base, || builder.clean(&html).to_string()))
+}
+
 /// Cleans untrusted HTML for storage, resolving relative URLs against `base`.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     static LINKS: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -386,8 +394,7 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
         });
         builder
     });
-    let html = lazy::resolve_lazy_pictures(html);
-    let cleaned = browser_newlines(with_base(base, || builder.clean(&html).to_string()));
+    let cleaned = clean_with(builder, html, base);
     if take_pixel_suspect() {
         drop_tracking_images(cleaned).0
     } else {
@@ -433,8 +440,7 @@ pub fn rewrite_images(
     };
     FOUND_IMAGES.with(|f| f.borrow_mut().clear());
     NAMES.with(|n| n.set(Some(*images)));
-    let html = lazy::resolve_lazy_pictures(html);
-    let cleaned = browser_newlines(with_base(base, || builder.clean(&html).to_string()));
+    let cleaned = clean_with(builder, html, base);
     NAMES.with(|n| n.set(None));
     let mut urls = FOUND_IMAGES.with(|f| std::mem::take(&mut *f.borrow_mut()));
     if !take_pixel_suspect() {

@@ -104,7 +104,7 @@ pub(super) fn prep_article(dom: &mut Dom, article: usize, flags: Flags) {
     }
     for p in dom.find_all(article, &["p"]) {
         if dom
-            .find_all(p, &["img", "embed", "object", "iframe"])
+            .find_all(p, &["img", "embed", "object", "iframe", super::MEDIA_MARK])
             .is_empty()
             && dom.text_content(p).trim().is_empty()
         {

@@ -16,7 +16,7 @@ mod prep;
 use super::dom::Dom;
 
 pub(crate) use grab::{grab_article, is_visible};
-pub(crate) use prep::prep_document;
+pub(crate) use prep::{prep_document, MEDIA_MARK};
 
 /// Which heuristics are on (Readability's flags).
 #[derive(Debug, Clone, Copy)]
@@ -147,10 +147,46 @@ const DIV_TO_P: &[&str] = &[
     "ul",
 ];
 const PHRASING: &[&str] = &[
-    "abbr", "audio", "b", "bdo", "br", "button", "cite", "code", "data", "datalist", "dfn", "em",
-    "embed", "i", "img", "input", "kbd", "label", "mark", "math", "meter", "noscript", "object",
-    "output", "progress", "q", "ruby", "samp", "script", "select", "small", "span", "strong",
-    "sub", "sup", "textarea", "time", "var", "wbr",
+    "abbr",
+    "audio",
+    "b",
+    "bdo",
+    "br",
+    "button",
+    "cite",
+    "code",
+    "data",
+    "datalist",
+    "dfn",
+    "em",
+    "embed",
+    "i",
+    "img",
+    "input",
+    "kbd",
+    "label",
+    "mark",
+    "math",
+    "meter",
+    "noscript",
+    "object",
+    "output",
+    "progress",
+    "q",
+    "ruby",
+    "samp",
+    "script",
+    "select",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "textarea",
+    "time",
+    "var",
+    "wbr",
+    prep::MEDIA_MARK,
 ];
 
 fn contains_any(s: &str, words: &[&str]) -> bool {

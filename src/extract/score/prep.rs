@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::super::dom::{Dom, NONE};
 use super::is_phrasing;
-use crate::sanitize::lazy;
+use crate::sanitize::media;
 
 /// Normalises the whole page once, before any scoring.
 pub(crate) fn prep_document(dom: &mut Dom) {
@@ -14,8 +14,10 @@ pub(crate) fn prep_document(dom: &mut Dom) {
     // Scripts, styles and other non-content go first; noscript images are kept.
     for &n in &all {
         match dom.tag(n) {
-            "script" | "style" | "template" | "link" | "meta" | "object" | "embed" | "iframe"
-            | "svg" | "canvas" | "head" => dom.detach(n),
+            "script" | "style" | "template" | "link" | "meta" | "svg" | "canvas" | "head" => {
+                dom.detach(n)
+            }
+            t if media::EMBEDDED.contains(&t) => mark_embedded_media(dom, n),
             "noscript" => unwrap_noscript_image(dom, n, &mut took_copy),
             "font" => dom.nodes[n].tag = "span".into(),
             _ => {}
@@ -25,13 +27,39 @@ pub(crate) fn prep_document(dom: &mut Dom) {
     replace_brs(dom);
 }
 
+/// The tag of the mark an embedded video, sound, frame or plug-in leaves: no text, so the
+/// story is scored as if it were gone; at the end it becomes a link to the media
+/// (`extract::resolve_media`), which the plain text leaves out.
+pub(crate) const MEDIA_MARK: &str = "media-link";
+
+/// Replaces embedded element `n` (one of `media::EMBEDDED`) and its content (a video's
+/// fallback text) with a [`MEDIA_MARK`] holding what it plays: its kind (`data-kind`) and
+/// its [`media::media_sources`], one a line (`data-sources`). One inside another is gone
+/// with it (its mark is made in the detached element).
+fn mark_embedded_media(dom: &mut Dom, n: usize) {
+    let tag = dom.tag(n).to_string();
+    let node = &dom.nodes[n];
+    let sources = node
+        .children
+        .iter()
+        .filter(|&&c| dom.tag(c) == "source")
+        .filter_map(|&c| dom.attr(c, "src"));
+    let sources = media::media_sources(&tag, node.attrs.iter().map(|(k, v)| (&**k, &**v)), sources);
+    let mark = dom.create(MEDIA_MARK);
+    dom.nodes[mark].attrs = vec![
+        ("data-kind".to_string(), tag),
+        ("data-sources".to_string(), sources.join("\n")),
+    ];
+    dom.replace(n, mark);
+}
+
 /// A `<noscript>` holding a picture puts it onto the placeholder before it (or one wrapped
 /// alone in the element before it), or stands in its place; the decisions are
-/// `crate::sanitize::lazy`'s, shared with feed bodies. A picture takes one copy
+/// `crate::sanitize::media`'s, shared with feed bodies. A picture takes one copy
 /// (`took_copy`): the next noscript after it stands in its own place.
 fn unwrap_noscript_image(dom: &mut Dom, ns: usize, took_copy: &mut HashSet<usize>) {
     // The page is parsed with scripting on, so a noscript's content is its raw text.
-    let Some(attrs) = lazy::noscript_picture(&dom.text_content(ns)) else {
+    let Some(attrs) = media::noscript_picture(&dom.text_content(ns)) else {
         dom.detach(ns);
         return;
     };
@@ -53,7 +81,7 @@ fn unwrap_noscript_image(dom: &mut Dom, ns: usize, took_copy: &mut HashSet<usize
             (imgs.len() == 1 && dom.inner_text(prev).is_empty()).then(|| imgs[0])
         };
         if let Some(t) = target.filter(|t| !took_copy.contains(t)) {
-            for (k, v) in attrs.iter().filter(|(k, _)| lazy::carries_over(k)) {
+            for (k, v) in attrs.iter().filter(|(k, _)| media::carries_over(k)) {
                 dom.set_attr(t, k, v);
             }
             took_copy.insert(t);
@@ -67,7 +95,7 @@ fn unwrap_noscript_image(dom: &mut Dom, ns: usize, took_copy: &mut HashSet<usize
 }
 
 /// Moves the real sources of lazily loaded pictures (`data-src`, `data-srcset`, …) to
-/// `src`/`srcset`, as `crate::sanitize::lazy` finds them.
+/// `src`/`srcset`, as `crate::sanitize::media` finds them.
 fn fix_lazy_images(dom: &mut Dom) {
     for n in dom.descendants(0) {
         let tag = dom.tag(n);
@@ -75,7 +103,7 @@ fn fix_lazy_images(dom: &mut Dom) {
             continue;
         }
         let node = &dom.nodes[n];
-        let real = lazy::real_sources(tag, node.attrs.iter().map(|(k, v)| (&**k, &**v)));
+        let real = media::real_sources(tag, node.attrs.iter().map(|(k, v)| (&**k, &**v)));
         if let Some(src) = real.src {
             dom.set_attr(n, "src", &src);
         }
