@@ -830,6 +830,18 @@ fn embedded_media_in_a_feed_body_becomes_a_link_as_on_the_page() {
         "Embedded content: feeds.example".to_string(),
     ));
     assert_eq!(links(body), with_relative, "{body}");
+    // A link standing among blocks is a paragraph of its own; one in a line stays in it.
+    let paragraphs = |html: &str| {
+        html.contains(r#"<p><a href="https://maps.example/harbour?z=3""#)
+            && html.contains(r#"<p><a href="https://www.video.example/embed/quay-opening""#)
+            && !html.contains("<p><p>")
+            && !html.contains("<p></p>")
+    };
+    assert!(paragraphs(body), "{body}");
+    assert!(
+        body.contains(r#"one: <a href="https://feeds.example/news/player/7""#),
+        "{body}"
+    );
     assert!(!body.contains("does not support"), "{body}");
     assert!(!body.contains("cannot play"), "{body}");
 
@@ -837,6 +849,7 @@ fn embedded_media_in_a_feed_body_becomes_a_link_as_on_the_page() {
     let article = extracted_story("Opening", EMBEDDED_MEDIA);
     let html = &article.content_html;
     assert_eq!(links(html), want, "{html}");
+    assert!(paragraphs(html), "{html}");
     for absent in [
         "does not support",
         "cannot play",

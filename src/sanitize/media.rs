@@ -384,6 +384,30 @@ fn is_furniture(url: &Url) -> bool {
         .any(|w| FURNITURE_WORDS.contains(&w) || w.ends_with("widget") || w.ends_with("widgets"))
 }
 
+/// Whether an element `parent` holds blocks, so that a link to media standing in it is a
+/// paragraph of its own (inside a paragraph or a phrase it stays a link in the line).
+pub(crate) fn holds_blocks(parent: &str) -> bool {
+    matches!(
+        parent,
+        "html"
+            | "body"
+            | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "aside"
+            | "header"
+            | "footer"
+            | "figure"
+            | "blockquote"
+            | "li"
+            | "td"
+            | "th"
+            | "dd"
+            | "details"
+    )
+}
+
 /// Each embedded element (see [`EMBEDDED`]) becomes the link [`media_link`] gives, or stays
 /// for the allowlist to drop when it has none. One inside another that became a link is gone
 /// with it (its link is made in the detached element). Returns whether the tree changed.
@@ -419,13 +443,26 @@ fn link_embedded_media(fragment: &mut Html, base: Option<&Url>) -> bool {
                 value: link.href.into(),
             }],
         );
+        let block = node
+            .parent()
+            .and_then(|p| p.value().as_element().map(|e| holds_blocks(e.name())))
+            .unwrap_or(true);
         let Some(mut node) = fragment.tree.get_mut(id) else {
             continue;
         };
-        let mut anchor = node.insert_before(Node::Element(anchor));
-        anchor.append(Node::Text(scraper::node::Text {
+        let label = Node::Text(scraper::node::Text {
             text: link.label.into(),
-        }));
+        });
+        if block {
+            let paragraph = Element::new(
+                html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("p")),
+                Vec::new(),
+            );
+            let mut paragraph = node.insert_before(Node::Element(paragraph));
+            paragraph.append(Node::Element(anchor)).append(label);
+        } else {
+            node.insert_before(Node::Element(anchor)).append(label);
+        }
         if let Some(mut node) = fragment.tree.get_mut(id) {
             node.detach();
         }

@@ -239,6 +239,7 @@ pub fn reader_journeys() {
     hostile_body_runs_no_script(&s, ids.hostile);
     languages_and_directions(&s, ids.arabic, ids.chinese);
     a_story_kept_from_its_feed_says_why(&s, ids.kept_from_feed);
+    embedded_media_reads_as_links(&s, ids.embedded);
     s.quit().unwrap();
 
     let lib = tidings::store::Library::open(&lib_path).unwrap();
@@ -768,7 +769,16 @@ struct RawIds {
     arabic: i64,
     chinese: i64,
     kept_from_feed: i64,
+    embedded: i64,
 }
+
+/// A feed item whose body embeds a video and a player frame, as publishers write them.
+const EMBEDDED_MEDIA_FEED: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel>
+    <title>Tidings Test Wire</title><item><title>The new ferry, on film</title>
+    <description><![CDATA[<p>The new ferry made its first crossing on Monday.</p>
+    <p><iframe src="https://www.video.example/embed/ferry" width="560" height="315" allowfullscreen></iframe></p>
+    <video controls><source src="https://media.example/ferry.mp4" type="video/mp4">Your browser does not support video.</video>
+    <p>It carries 300 passengers and 40 cars.</p>]]></description></item></channel></rss>"#;
 
 /// Writes stories straight into the library, past the sanitizer (the store keeps what it is
 /// given), as a hostile feed or a buggy build could have left them.
@@ -842,6 +852,11 @@ fn insert_raw_stories(lib_path: &Path) -> RawIds {
         "zh-Hans",
         None,
     );
+    // A body as the feed parser leaves it: what it embeds is links.
+    let feed_url = url::Url::parse("https://example.org/feed.xml").unwrap();
+    let parsed = tidings::feeds::parse(EMBEDDED_MEDIA_FEED.as_bytes(), None, &feed_url).unwrap();
+    let body = parsed.entries[0].summary_html.clone().unwrap();
+    let embedded = insert("embedded", "The new ferry, on film", &body, "en", None);
     // A story whose page gave far less than the feed: the sync kept the feed's text, and says so.
     let kept_url = "https://example.org/kept";
     let kept = IncomingArticle {
@@ -886,6 +901,7 @@ fn insert_raw_stories(lib_path: &Path) -> RawIds {
         arabic,
         chinese,
         kept_from_feed,
+        embedded,
     }
 }
 
@@ -902,11 +918,33 @@ fn a_story_kept_from_its_feed_says_why(s: &Session, id: i64) {
     shot(s, "reader-kept-from-feed.png");
 }
 
+/// A video and a player frame in a story are links to them (the frame plays nothing), and the
+/// video's fallback text is gone.
+fn embedded_media_reads_as_links(s: &Session, id: i64) {
+    s.click(&format!(".story-row[data-id=\"{id}\"]")).unwrap();
+    let doc = frame_for(s, &id.to_string());
+    assert!(
+        doc.contains("https://www.video.example/embed/ferry")
+            && doc.contains(">Embedded content: www.video.example</a>"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("https://media.example/ferry.mp4")
+            && doc.contains(">Video: media.example</a>"),
+        "{doc}"
+    );
+    assert!(
+        !doc.contains("<iframe") && !doc.contains("does not support"),
+        "{doc}"
+    );
+    shot(s, "reader-embedded-media.png");
+}
+
 fn read_offline(s: &Session, bookmarked: &str) {
     wait(s, "the first load", "return document.body.dataset.loaded");
     assert_eq!(js(s, "return document.body.dataset.state"), "ready");
     // The raw stories are unread; everything synced before was marked read.
-    assert_eq!(text_of(s, "#count-unread"), "4");
+    assert_eq!(text_of(s, "#count-unread"), "5");
     assert_eq!(text_of(s, "#count-bookmarked"), "1");
     key(s, "gb");
     wait(
