@@ -45,6 +45,8 @@ fn rich_html() -> String {
   <tr><td colspan="2">Absent: none</td></tr></tbody>
 </table>
 <hr>
+<p><a href="https://video.example/embed/vote" title="Embedded content: video.example"></a></p>
+<p><a href="https://video.example/2" title="[a](https://evil.example/) *not* emphasis"></a></p>
 <p><img src="{MISSING_IMAGE_URL}" alt="Not downloaded"> <a href="javascript:alert(1)">a trap</a></p>"#
     )
 }
@@ -267,7 +269,7 @@ fn a_rich_story_survives_a_commonmark_parser() {
         ]
     );
 
-    // Links: the safe ones, with their targets; the javascript: one is only its words.
+    // Links: the safe ones, with their targets; the javascript: ones are only words.
     let links = tagged(&events, |tag| match tag {
         Tag::Link { dest_url, .. } => Some(dest_url.to_string()),
         _ => None,
@@ -281,6 +283,15 @@ fn a_rich_story_survives_a_commonmark_parser() {
             ),
             ("mailto:desk@news.example".into(), "spring".into()),
             ("https://news.example/ana".into(), "yes".into()),
+            // A link with no words (to embedded media) says its title, escaped.
+            (
+                "https://video.example/embed/vote".into(),
+                "Embedded content: video.example".into()
+            ),
+            (
+                "https://video.example/2".into(),
+                "[a](https://evil.example/) *not* emphasis".into()
+            ),
         ]
     );
     assert!(markdown.contains("a trap") && !markdown.contains("javascript"));

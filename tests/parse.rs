@@ -775,17 +775,16 @@ const EMBEDDED_MEDIA: &str = r#"
     <iframe src="https://track.example/frame" style="display: none"></iframe>
     <iframe src="https://track.example/count" width="1" height="1"></iframe>"#;
 
-/// Each link of `html`: where it goes and what it says.
+/// Each link of `html`: where it goes, and its title; none holds text.
 fn links(html: &str) -> Vec<(String, String)> {
     let fragment = scraper::Html::parse_fragment(html);
     let selector = scraper::Selector::parse("a").unwrap();
     fragment
         .select(&selector)
         .map(|a| {
-            (
-                a.value().attr("href").unwrap_or("").to_string(),
-                a.text().collect(),
-            )
+            assert_eq!(a.text().collect::<String>(), "", "{html}");
+            let attr = |name| a.value().attr(name).unwrap_or("").to_string();
+            (attr("href"), attr("title"))
         })
         .collect()
 }
@@ -845,7 +844,8 @@ fn embedded_media_in_a_feed_body_becomes_a_link_as_on_the_page() {
     assert!(!body.contains("does not support"), "{body}");
     assert!(!body.contains("cannot play"), "{body}");
 
-    // The page path gives the same links; its plain text has neither them nor the fallbacks.
+    // The page path gives the same links; its plain text has neither their titles nor the
+    // fallbacks (highlights count in the text the frame shows, which has no titles either).
     let article = extracted_story("Opening", EMBEDDED_MEDIA);
     let html = &article.content_html;
     assert_eq!(links(html), want, "{html}");

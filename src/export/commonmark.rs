@@ -634,6 +634,15 @@ impl Converter<'_> {
                     self.link += 1;
                     let (text, trailing) = self.wrapped(node, out, depth);
                     self.link -= 1;
+                    // A link with no words of its own (a link to embedded media, see
+                    // `crate::sanitize::media`) says its title.
+                    let text = text.or_else(|| {
+                        let title = el.attr("title")?.trim();
+                        let mut words = Inline::new(out.single_line, out.in_cell);
+                        words.mid_line = true;
+                        words.text(title);
+                        Some(words.finish()).filter(|t| !t.trim().is_empty())
+                    });
                     if let Some(text) = text {
                         out.raw(&format!("[{text}]({target})"));
                     }

@@ -233,21 +233,19 @@ pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
         }
         let tag = if id == root { "div" } else { &*node.tag };
         if tag == MEDIA_MARK {
-            // A link to embedded media ([`MEDIA_MARK`]): its address and what it says, a
-            // paragraph of its own where it stands among blocks.
+            // A link to embedded media ([`MEDIA_MARK`]): its address, and what it says as its
+            // title (see `crate::sanitize::media`); a paragraph of its own where it stands
+            // among blocks.
             let block = dom
                 .parent(id)
                 .is_some_and(|p| p == root || media::holds_blocks(dom.tag(p)));
             let href = dom.attr(id, "href").unwrap_or("");
+            let label = dom.attr(id, "data-label").unwrap_or("");
             out.push_str(if block { "<p><a href=\"" } else { "<a href=\"" });
             escape_into(&mut out, href, Escape::Attribute);
-            out.push_str("\">");
-            escape_into(
-                &mut out,
-                dom.attr(id, "data-label").unwrap_or(""),
-                Escape::Text,
-            );
-            out.push_str(if block { "</a></p>" } else { "</a>" });
+            out.push_str("\" title=\"");
+            escape_into(&mut out, label, Escape::Attribute);
+            out.push_str(if block { "\"></a></p>" } else { "\"></a>" });
             continue;
         }
         let write_tag = depth < MAX_DEPTH || VOID.contains(&tag);

@@ -8,7 +8,9 @@
 //! Videos, sounds, frames and plug-ins (`<video>`, `<audio>`, `<iframe>`, `<embed>`,
 //! `<object>`): the story frame plays and loads none of them, and dropping them left no trace
 //! (or a "your browser does not support video" fallback). Each becomes a link to its address,
-//! named by its kind and host ("Video: media.example"), opened in the browser like any link.
+//! named by its kind and host ("Video: media.example") in its `title`, opened in the browser
+//! like any link. The link holds no text: the story frame's stylesheet shows the title, and the
+//! story's text (what search, word counts and highlight positions read) stays the story's.
 //!
 //! The decisions are made here once: [`real_sources`] (which attribute holds the picture),
 //! [`noscript_picture`] and [`carries_over`] (what a `<noscript>` copy gives), [`media_sources`]
@@ -444,16 +446,15 @@ fn link_embedded_media(fragment: &mut Html, base: Option<&Url>) -> bool {
         let Some(link) = media_link(element.name(), &raw, base) else {
             continue;
         };
+        let attribute = |name: &str, value: String| html5ever::Attribute {
+            name: html5ever::QualName::new(None, html5ever::ns!(), name.into()),
+            value: value.into(),
+        };
+        // The label is the link's title, with no text: the story frame shows it (its
+        // stylesheet), and the story's text, which highlights count in, stays the story's.
         let anchor = Element::new(
             html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("a")),
-            vec![html5ever::Attribute {
-                name: html5ever::QualName::new(
-                    None,
-                    html5ever::ns!(),
-                    html5ever::local_name!("href"),
-                ),
-                value: link.href.into(),
-            }],
+            vec![attribute("href", link.href), attribute("title", link.label)],
         );
         let block = node
             .parent()
@@ -462,18 +463,15 @@ fn link_embedded_media(fragment: &mut Html, base: Option<&Url>) -> bool {
         let Some(mut node) = fragment.tree.get_mut(id) else {
             continue;
         };
-        let label = Node::Text(scraper::node::Text {
-            text: link.label.into(),
-        });
         if block {
             let paragraph = Element::new(
                 html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("p")),
                 Vec::new(),
             );
             let mut paragraph = node.insert_before(Node::Element(paragraph));
-            paragraph.append(Node::Element(anchor)).append(label);
+            paragraph.append(Node::Element(anchor));
         } else {
-            node.insert_before(Node::Element(anchor)).append(label);
+            node.insert_before(Node::Element(anchor));
         }
         if let Some(mut node) = fragment.tree.get_mut(id) {
             node.detach();

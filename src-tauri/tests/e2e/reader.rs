@@ -925,17 +925,33 @@ fn embedded_media_reads_as_links(s: &Session, id: i64) {
     let doc = frame_for(s, &id.to_string());
     assert!(
         doc.contains("https://www.video.example/embed/ferry")
-            && doc.contains(">Embedded content: www.video.example</a>"),
+            && doc.contains(r#"title="Embedded content: www.video.example""#),
         "{doc}"
     );
     assert!(
         doc.contains("https://media.example/ferry.mp4")
-            && doc.contains(">Video: media.example</a>"),
+            && doc.contains(r#"title="Video: media.example""#),
         "{doc}"
     );
     assert!(
         !doc.contains("<iframe") && !doc.contains("does not support"),
         "{doc}"
+    );
+    // The frame shows each title as the link's words (its stylesheet); the story's text, which
+    // highlights count in, does not hold them.
+    let shown = js(
+        s,
+        "const d = document.getElementById('story-frame').contentDocument; \
+         return Array.from(d.querySelectorAll('a[title]')).map(a => \
+           [getComputedStyle(a, '::after').content, a.getBoundingClientRect().width > 40, \
+            a.textContent]);",
+    );
+    assert_eq!(
+        shown,
+        json!([
+            ["\"Embedded content: www.video.example\"", true, ""],
+            ["\"Video: media.example\"", true, ""]
+        ])
     );
     shot(s, "reader-embedded-media.png");
 }
