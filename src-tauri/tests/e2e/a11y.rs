@@ -152,8 +152,10 @@ fn build_library(lib_path: &Path) {
                 title: format!("{name}: harbour story number {n}"),
                 author: Some("Ada Reporter".into()),
                 published_at: Some(at - (n + 4 * f as i64) * 3000),
+                // A link to embedded media too: no words, its name is its title.
                 content_html: Some(format!(
-                    "<p>The harbour story {n} in calm sentences.</p><p><a href=\"https://example.org/{n}\">More</a></p>"
+                    "<p>The harbour story {n} in calm sentences.</p><p><a href=\"https://example.org/{n}\">More</a></p>\
+                     <p><a href=\"https://video.example/{n}\" title=\"Video: video.example\"></a></p>"
                 )),
                 content_text: Some(format!("The harbour story {n} in calm sentences.")),
                 teaser_html: Some(format!("<p>Teaser {n}.</p>")),
