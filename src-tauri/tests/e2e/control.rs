@@ -170,10 +170,21 @@ fn feed_count(s: &Session, feed: i64) -> String {
     text_of(s, &format!(".feed[data-feed-id=\"{feed}\"] .count"))
 }
 
-/// `name`-light.png and `name`-dark.png of what is on screen now.
+/// `name`-light.png and `name`-dark.png of what is on screen now. An open story is shown again
+/// in each theme (a moment after the switch): the shot waits for its frame to have it.
 pub fn shots(s: &Session, name: &str) {
     for theme in ["light", "dark"] {
         set_theme(s, theme);
+        wait(
+            s,
+            &format!("the story frame in the {theme} theme"),
+            &format!(
+                "const f = document.getElementById('story-frame'); \
+                 const root = f && f.contentDocument && f.contentDocument.documentElement; \
+                 return !document.body.dataset.open || \
+                   (!!root && root.classList.contains('theme-{theme}'));"
+            ),
+        );
         shot(s, &format!("{name}-{theme}.png"));
     }
     set_theme(s, "light");

@@ -953,7 +953,7 @@ fn embedded_media_reads_as_links(s: &Session, id: i64) {
             ["\"Video: media.example\"", true, ""]
         ])
     );
-    shot(s, "reader-embedded-media.png");
+    super::control::shots(s, "reader-embedded-media");
 }
 
 fn read_offline(s: &Session, bookmarked: &str) {
