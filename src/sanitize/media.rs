@@ -233,18 +233,8 @@ fn unwrap_noscript_picture(
             }
         }
         None => {
-            let picture = Element::new(
-                html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("img")),
-                attrs
-                    .into_iter()
-                    .map(|(k, v)| html5ever::Attribute {
-                        name: html5ever::QualName::new(None, html5ever::ns!(), k.into()),
-                        value: v.into(),
-                    })
-                    .collect(),
-            );
             if let Some(mut node) = fragment.tree.get_mut(noscript) {
-                node.insert_before(Node::Element(picture));
+                node.insert_before(new_element("img", attrs));
             }
         }
     }
@@ -446,15 +436,11 @@ fn link_embedded_media(fragment: &mut Html, base: Option<&Url>) -> bool {
         let Some(link) = media_link(element.name(), &raw, base) else {
             continue;
         };
-        let attribute = |name: &str, value: String| html5ever::Attribute {
-            name: html5ever::QualName::new(None, html5ever::ns!(), name.into()),
-            value: value.into(),
-        };
         // The label is the link's title, with no text: the story frame shows it (its
         // stylesheet), and the story's text, which highlights count in, stays the story's.
-        let anchor = Element::new(
-            html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("a")),
-            vec![attribute("href", link.href), attribute("title", link.label)],
+        let anchor = new_element(
+            "a",
+            [("href".into(), link.href), ("title".into(), link.label)],
         );
         let block = node
             .parent()
@@ -464,14 +450,10 @@ fn link_embedded_media(fragment: &mut Html, base: Option<&Url>) -> bool {
             continue;
         };
         if block {
-            let paragraph = Element::new(
-                html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("p")),
-                Vec::new(),
-            );
-            let mut paragraph = node.insert_before(Node::Element(paragraph));
-            paragraph.append(Node::Element(anchor));
+            let mut paragraph = node.insert_before(new_element("p", []));
+            paragraph.append(anchor);
         } else {
-            node.insert_before(Node::Element(anchor));
+            node.insert_before(anchor);
         }
         if let Some(mut node) = fragment.tree.get_mut(id) {
             node.detach();
@@ -481,13 +463,27 @@ fn link_embedded_media(fragment: &mut Html, base: Option<&Url>) -> bool {
     changed
 }
 
+/// A new HTML element `tag` with these attributes, for a fragment's tree.
+fn new_element(tag: &str, attrs: impl IntoIterator<Item = (String, String)>) -> Node {
+    let attrs = attrs
+        .into_iter()
+        .map(|(name, value)| html5ever::Attribute {
+            name: attribute_name(&name),
+            value: value.into(),
+        })
+        .collect();
+    let name = html5ever::QualName::new(None, html5ever::ns!(html), tag.into());
+    Node::Element(Element::new(name, attrs))
+}
+
+fn attribute_name(name: &str) -> html5ever::QualName {
+    html5ever::QualName::new(None, html5ever::ns!(), name.into())
+}
+
 fn set_attr(element: &mut Element, name: &str, value: &str) {
     match element.attrs.iter_mut().find(|(k, _)| &*k.local == name) {
         Some((_, v)) => *v = value.into(),
-        None => element.attrs.push((
-            html5ever::QualName::new(None, html5ever::ns!(), name.into()),
-            value.into(),
-        )),
+        None => element.attrs.push((attribute_name(name), value.into())),
     }
 }
 
