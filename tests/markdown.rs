@@ -47,6 +47,7 @@ fn rich_html() -> String {
 <hr>
 <p><a href="https://video.example/embed/vote" title="Embedded content: video.example"></a></p>
 <p><a href="https://video.example/2" title="[a](https://evil.example/) *not* emphasis"></a></p>
+<p><a href="https://video.example/quay.mp4" title="Video: video.example"><img src="{IMAGE_URL}" alt=""></a></p>
 <p><img src="{MISSING_IMAGE_URL}" alt="Not downloaded"> <a href="javascript:alert(1)">a trap</a></p>"#
     )
 }
@@ -292,6 +293,11 @@ fn a_rich_story_survives_a_commonmark_parser() {
                 "https://video.example/2".into(),
                 "[a](https://evil.example/) *not* emphasis".into()
             ),
+            // A video's poster: the picture, then the title.
+            (
+                "https://video.example/quay.mp4".into(),
+                " Video: video.example".into()
+            ),
         ]
     );
     assert!(markdown.contains("a trap") && !markdown.contains("javascript"));
@@ -310,12 +316,13 @@ fn a_rich_story_survives_a_commonmark_parser() {
                 format!("assets/{key}.png"),
                 "The harbour at dawn".to_string()
             ),
+            (format!("assets/{key}.png"), String::new()),
             (format!("assets/{missing}.png"), "Not downloaded".into()),
         ]
     );
     assert_eq!(std::fs::read(dir.join(&images[0].0)).unwrap(), png);
     assert_eq!(
-        std::fs::read(dir.join(&images[1].0)).unwrap(),
+        std::fs::read(dir.join(&images[2].0)).unwrap(),
         tidings::images::PLACEHOLDER_PNG
     );
 

@@ -764,6 +764,8 @@ const EMBEDDED_MEDIA: &str = r#"
     <video controls poster="https://harbour.example/v/poster.jpg">
       <source src="https://harbour.example/v/quay.mp4" type="video/mp4">
       Your browser does not support the video tag.</video>
+    <video src="https://harbour.example/v/lazy.mp4" poster="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-poster="https://harbour.example/v/lazy.jpg"></video>
+    <video src="https://harbour.example/v/trap.mp4" poster="javascript:alert(1)"></video>
     <audio src="https://cdn.example/tides.mp3">Your browser cannot play this sound.</audio>
     <object data="https://flash.example/ferry.swf"><embed src="https://flash.example/ferry.swf"></object>
     <iframe src="javascript:alert(1)"></iframe>
@@ -775,8 +777,9 @@ const EMBEDDED_MEDIA: &str = r#"
     <iframe src="https://track.example/frame" style="display: none"></iframe>
     <iframe src="https://track.example/count" width="1" height="1"></iframe>"#;
 
-/// Each link of `html`: where it goes, and its title; none holds text.
-fn links(html: &str) -> Vec<(String, String)> {
+/// Each link of `html`: where it goes, its title, and the picture it shows (a video's poster,
+/// with no alt text: the title is its words); none holds text.
+fn links(html: &str) -> Vec<(String, String, Option<String>)> {
     let fragment = scraper::Html::parse_fragment(html);
     let selector = scraper::Selector::parse("a").unwrap();
     fragment
@@ -784,41 +787,73 @@ fn links(html: &str) -> Vec<(String, String)> {
         .map(|a| {
             assert_eq!(a.text().collect::<String>(), "", "{html}");
             let attr = |name| a.value().attr(name).unwrap_or("").to_string();
-            (attr("href"), attr("title"))
+            let pictures: Vec<_> = a
+                .children()
+                .filter_map(scraper::ElementRef::wrap)
+                .map(|img| {
+                    assert_eq!(img.value().name(), "img", "{html}");
+                    assert_eq!(img.value().attr("alt"), Some(""), "{html}");
+                    img.value().attr("src").unwrap_or("").to_string()
+                })
+                .collect();
+            assert!(pictures.len() <= 1, "{html}");
+            (attr("href"), attr("title"), pictures.into_iter().next())
         })
         .collect()
 }
 
 #[test]
 fn embedded_media_in_a_feed_body_becomes_a_link_as_on_the_page() {
-    let want: Vec<(String, String)> = [
+    let want: Vec<(String, String, Option<String>)> = [
         (
             "https://www.video.example/embed/quay-opening",
             "Embedded content: www.video.example",
+            None,
         ),
         (
             "https://maps.example/harbour?z=3",
             "Embedded content: maps.example",
+            None,
         ),
+        // A video shows its poster; a lazy one's real poster; never a script's.
         (
             "https://harbour.example/v/quay.mp4",
             "Video: harbour.example",
+            Some("https://harbour.example/v/poster.jpg"),
         ),
-        ("https://cdn.example/tides.mp3", "Audio: cdn.example"),
+        (
+            "https://harbour.example/v/lazy.mp4",
+            "Video: harbour.example",
+            Some("https://harbour.example/v/lazy.jpg"),
+        ),
+        (
+            "https://harbour.example/v/trap.mp4",
+            "Video: harbour.example",
+            None,
+        ),
+        ("https://cdn.example/tides.mp3", "Audio: cdn.example", None),
         (
             "https://flash.example/ferry.swf",
             "Embedded content: flash.example",
+            None,
         ),
     ]
     .iter()
-    .map(|(href, text)| (href.to_string(), text.to_string()))
+    .map(|(href, text, picture)| {
+        (
+            href.to_string(),
+            text.to_string(),
+            picture.map(String::from),
+        )
+    })
     .collect();
     let rss = format!(
         r#"<?xml version="1.0"?><rss version="2.0"
         xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Harbour</title>
         <item><title>Opening</title><link>https://harbour.example/2026/opening/</link>
         <content:encoded><![CDATA[<p>The new quay, on film.</p>{EMBEDDED_MEDIA}
-        <p>A relative one: <iframe src="player/7"></iframe></p>]]></content:encoded>
+        <p>A relative one: <iframe src="player/7"></iframe></p>
+        <video src="clips/8.mp4" poster="stills/8.jpg"></video>]]></content:encoded>
         </item></channel></rss>"#
     );
     let feed = parse(rss.as_bytes(), None, &feed_url()).unwrap();
@@ -827,6 +862,12 @@ fn embedded_media_in_a_feed_body_becomes_a_link_as_on_the_page() {
     with_relative.push((
         "https://feeds.example/news/player/7".to_string(),
         "Embedded content: feeds.example".to_string(),
+        None,
+    ));
+    with_relative.push((
+        "https://feeds.example/news/clips/8.mp4".to_string(),
+        "Video: feeds.example".to_string(),
+        Some("https://feeds.example/news/stills/8.jpg".to_string()),
     ));
     assert_eq!(links(body), with_relative, "{body}");
     // A link standing among blocks is a paragraph of its own; one in a line stays in it.

@@ -71,8 +71,11 @@ h2 { font-size: 1.35em; margin: 1.6em 0 0.5em; }
 h3 { font-size: 1.15em; margin: 1.4em 0 0.4em; }
 p, ul, ol, blockquote, pre, figure, table { margin: 0 0 1em; }
 a { color: var(--accent); text-decoration-thickness: 1px; text-underline-offset: 2px; }
-/* A link to embedded media holds no text, only its title ("Video: media.example"). */
+/* A link to embedded media holds no text, only its title ("Video: media.example"), or a
+   video's poster, under which the title is written. */
 a[href][title]:empty::after { content: attr(title); }
+a[href][title^="Video: "]:has(> img:only-child) { display: inline-block; }
+a[href][title^="Video: "]:has(> img:only-child)::after { content: attr(title); display: block; }
 img, video, svg { max-width: 100%; height: auto; }
 /* Stored bodies name images by the offline scheme; a web address left over would not load. */
 img[src^="http:"], img[src^="https:"] { display: none; }

@@ -635,14 +635,18 @@ impl Converter<'_> {
                     let (text, trailing) = self.wrapped(node, out, depth);
                     self.link -= 1;
                     // A link with no words of its own (a link to embedded media, see
-                    // `crate::sanitize::media`) says its title.
-                    let text = text.or_else(|| {
+                    // `crate::sanitize::media`, alone or on a video's poster) says its title.
+                    let title = text_of(node).trim().is_empty().then(|| {
                         let title = el.attr("title")?.trim();
                         let mut words = Inline::new(out.single_line, out.in_cell);
                         words.mid_line = true;
                         words.text(title);
                         Some(words.finish()).filter(|t| !t.trim().is_empty())
                     });
+                    let text = match (text, title.flatten()) {
+                        (Some(picture), Some(title)) => Some(format!("{picture} {title}")),
+                        (text, title) => text.or(title),
+                    };
                     if let Some(text) = text {
                         out.raw(&format!("[{text}]({target})"));
                     }

@@ -82,14 +82,15 @@ fn image_bytes(lib: &Library, src: &str) -> (String, Vec<u8>) {
         .unwrap_or_else(|| ("image/png".into(), PLACEHOLDER_PNG.to_vec()))
 }
 
-/// The exports' stylesheet; its last rule shows the title of a link with no words (a link to
-/// embedded media, see `crate::sanitize::media`) as the story frame does.
+/// The exports' stylesheet; its last rules show the title of a link to embedded media (with no
+/// words, or a video's poster; see `crate::sanitize::media`) as the story frame does.
 const STYLE: &str = "body{font:18px/1.6 Charter,Georgia,serif;max-width:40em;margin:2em auto;padding:0 1em;color:#1f2328}\
 article{border-bottom:1px solid #ddd;padding-bottom:2em;margin-bottom:2em}\
 .byline,.note{color:#666;font-size:.9em}.note{border-left:3px solid #c9a227;padding-left:.8em}\
 .highlights blockquote{white-space:pre-line;background:#fff5c2;margin:1em 0;padding:.2em .8em}\
 img{max-width:100%;height:auto}\
-a[href][title]:empty::after{content:attr(title)}";
+a[href][title]:empty::after{content:attr(title)}\
+a[href][title^=\"Video: \"]:has(>img:only-child)::after{content:attr(title);display:block}";
 
 /// A story's highlights as an HTML section (well-formed XHTML too), after its body: each
 /// highlight's words quoted, then its note; every string escaped for `place` (the HTML or the

@@ -384,10 +384,14 @@ fn resolve_media(dom: &mut Dom, root: usize, base: &Url) {
             .lines()
             .map(str::to_string)
             .collect();
-        match crate::sanitize::media::media_link(&kind, &sources, Some(base)) {
+        let poster = dom.attr(n, "data-poster");
+        match crate::sanitize::media::media_link(&kind, &sources, poster, Some(base)) {
             Some(link) => {
                 dom.set_attr(n, "href", &link.href);
                 dom.set_attr(n, "data-label", &link.label);
+                if let Some(picture) = &link.picture {
+                    dom.set_attr(n, "data-picture", picture);
+                }
             }
             None => dom.detach(n),
         }

@@ -233,9 +233,9 @@ pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
         }
         let tag = if id == root { "div" } else { &*node.tag };
         if tag == MEDIA_MARK {
-            // A link to embedded media ([`MEDIA_MARK`]): its address, and what it says as its
-            // title (see `crate::sanitize::media`); a paragraph of its own where it stands
-            // among blocks.
+            // A link to embedded media ([`MEDIA_MARK`]): its address, what it says as its
+            // title and the poster it shows (see `crate::sanitize::media`); a paragraph of its
+            // own where it stands among blocks.
             let block = dom
                 .parent(id)
                 .is_some_and(|p| p == root || media::holds_blocks(dom.tag(p)));
@@ -245,7 +245,13 @@ pub(crate) fn to_html(dom: &Dom, root: usize) -> String {
             escape_into(&mut out, href, Escape::Attribute);
             out.push_str("\" title=\"");
             escape_into(&mut out, label, Escape::Attribute);
-            out.push_str(if block { "\"></a></p>" } else { "\"></a>" });
+            out.push_str("\">");
+            if let Some(picture) = dom.attr(id, "data-picture") {
+                out.push_str("<img src=\"");
+                escape_into(&mut out, picture, Escape::Attribute);
+                out.push_str("\" alt=\"\">");
+            }
+            out.push_str(if block { "</a></p>" } else { "</a>" });
             continue;
         }
         let write_tag = depth < MAX_DEPTH || VOID.contains(&tag);

@@ -10,7 +10,9 @@
 //! (or a "your browser does not support video" fallback). Each becomes a link to its address,
 //! named by its kind and host ("Video: media.example") in its `title`, opened in the browser
 //! like any link. The link holds no text: the story frame's stylesheet shows the title, and the
-//! story's text (what search, word counts and highlight positions read) stays the story's.
+//! story's text (what search, word counts and highlight positions read) stays the story's. A
+//! video's poster is the link's picture (no alt text: the title says what it is), stored
+//! offline with the story's other pictures.
 //!
 //! The decisions are made here once: [`real_sources`] (which attribute holds the picture),
 //! [`noscript_picture`] and [`carries_over`] (what a `<noscript>` copy gives), [`media_sources`]
@@ -302,36 +304,65 @@ pub(crate) fn media_sources<'a>(
         .collect()
 }
 
-/// A link to embedded media: its address and what the link says.
+/// A link to embedded media: its address, what the link says, and the picture it shows.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct MediaLink {
     pub href: String,
     pub label: String,
+    /// A video's poster (the still a player shows before it plays), stored offline like any
+    /// picture of the story, so the link shows what the video is.
+    pub picture: Option<String>,
 }
 
-/// The link for element `tag` (one of [`EMBEDDED`]) given its [`media_sources`]: the first that
-/// is an http(s) address once resolved against `base`, named by the kind of media and its host.
-/// `None` when there is none (a `javascript:` frame, a `data:` video, a placeholder), or when
-/// that address is page furniture (a like button, an ad).
-pub(crate) fn media_link(tag: &str, sources: &[String], base: Option<&Url>) -> Option<MediaLink> {
+/// The poster element `tag` (one of [`EMBEDDED`]) with these attributes names, raw: a video's
+/// `poster`, or a lazily loaded one's `data-poster` when `poster` is a placeholder.
+pub(crate) fn media_poster<'a>(
+    tag: &str,
+    attrs: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) -> Option<&'a str> {
+    if tag != "video" {
+        return None;
+    }
+    ["poster", "data-poster"].into_iter().find_map(|name| {
+        attrs
+            .clone()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !is_placeholder(v))
+    })
+}
+
+/// The link for element `tag` (one of [`EMBEDDED`]) given its [`media_sources`] and its
+/// [`media_poster`]: the first source that is an http(s) address once resolved against `base`,
+/// named by the kind of media and its host, showing the poster when that is an http(s)
+/// address too. `None` when there is none (a `javascript:` frame, a `data:` video, a
+/// placeholder), or when that address is page furniture (a like button, an ad).
+pub(crate) fn media_link(
+    tag: &str,
+    sources: &[String],
+    poster: Option<&str>,
+    base: Option<&Url>,
+) -> Option<MediaLink> {
     let kind = match tag {
         "video" => "Video",
         "audio" => "Audio",
         _ => "Embedded content",
     };
-    sources.iter().find_map(|raw| {
+    let web = |raw: &str| {
         let url = match base {
             Some(base) => base.join(raw).ok()?,
             None => Url::parse(raw).ok()?,
         };
-        if !matches!(url.scheme(), "http" | "https") || is_furniture(&url) {
-            return None;
-        }
-        let host = url.host_str()?.to_string();
-        Some(MediaLink {
-            href: url.into(),
-            label: format!("{kind}: {host}"),
-        })
+        matches!(url.scheme(), "http" | "https").then_some(url)
+    };
+    let url = sources
+        .iter()
+        .find_map(|raw| web(raw).filter(|url| !is_furniture(url)))?;
+    let host = url.host_str()?.to_string();
+    Some(MediaLink {
+        href: url.into(),
+        label: format!("{kind}: {host}"),
+        picture: poster.and_then(web).map(String::from),
     })
 }
 
@@ -428,20 +459,22 @@ fn link_embedded_media(fragment: &mut Html, base: Option<&Url>) -> bool {
             let e = c.value().as_element().filter(|e| e.name() == "source")?;
             e.attr("src")
         });
-        let raw = media_sources(
-            element.name(),
-            element.attrs.iter().map(|(k, v)| (&*k.local, &**v)),
-            sources,
-        );
-        let Some(link) = media_link(element.name(), &raw, base) else {
+        let attrs = || element.attrs.iter().map(|(k, v)| (&*k.local, &**v));
+        let raw = media_sources(element.name(), attrs(), sources);
+        let poster = media_poster(element.name(), attrs());
+        let Some(link) = media_link(element.name(), &raw, poster, base) else {
             continue;
         };
         // The label is the link's title, with no text: the story frame shows it (its
         // stylesheet), and the story's text, which highlights count in, stays the story's.
+        // The poster's words are the label too, so it is a picture with no alt text.
         let anchor = new_element(
             "a",
             [("href".into(), link.href), ("title".into(), link.label)],
         );
+        let picture = link
+            .picture
+            .map(|src| new_element("img", [("src".into(), src), ("alt".into(), String::new())]));
         let block = node
             .parent()
             .and_then(|p| p.value().as_element().map(|e| holds_blocks(e.name())))
@@ -449,11 +482,14 @@ fn link_embedded_media(fragment: &mut Html, base: Option<&Url>) -> bool {
         let Some(mut node) = fragment.tree.get_mut(id) else {
             continue;
         };
-        if block {
+        let anchor = if block {
             let mut paragraph = node.insert_before(new_element("p", []));
-            paragraph.append(anchor);
+            paragraph.append(anchor).id()
         } else {
-            node.insert_before(anchor);
+            node.insert_before(anchor).id()
+        };
+        if let (Some(picture), Some(mut anchor)) = (picture, fragment.tree.get_mut(anchor)) {
+            anchor.append(picture);
         }
         if let Some(mut node) = fragment.tree.get_mut(id) {
             node.detach();

@@ -777,8 +777,34 @@ const EMBEDDED_MEDIA_FEED: &str = r#"<?xml version="1.0"?><rss version="2.0"><ch
     <title>Tidings Test Wire</title><item><title>The new ferry, on film</title>
     <description><![CDATA[<p>The new ferry made its first crossing on Monday.</p>
     <p><iframe src="https://www.video.example/embed/ferry" width="560" height="315" allowfullscreen></iframe></p>
-    <video controls><source src="https://media.example/ferry.mp4" type="video/mp4">Your browser does not support video.</video>
+    <video controls poster="https://media.example/ferry.jpg"><source src="https://media.example/ferry.mp4" type="video/mp4">Your browser does not support video.</video>
     <p>It carries 300 passengers and 40 cars.</p>]]></description></item></channel></rss>"#;
+
+/// A 16:9 picture for a video's poster: sky over sea.
+fn poster_png() -> Vec<u8> {
+    let (width, height) = (480u32, 270u32);
+    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            let sea = y > height * 3 / 5;
+            let shade = (x * 40 / width) as u8;
+            pixels.extend(if sea {
+                [20, 70 + shade, 120 + shade]
+            } else {
+                [150 + shade, 190, 225]
+            });
+        }
+    }
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .write_header()
+        .and_then(|mut w| w.write_image_data(&pixels))
+        .unwrap();
+    bytes
+}
 
 /// Writes stories straight into the library, past the sanitizer (the store keeps what it is
 /// given), as a hostile feed or a buggy build could have left them.
@@ -793,43 +819,45 @@ fn insert_raw_stories(lib_path: &Path) -> RawIds {
         .unwrap()
         .id;
     let at = now() - 3 * 3600;
-    let mut insert = |key: &str, title: &str, html: &str, lang: &str, dir: Option<&str>| {
-        let url = format!("https://example.org/{key}");
-        let story = IncomingArticle {
-            item_key: key.into(),
-            url: Some(url.clone()),
-            title: title.into(),
-            published_at: Some(at),
-            ..IncomingArticle::default()
+    let mut insert =
+        |key: &str, title: &str, html: &str, lang: &str, dir: Option<&str>, images: &[String]| {
+            let url = format!("https://example.org/{key}");
+            let story = IncomingArticle {
+                item_key: key.into(),
+                url: Some(url.clone()),
+                title: title.into(),
+                published_at: Some(at),
+                ..IncomingArticle::default()
+            };
+            lib.store_feed_result(feed, &FeedUpdate::default(), &[story])
+                .unwrap();
+            let filter = ArticleFilter {
+                feed_id: Some(feed),
+                ..ArticleFilter::default()
+            };
+            let id = lib
+                .articles(&filter, i64::MAX, 0)
+                .unwrap()
+                .into_iter()
+                .find(|a| a.url.as_deref() == Some(url.as_str()))
+                .unwrap()
+                .id;
+            let text = html
+                .replace("<p>", " ")
+                .replace("</p>", " ")
+                .replace("<script>", " ");
+            let page = PageResult {
+                extraction: Extraction::Full,
+                content_html: Some(html.into()),
+                content_text: Some(text.trim().into()),
+                lang: Some(lang.into()),
+                dir: dir.map(Into::into),
+                image_urls: images.to_vec(),
+                ..PageResult::default()
+            };
+            lib.store_page_result(id, &page).unwrap();
+            id
         };
-        lib.store_feed_result(feed, &FeedUpdate::default(), &[story])
-            .unwrap();
-        let filter = ArticleFilter {
-            feed_id: Some(feed),
-            ..ArticleFilter::default()
-        };
-        let id = lib
-            .articles(&filter, i64::MAX, 0)
-            .unwrap()
-            .into_iter()
-            .find(|a| a.url.as_deref() == Some(url.as_str()))
-            .unwrap()
-            .id;
-        let text = html
-            .replace("<p>", " ")
-            .replace("</p>", " ")
-            .replace("<script>", " ");
-        let page = PageResult {
-            extraction: Extraction::Full,
-            content_html: Some(html.into()),
-            content_text: Some(text.trim().into()),
-            lang: Some(lang.into()),
-            dir: dir.map(Into::into),
-            ..PageResult::default()
-        };
-        lib.store_page_result(id, &page).unwrap();
-        id
-    };
     let hostile = insert(
         "hostile",
         "Hostile body",
@@ -837,6 +865,7 @@ fn insert_raw_stories(lib_path: &Path) -> RawIds {
          <script>parent.document.body.dataset.pwned=2</script><p>After the trap.</p>",
         "en",
         None,
+        &[],
     );
     let arabic = insert(
         "arabic",
@@ -844,6 +873,7 @@ fn insert_raw_stories(lib_path: &Path) -> RawIds {
         "<p>عادت الأضواء إلى الميناء القديم بعد سنوات من الظلام، واجتمع السكان على الرصيف لمشاهدتها.</p>",
         "ar",
         Some("rtl"),
+        &[],
     );
     let chinese = insert(
         "chinese",
@@ -851,12 +881,28 @@ fn insert_raw_stories(lib_path: &Path) -> RawIds {
         "<p>北线的夜间列车在停运多年后重新开行，乘客可以在旅途中安静地阅读。</p>",
         "zh-Hans",
         None,
+        &[],
     );
     // A body as the feed parser leaves it: what it embeds is links.
     let feed_url = url::Url::parse("https://example.org/feed.xml").unwrap();
     let parsed = tidings::feeds::parse(EMBEDDED_MEDIA_FEED.as_bytes(), None, &feed_url).unwrap();
     let body = parsed.entries[0].summary_html.clone().unwrap();
-    let embedded = insert("embedded", "The new ferry, on film", &body, "en", None);
+    // The video's poster is stored offline, as the sync's image stage leaves it.
+    let (body, pictures) = tidings::sync::offline_html(&body, None);
+    assert_eq!(pictures, ["https://media.example/ferry.jpg"], "{body}");
+    let embedded = insert(
+        "embedded",
+        "The new ferry, on film",
+        &body,
+        "en",
+        None,
+        &pictures,
+    );
+    lib.store_image(
+        &tidings::images::image_key(&pictures[0]),
+        Ok(("image/png", &poster_png())),
+    )
+    .unwrap();
     // A story whose page gave far less than the feed: the sync kept the feed's text, and says so.
     let kept_url = "https://example.org/kept";
     let kept = IncomingArticle {
@@ -918,8 +964,8 @@ fn a_story_kept_from_its_feed_says_why(s: &Session, id: i64) {
     shot(s, "reader-kept-from-feed.png");
 }
 
-/// A video and a player frame in a story are links to them (the frame plays nothing), and the
-/// video's fallback text is gone.
+/// A video and a player frame in a story are links to them (the frame plays nothing), the
+/// video's shows its poster (stored offline), and the video's fallback text is gone.
 fn embedded_media_reads_as_links(s: &Session, id: i64) {
     s.click(&format!(".story-row[data-id=\"{id}\"]")).unwrap();
     let doc = frame_for(s, &id.to_string());
@@ -942,15 +988,17 @@ fn embedded_media_reads_as_links(s: &Session, id: i64) {
     let shown = js(
         s,
         "const d = document.getElementById('story-frame').contentDocument; \
-         return Array.from(d.querySelectorAll('a[title]')).map(a => \
-           [getComputedStyle(a, '::after').content, a.getBoundingClientRect().width > 40, \
-            a.textContent]);",
+         return Array.from(d.querySelectorAll('a[title]')).map(a => { \
+           const img = a.querySelector('img'); \
+           return [getComputedStyle(a, '::after').content, a.getBoundingClientRect().width > 40, \
+             a.textContent, img && img.complete && img.naturalWidth === 480 \
+               && img.getBoundingClientRect().height > 100]; });",
     );
     assert_eq!(
         shown,
         json!([
-            ["\"Embedded content: www.video.example\"", true, ""],
-            ["\"Video: media.example\"", true, ""]
+            ["\"Embedded content: www.video.example\"", true, "", null],
+            ["\"Video: media.example\"", true, "", true]
         ])
     );
     super::control::shots(s, "reader-embedded-media");

@@ -34,7 +34,8 @@ pub(crate) const MEDIA_MARK: &str = "media-link";
 
 /// Replaces embedded element `n` (one of `media::EMBEDDED`) and its content (a video's
 /// fallback text) with a [`MEDIA_MARK`] holding what it plays: its kind (`data-kind`) and
-/// its [`media::media_sources`], one a line (`data-sources`). One inside another is gone
+/// its [`media::media_sources`], one a line (`data-sources`), and its poster (`data-poster`,
+/// [`media::media_poster`]). One inside another is gone
 /// with it (its mark is made in the detached element).
 fn mark_embedded_media(dom: &mut Dom, n: usize) {
     let tag = dom.tag(n).to_string();
@@ -44,12 +45,19 @@ fn mark_embedded_media(dom: &mut Dom, n: usize) {
         .iter()
         .filter(|&&c| dom.tag(c) == "source")
         .filter_map(|&c| dom.attr(c, "src"));
-    let sources = media::media_sources(&tag, node.attrs.iter().map(|(k, v)| (&**k, &**v)), sources);
+    let attrs = || node.attrs.iter().map(|(k, v)| (&**k, &**v));
+    let sources = media::media_sources(&tag, attrs(), sources);
+    let poster = media::media_poster(&tag, attrs()).map(str::to_string);
     let mark = dom.create(MEDIA_MARK);
     dom.nodes[mark].attrs = vec![
         ("data-kind".to_string(), tag),
         ("data-sources".to_string(), sources.join("\n")),
     ];
+    if let Some(poster) = poster {
+        dom.nodes[mark]
+            .attrs
+            .push(("data-poster".to_string(), poster));
+    }
     dom.replace(n, mark);
 }
 
