@@ -152,10 +152,13 @@ fn build_library(lib_path: &Path) {
                 title: format!("{name}: harbour story number {n}"),
                 author: Some("Ada Reporter".into()),
                 published_at: Some(at - (n + 4 * f as i64) * 3000),
-                // A link to embedded media too: no words, its name is its title.
+                // Links to embedded media too: no words, or a video's poster with no alt text;
+                // the name is the title.
                 content_html: Some(format!(
                     "<p>The harbour story {n} in calm sentences.</p><p><a href=\"https://example.org/{n}\">More</a></p>\
-                     <p><a href=\"https://video.example/{n}\" title=\"Video: video.example\"></a></p>"
+                     <p><a href=\"https://video.example/{n}\" title=\"Video: video.example\"></a></p>\
+                     <p><a href=\"https://video.example/{n}.mp4\" title=\"Video: video.example\">\
+                     <img src=\"tidings-img://localhost/poster{n}\" alt=\"\"></a></p>"
                 )),
                 content_text: Some(format!("The harbour story {n} in calm sentences.")),
                 teaser_html: Some(format!("<p>Teaser {n}.</p>")),

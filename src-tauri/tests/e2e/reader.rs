@@ -1032,9 +1032,11 @@ fn read_offline(s: &Session, bookmarked: &str) {
         "const t = document.getElementById('sync-summary-text').textContent; \
          return document.body.dataset.sync === 'idle' && t;",
     );
+    // When it is not, the failed feeds' errors say why.
     assert!(
         summary.as_str().unwrap().starts_with("Offline"),
-        "{summary}"
+        "{summary}: {}",
+        text_of(s, "#sync-failure-list")
     );
     assert_eq!(js(s, "return document.body.dataset.network"), "offline");
     assert!(js(s, "return document.getElementById('sync-failures').hidden") == true);
