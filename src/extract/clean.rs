@@ -734,8 +734,7 @@ pub(crate) const PROSE_CHARS: usize = 150;
 /// The block's text blocks in order: block elements holding no other block (but line
 /// breaks), with their text, whitespace collapsed; empty ones left out.
 pub(crate) fn text_leaves(dom: &Dom, root: usize) -> Vec<(usize, String)> {
-    dom.descendants(root)
-        .into_iter()
+    dom.walk(root)
         .skip(1)
         .filter(|&n| is_text_leaf(dom, n))
         .map(|n| (n, collapse_ws(&dom.text_content(n))))

@@ -101,15 +101,11 @@ pub(crate) fn read(dom: &Dom, title: &str, lang: Option<&str>, want_dates: bool)
         if i < skip_until || !is_leaf(n) {
             continue;
         }
-        skip_until = i + dom.descendants(n).len();
+        skip_until = i + dom.walk(n).count();
         let txt = dom.inner_text(n);
         let len = txt.chars().count();
         if header.leads.len() < MAX_LEAD_BLOCKS && is_lead(dom, n, &headline_boxes, &txt) {
-            if let Some(&first_text) = dom
-                .descendants(n)
-                .iter()
-                .find(|&&d| dom.nodes[d].has_text())
-            {
+            if let Some(first_text) = dom.walk(n).find(|&d| dom.nodes[d].has_text()) {
                 let mut copy = Dom::empty();
                 dom.copy_into(n, &mut copy, Some(0));
                 header.leads.push((first_text, copy));

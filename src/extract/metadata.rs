@@ -466,8 +466,7 @@ pub(crate) fn article_title(dom: &Dom, doc_title: &str) -> String {
         }
     } else if cur.contains(": ") {
         let has_heading = dom
-            .descendants(0)
-            .into_iter()
+            .walk(0)
             .filter(|&n| dom.is_tag(n, &["h1", "h2"]))
             .any(|n| dom.text_content(n).trim() == cur.trim());
         if !has_heading {
@@ -485,11 +484,7 @@ pub(crate) fn article_title(dom: &Dom, doc_title: &str) -> String {
             }
         }
     } else if cur.chars().count() > 150 || cur.chars().count() < 15 {
-        let h1s: Vec<usize> = dom
-            .descendants(0)
-            .into_iter()
-            .filter(|&n| dom.tag(n) == "h1")
-            .collect();
+        let h1s: Vec<usize> = dom.walk(0).filter(|&n| dom.tag(n) == "h1").collect();
         if h1s.len() == 1 {
             cur = dom.inner_text(h1s[0]);
         }

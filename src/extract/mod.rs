@@ -200,10 +200,13 @@ fn extract_collecting(
         // A short block that holds the page's own summary and more is the story (a short
         // post): a retry would only find a longer box elsewhere (an "About" blurb) or add the
         // sidebar. The summary alone (a teaser whose story was stripped) is not enough.
-        let anchored = anchor.as_ref().is_some_and(|(key, len)| {
-            grab.text_len * 5 > len * 6 && holds_words(&work, grab.root, key)
-        });
-        let long_enough = grab.text_len >= CHAR_THRESHOLD || anchored;
+        let anchored = || {
+            anchor.as_ref().is_some_and(|(key, len)| {
+                grab.text_len * 5 > len * 6 && holds_words(&work, grab.root, key)
+            })
+        };
+        // (The words are read only when the length alone does not settle it.)
+        let long_enough = grab.text_len >= CHAR_THRESHOLD || anchored();
         if best
             .as_ref()
             // Each retry trusts fewer heuristics: it must find clearly more to win.

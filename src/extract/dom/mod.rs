@@ -190,15 +190,20 @@ impl Dom {
         self.nodes[old].parent = NONE;
     }
 
-    /// The subtree of `id` in document order, `id` first.
+    /// The subtree of `id` in document order, `id` first: a list, so the tree may change
+    /// while it is gone through ([`Dom::walk`] reads it as it goes).
     pub fn descendants(&self, id: usize) -> Vec<usize> {
-        let mut out = Vec::new();
+        self.walk(id).collect()
+    }
+
+    /// The subtree of `id` in document order, `id` first, read as it is gone through.
+    pub fn walk(&self, id: usize) -> impl Iterator<Item = usize> + '_ {
         let mut stack = vec![id];
-        while let Some(n) = stack.pop() {
-            out.push(n);
+        std::iter::from_fn(move || {
+            let n = stack.pop()?;
             stack.extend(self.nodes[n].children.iter().rev().copied());
-        }
-        out
+            Some(n)
+        })
     }
 
     /// Whether any node strictly under `id` satisfies `pred` (stops at the first).
@@ -215,8 +220,7 @@ impl Dom {
 
     /// Elements with one of `tags` under `id` (not `id` itself), in document order.
     pub fn find_all(&self, id: usize, tags: &[&str]) -> Vec<usize> {
-        self.descendants(id)
-            .into_iter()
+        self.walk(id)
             .skip(1)
             .filter(|&n| tags.contains(&self.tag(n)))
             .collect()
@@ -224,15 +228,13 @@ impl Dom {
 
     /// The first element with this tag in the document.
     pub fn first(&self, tag: &str) -> Option<usize> {
-        self.descendants(0)
-            .into_iter()
-            .find(|&n| self.tag(n) == tag)
+        self.walk(0).find(|&n| self.tag(n) == tag)
     }
 
     /// Raw text content (no whitespace handling).
     pub fn text_content(&self, id: usize) -> String {
         let mut out = String::new();
-        for n in self.descendants(id) {
+        for n in self.walk(id) {
             if self.nodes[n].is_text() {
                 out.push_str(&self.nodes[n].text);
             }

@@ -131,8 +131,7 @@ fn walk(
                     byline = Some(text.trim().to_string());
                 } else if len > 0 && len < 100 {
                     let name = dom
-                        .descendants(node)
-                        .into_iter()
+                        .walk(node)
                         .skip(1)
                         .find(|&d| dom.attr(d, "itemprop").is_some_and(|i| i.contains("name")));
                     byline = Some(match name {
