@@ -663,10 +663,15 @@ fn out_of_line_atom_content_is_the_link_and_escaped_xhtml_is_markup() {
 
 /// `media` between paragraphs of a story on a publisher's page, extracted.
 fn extracted_story(title: &str, media: &str) -> tidings::extract::Article {
+    extracted_story_with_head(title, "", media)
+}
+
+/// [`extracted_story`] with `head` in the page's `<head>` (metadata).
+fn extracted_story_with_head(title: &str, head: &str, media: &str) -> tidings::extract::Article {
     let paragraph = "<p>The harbour board opened the new quay on Monday, after two years of \
         work on the sea wall, the ferry ramp and the fish market that stands beside it.</p>";
     let page = format!(
-        "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>\
+        "<html><head><title>{title}</title>{head}</head><body><article><h1>{title}</h1>\
          {paragraph}{media}{paragraph}{paragraph}</article></body></html>"
     );
     let url = Url::parse("https://harbour.example/2026/story/").unwrap();
@@ -899,6 +904,26 @@ fn embedded_media_in_a_feed_body_becomes_a_link_as_on_the_page() {
     ] {
         assert!(!article.text.contains(absent), "{absent}: {}", article.text);
     }
+
+    // A page's lead image goes above a story that shows no picture, not above a video's poster
+    // (publishers give the poster as the lead image too).
+    let head = r#"<meta property="og:image" content="https://harbour.example/v/poster.jpg">"#;
+    let video = r#"<video poster="https://harbour.example/v/poster.jpg" src="https://harbour.example/v/quay.mp4"></video>"#;
+    let with_poster = extracted_story_with_head("Opening", head, video);
+    assert_eq!(
+        with_poster.content_html.matches("<img").count(),
+        1,
+        "{}",
+        with_poster.content_html
+    );
+    let without = extracted_story_with_head("Opening", head, "<p>No picture here.</p>");
+    assert!(
+        without
+            .content_html
+            .contains(r#"<img src="https://harbour.example/v/poster.jpg""#),
+        "{}",
+        without.content_html
+    );
 }
 
 #[test]

@@ -283,7 +283,13 @@ fn extract_collecting(
     }
     let mut body_html = text::to_html(&dom, root);
     if let Some(lead) = &meta.lead_image {
-        if dom.find_all(root, &["img"]).is_empty() {
+        // A video's poster is a picture the story shows (often the lead image itself).
+        let shows_picture = !dom.find_all(root, &["img"]).is_empty()
+            || dom
+                .find_all(root, &[score::MEDIA_MARK])
+                .into_iter()
+                .any(|m| dom.attr(m, "data-picture").is_some());
+        if !shows_picture {
             body_html = format!(
                 "<figure><img src=\"{}\" alt=\"\"></figure>{body_html}",
                 crate::text::escaped(lead, crate::text::Escape::Attribute)
