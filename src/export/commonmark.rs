@@ -636,14 +636,17 @@ impl Converter<'_> {
                     self.link -= 1;
                     // A link with no words of its own (a link to embedded media, see
                     // `crate::sanitize::media`, alone or on a video's poster) says its title.
-                    let title = text_of(node).trim().is_empty().then(|| {
-                        let title = el.attr("title")?.trim();
-                        let mut words = Inline::new(out.single_line, out.in_cell);
-                        words.mid_line = true;
-                        words.text(title);
-                        Some(words.finish()).filter(|t| !t.trim().is_empty())
-                    });
-                    let text = match (text, title.flatten()) {
+                    let title = el
+                        .attr("title")
+                        .filter(|_| text_of(node).trim().is_empty())
+                        .map(|title| {
+                            let mut words = Inline::new(out.single_line, out.in_cell);
+                            words.mid_line = true;
+                            words.text(title.trim());
+                            words.finish()
+                        })
+                        .filter(|t| !t.trim().is_empty());
+                    let text = match (text, title) {
                         (Some(picture), Some(title)) => Some(format!("{picture} {title}")),
                         (text, title) => text.or(title),
                     };

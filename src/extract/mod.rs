@@ -284,11 +284,11 @@ fn extract_collecting(
     let mut body_html = text::to_html(&dom, root);
     if let Some(lead) = &meta.lead_image {
         // A video's poster is a picture the story shows (often the lead image itself).
-        let shows_picture = !dom.find_all(root, &["img"]).is_empty()
-            || dom
-                .find_all(root, &[score::MEDIA_MARK])
-                .into_iter()
-                .any(|m| dom.attr(m, "data-picture").is_some());
+        let shows_picture = dom.walk(root).skip(1).any(|n| match dom.tag(n) {
+            "img" => true,
+            score::MEDIA_MARK => dom.attr(n, "data-picture").is_some(),
+            _ => false,
+        });
         if !shows_picture {
             body_html = format!(
                 "<figure><img src=\"{}\" alt=\"\"></figure>{body_html}",

@@ -47,17 +47,16 @@ fn mark_embedded_media(dom: &mut Dom, n: usize) {
         .filter_map(|&c| dom.attr(c, "src"));
     let attrs = || node.attrs.iter().map(|(k, v)| (&**k, &**v));
     let sources = media::media_sources(&tag, attrs(), sources);
-    let poster = media::media_poster(&tag, attrs()).map(str::to_string);
+    let poster =
+        media::media_poster(&tag, attrs()).map(|p| ("data-poster".to_string(), p.to_string()));
     let mark = dom.create(MEDIA_MARK);
-    dom.nodes[mark].attrs = vec![
+    dom.nodes[mark].attrs = [
         ("data-kind".to_string(), tag),
         ("data-sources".to_string(), sources.join("\n")),
-    ];
-    if let Some(poster) = poster {
-        dom.nodes[mark]
-            .attrs
-            .push(("data-poster".to_string(), poster));
-    }
+    ]
+    .into_iter()
+    .chain(poster)
+    .collect();
     dom.replace(n, mark);
 }
 
