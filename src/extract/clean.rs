@@ -422,6 +422,111 @@ const RELATED_HEADINGS: &[&str] = &[
     "editors' picks",
 ];
 
+/// Labels of a list of the story's tags or categories ("Tags: …", "Related topics – …"), in
+/// English, German, French, Spanish, Italian, Portuguese, Dutch and Polish.
+const TAG_LABELS: &[&str] = &[
+    "tags",
+    "tag",
+    "tagged",
+    "tagged with",
+    "topics",
+    "related topics",
+    "related tags",
+    "filed under",
+    "posted in",
+    "categories",
+    "category",
+    "schlagwörter",
+    "schlagworte",
+    "stichwörter",
+    "stichworte",
+    "themen",
+    "kategorie",
+    "kategorien",
+    "étiquettes",
+    "mots-clés",
+    "mots clés",
+    "catégories",
+    "catégorie",
+    "etiquetas",
+    "categorías",
+    "categoría",
+    "temas",
+    "argomenti",
+    "categorie",
+    "categoria",
+    "trefwoorden",
+    "tagi",
+];
+
+/// The longest list of tags taken as one: a few lines.
+const TAG_LIST_MAX_CHARS: usize = 300;
+
+/// The text after one of `labels` (any case) and its colon or dash at the start of `raw`
+/// ("Tags: a, b" → "a, b").
+fn after_label<'a>(raw: &'a str, labels: &[&str]) -> Option<&'a str> {
+    labels.iter().find_map(|label| {
+        let head = raw.get(..label.len())?;
+        if head.to_lowercase() != *label {
+            return None;
+        }
+        let rest = raw[label.len()..].trim_start();
+        Some(rest.strip_prefix([':', '–', '—', '-'])?.trim())
+    })
+}
+
+/// The nodes of a list of the story's tags or categories that starts at block `n` (whose text
+/// is `raw`): a label and links to the tags, in the block ("Tags: Harbour, Ferries") or, when
+/// the block is the label alone, in the links or the short block of links right after it. A
+/// label followed by prose is a sentence of the story, not a list.
+fn tag_list(dom: &Dom, n: usize, raw: &str) -> Option<Vec<usize>> {
+    if !is_block(dom.tag(n)) {
+        return None;
+    }
+    let rest = after_label(raw, TAG_LABELS)?;
+    if !rest.is_empty() {
+        // Tags are links; a long line must be nearly all links to be a list.
+        let links = dom.subtree_stats(n).link_text / rest.chars().count() as f64;
+        let short = rest.chars().count() <= TAG_LIST_MAX_CHARS;
+        return ((short && links >= 0.3) || links >= 0.6).then(|| vec![n]);
+    }
+    let parent = dom.parent(n)?;
+    let kids = &dom.nodes[parent].children;
+    let at = kids.iter().position(|&k| k == n)?;
+    // The label, the tags and the commas between them.
+    let mut list = vec![n];
+    let mut tags = 0;
+    for &k in &kids[at + 1..] {
+        if dom.nodes[k].is_text() {
+            let sep = dom.nodes[k].text();
+            if !sep
+                .trim_matches(|c: char| c.is_whitespace() || c == ',')
+                .is_empty()
+            {
+                break;
+            }
+            list.push(k);
+            continue;
+        }
+        if dom.is_tag(k, &["a"]) {
+            list.push(k);
+            tags += 1;
+            continue;
+        }
+        let stats = dom.subtree_stats(k);
+        if tags == 0
+            && is_block(dom.tag(k))
+            && stats.text <= TAG_LIST_MAX_CHARS
+            && stats.link_density() >= 0.6
+        {
+            list.push(k);
+            tags += 1;
+        }
+        break;
+    }
+    (tags > 0).then_some(list)
+}
+
 fn norm(text: &str) -> String {
     let lower = collapse_ws(text).to_lowercase();
     lower
@@ -598,7 +703,8 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
         if !is_block(&tag) && !stands_alone(dom, n) {
             continue;
         }
-        let text = norm(&dom.text_content(n));
+        let raw = collapse_ws(&dom.text_content(n));
+        let text = norm(&raw);
         if text.is_empty() {
             continue;
         }
@@ -611,6 +717,12 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             dom.detach(n);
             continue;
         }
+        if let Some(list) = tag_list(dom, n, &raw) {
+            for k in list {
+                dom.detach(k);
+            }
+            continue;
+        }
         if stats.text > 80 {
             continue;
         }
@@ -621,7 +733,6 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             continue;
         }
         // "← Older story" / "Newer story →": links to the neighbouring posts.
-        let raw = collapse_ws(&dom.text_content(n));
         let arrows = raw.starts_with(['←', '«']) || raw.ends_with(['→', '»']);
         if arrows && stats.link_density() > 0.8 {
             dom.detach(n);
@@ -786,13 +897,110 @@ fn is_call_to_subscribe(text: &str) -> bool {
         && SUBSCRIBE_OBJECTS.iter().any(|o| text.contains(o))
 }
 
-/// Removes the calls to subscribe that the story ends on ("Sign up for free email updates!",
-/// "Nichts Neues verpassen! Newsletter abonnieren"). Such a box, written as one more paragraph
-/// of the post, has no class or heading to give it away, but at the very end of the story it
-/// speaks to the reader rather than of the story's subject. Only the last blocks go, and never
-/// the first, so a short story about a newsletter keeps its text. Runs after the edges are
-/// pruned, when the call is no longer followed by a share row.
-pub(crate) fn drop_closing_calls_to_subscribe(dom: &mut Dom, root: usize) {
+/// Social networks a call to follow names.
+const NETWORKS: &[&str] = &[
+    "twitter",
+    "facebook",
+    "instagram",
+    "linkedin",
+    "youtube",
+    "pinterest",
+    "tiktok",
+    "mastodon",
+    "bluesky",
+    "threads",
+    "telegram",
+    "whatsapp",
+    "flickr",
+];
+
+/// Verbs a call to follow starts with, in English, German, French, Spanish, Italian,
+/// Portuguese, Dutch and Polish.
+const FOLLOW_VERBS: &[&str] = &[
+    "follow",
+    "like",
+    "join",
+    "get",
+    "find",
+    "connect",
+    "folge",
+    "folgt",
+    "folgen",
+    "suivez",
+    "retrouvez",
+    "rejoignez",
+    "síguenos",
+    "sigue",
+    "seguici",
+    "segui",
+    "siga",
+    "volg",
+    "obserwuj",
+];
+
+/// The longest text block taken as a call to follow: a line.
+const FOLLOW_CALL_MAX_CHARS: usize = 120;
+
+/// Whether a text block (lowercase) asks the reader to follow the site or the author on a
+/// social network: it starts with a verb of following and names a network or an account
+/// ("Follow @harbourdaily on Twitter!", "Like the Harbour Daily on Facebook").
+fn is_call_to_follow(text: &str) -> bool {
+    let start = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let account = |w: &str| {
+        w.strip_prefix('@')
+            .is_some_and(|h| h.chars().next().is_some_and(char::is_alphanumeric))
+    };
+    text.chars().count() <= FOLLOW_CALL_MAX_CHARS
+        && FOLLOW_VERBS.iter().any(|v| {
+            start
+                .strip_prefix(v)
+                .is_some_and(|r| r.starts_with([' ', ':']))
+        })
+        && (NETWORKS.iter().any(|n| text.contains(n)) || text.split_whitespace().any(account))
+}
+
+/// Labels of a note about the author, in English, German, French, Spanish, Italian,
+/// Portuguese, Dutch and Polish.
+const ABOUT_THE_AUTHOR: &[&str] = &[
+    "about the author",
+    "über den autor",
+    "über die autorin",
+    "zum autor",
+    "zur autorin",
+    "à propos de l'auteur",
+    "à propos de l’auteur",
+    "sobre el autor",
+    "sobre la autora",
+    "sull'autore",
+    "sull’autore",
+    "sobre o autor",
+    "over de auteur",
+    "o autorze",
+];
+
+/// The longest text block taken as a note about the author: a short paragraph.
+const AUTHOR_NOTE_MAX_CHARS: usize = 600;
+
+/// Whether a text block (lowercase) is a note about the author, labelled as one ("About the
+/// author: Jo Bloggs writes about …").
+fn is_author_note(text: &str) -> bool {
+    text.chars().count() <= AUTHOR_NOTE_MAX_CHARS && after_label(text, ABOUT_THE_AUTHOR).is_some()
+}
+
+/// Whether a text block (lowercase) speaks to the reader about the site rather than of the
+/// story: a call to subscribe, a call to follow, or a note about the author.
+fn is_closing_boilerplate(text: &str) -> bool {
+    is_call_to_subscribe(text) || is_call_to_follow(text) || is_author_note(text)
+}
+
+/// Removes the calls to subscribe or to follow and the notes about the author that the story
+/// ends on ("Sign up for free email updates!", "Nichts Neues verpassen! Newsletter abonnieren",
+/// "Follow @harbourdaily on Twitter"; [`is_closing_boilerplate`]). Such a box, written as one
+/// more paragraph of the post, has no class or heading to give it away, but at the very end of
+/// the story it speaks to the reader rather than of the story's subject. Only the last blocks
+/// go, and never the first, so a short story about a newsletter keeps its text. Runs after the
+/// edges are pruned, when the call is no longer followed by a share row.
+pub(crate) fn drop_closing_boilerplate(dom: &mut Dom, root: usize) {
     // The text blocks of `text_leaves`, last first, read only as far as the calls go.
     let mut calls = Vec::new();
     let mut story_before = false;
@@ -806,7 +1014,7 @@ pub(crate) fn drop_closing_calls_to_subscribe(dom: &mut Dom, root: usize) {
         if text.is_empty() {
             continue;
         }
-        if !is_call_to_subscribe(&text.to_lowercase()) {
+        if !is_closing_boilerplate(&text.to_lowercase()) {
             story_before = true;
             break;
         }
@@ -1023,7 +1231,7 @@ mod tests {
         let closing = |html: &str| {
             let mut dom = Dom::parse_document(html);
             let root = dom.first("div").unwrap();
-            drop_closing_calls_to_subscribe(&mut dom, root);
+            drop_closing_boilerplate(&mut dom, root);
             super::super::text::to_text(&dom, root)
         };
         let text = closing(&format!(
@@ -1050,6 +1258,84 @@ mod tests {
         );
         let text = closing("<div><p>Sign up for email updates from the council.</p></div>");
         assert_eq!(text, "Sign up for email updates from the council.");
+    }
+
+    #[test]
+    fn the_calls_to_follow_and_the_author_notes_a_story_ends_on_go() {
+        let closing = |html: &str| {
+            let mut dom = Dom::parse_document(html);
+            let root = dom.first("div").unwrap();
+            drop_closing_boilerplate(&mut dom, root);
+            super::super::text::to_text(&dom, root)
+        };
+        let text = closing(&format!(
+            "<div>{STORY}<p>About the author: Jo Bloggs has covered the harbour and its ferries \
+             for the Daily since 2009.</p><p>Like the Harbour Daily on Facebook. Follow us on \
+             Twitter.</p><p>*Follow me @jobloggs and say hello ;)</p><p>Folgen Sie uns auf \
+             Instagram!</p></div>"
+        ));
+        assert!(text.ends_with("the council said."), "{text}");
+        // Inside the story, the same words are the story's.
+        let text = closing(&format!(
+            "<div>{STORY}<p>Follow the council on Twitter for the dates.</p><p>The pier opens \
+             in 2027.</p></div>"
+        ));
+        assert!(text.contains("Follow the council on Twitter"), "{text}");
+        assert!(is_call_to_follow("follow @harbourdaily on twitter!"));
+        assert!(is_call_to_follow(
+            "> >follow jo bloggs (@jobloggs) on twitter"
+        ));
+        assert!(!is_call_to_follow(
+            "following the storm, twitter was full of photos."
+        ));
+        assert!(!is_call_to_follow("follow the signs to the pier."));
+        assert!(is_author_note(
+            "über den autor: jo bloggs schreibt über den hafen."
+        ));
+        assert!(!is_author_note(
+            "about the author of the harbour plan, little is known."
+        ));
+    }
+
+    #[test]
+    fn a_list_of_tags_goes_and_a_sentence_after_a_label_stays() {
+        let tags = |html: &str| cleaned(&format!("<div>{STORY}{html}</div>"));
+        for list in [
+            "<p>Tags: <a href=\"/t/harbour\">Harbour</a>, <a href=\"/t/ferries\">Ferries</a></p>",
+            "<div>Related topics &ndash; <a href=\"/t/harbour\">Harbour</a>, \
+             <a href=\"/t/islands\">Islands</a></div>",
+            "<p>Posted in: <a href=\"/c/council\">Council</a> | 3 comments |</p>",
+            // The label alone, the tags after it: links, or a block of links.
+            "<div>Schlagwörter:</div> <a href=\"/t/hafen\">Hafen</a>, \
+             <a href=\"/t/inseln\">Inseln</a>",
+            "<div>Tags: &nbsp;</div><p><a href=\"/t/harbour\">Harbour</a>\
+             <a href=\"/t/islands\">Islands</a></p>",
+        ] {
+            let text = tags(list);
+            assert!(text.ends_with("the council said."), "{list}: {text}");
+        }
+        let many: String = (0..40)
+            .map(|i| format!("<a href=\"/c/{i}\">Category number {i}</a>, "))
+            .collect();
+        let text = tags(&format!("<p>Categories: {many}</p>"));
+        assert!(!text.contains("Category number"), "{text}");
+        // A label that starts a sentence of the story, links or not.
+        for sentence in [
+            "<p>Topics: the council discussed the pier, the ferries and the harbour fees for an \
+             hour.</p>",
+            "<p>Themen: Der Rat sprach über den <a href=\"/pier\">Pier</a>, die Fähren und \
+             die Hafengebühren, eine Stunde lang, bis spät am Abend.</p>",
+        ] {
+            let text = tags(sentence);
+            assert!(
+                text.contains("the ferries") || text.contains("die Fähren"),
+                "{text}"
+            );
+        }
+        assert_eq!(after_label("Tags: a, b", TAG_LABELS), Some("a, b"));
+        assert_eq!(after_label("Étiquettes : port", TAG_LABELS), Some("port"));
+        assert_eq!(after_label("Tag 1: Ankunft", TAG_LABELS), None);
+        assert_eq!(after_label("Tagesordnung: Hafen", TAG_LABELS), None);
     }
 
     #[test]

@@ -271,7 +271,7 @@ fn extract_collecting(
         Some(out) => *out = blocks::blocks(&dom, root, blocks::Which::All),
         None => {
             blocks::prune(&mut dom, root);
-            clean::drop_closing_calls_to_subscribe(&mut dom, root);
+            clean::drop_closing_boilerplate(&mut dom, root);
         }
     }
     resolve_media(&mut dom, root, url);
