@@ -842,10 +842,29 @@ fn insert_raw_stories(lib_path: &Path) -> RawIds {
                 .find(|a| a.url.as_deref() == Some(url.as_str()))
                 .unwrap()
                 .id;
-            let text = html
-                .replace("<p>", " ")
-                .replace("</p>", " ")
-                .replace("<script>", " ");
+            // The words between the tags, but a script's, as the story's plain text (the
+            // list's snippet).
+            let mut words = html.to_string();
+            while let Some(start) = words.find("<script>") {
+                let end = words[start..]
+                    .find("</script>")
+                    .map_or(words.len(), |e| start + e + "</script>".len());
+                words.replace_range(start..end, " ");
+            }
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in words.chars() {
+                match c {
+                    '<' => {
+                        in_tag = true;
+                        text.push(' ');
+                    }
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let page = PageResult {
                 extraction: Extraction::Full,
                 content_html: Some(html.into()),
