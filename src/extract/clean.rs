@@ -467,7 +467,11 @@ const TAG_LIST_MAX_CHARS: usize = 300;
 fn after_label<'a>(raw: &'a str, labels: &[&str]) -> Option<&'a str> {
     labels.iter().find_map(|label| {
         let head = raw.get(..label.len())?;
-        if head.to_lowercase() != *label {
+        // Every block is asked: the first byte (the same for a label's first letter in either
+        // case, ASCII or not) rules most out before anything is lowercased.
+        if head.as_bytes()[0].to_ascii_lowercase() != label.as_bytes()[0]
+            || head.to_lowercase() != *label
+        {
             return None;
         }
         let rest = raw[label.len()..].trim_start();
@@ -486,8 +490,9 @@ fn tag_list(dom: &Dom, n: usize, raw: &str) -> Option<Vec<usize>> {
     let rest = after_label(raw, TAG_LABELS)?;
     if !rest.is_empty() {
         // Tags are links; a long line must be nearly all links to be a list.
-        let links = dom.subtree_stats(n).link_text / rest.chars().count() as f64;
-        let short = rest.chars().count() <= TAG_LIST_MAX_CHARS;
+        let chars = rest.chars().count();
+        let links = dom.subtree_stats(n).link_text / chars as f64;
+        let short = chars <= TAG_LIST_MAX_CHARS;
         return ((short && links >= 0.3) || links >= 0.6).then(|| vec![n]);
     }
     let parent = dom.parent(n)?;
@@ -528,8 +533,12 @@ fn tag_list(dom: &Dom, n: usize, raw: &str) -> Option<Vec<usize>> {
 }
 
 fn norm(text: &str) -> String {
-    let lower = collapse_ws(text).to_lowercase();
-    lower
+    norm_collapsed(&collapse_ws(text))
+}
+
+/// [`norm`] of a text whose whitespace is already collapsed.
+fn norm_collapsed(text: &str) -> String {
+    text.to_lowercase()
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_string()
 }
@@ -704,7 +713,7 @@ pub(crate) fn clean(dom: &mut Dom, root: usize) {
             continue;
         }
         let raw = collapse_ws(&dom.text_content(n));
-        let text = norm(&raw);
+        let text = norm_collapsed(&raw);
         if text.is_empty() {
             continue;
         }
